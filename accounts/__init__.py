@@ -1,0 +1,1 @@
+"""Accounts: the user model, roles (groups with permissions) and organisation membership."""

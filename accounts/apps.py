@@ -1,0 +1,17 @@
+"""Accounts app configuration; role groups are synced after every migrate."""
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from accounts.services.roles import sync_role_groups_after_migrate
+
+        # Permissions are created in post_migrate, so groups can only be wired after it.
+        post_migrate.connect(sync_role_groups_after_migrate, dispatch_uid="accounts.sync_roles")

@@ -1,0 +1,64 @@
+"""The platform's roles, each a Django group with a fixed set of permissions."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    RESEARCHER = "researcher", _("Researcher")
+    ENTERPRISE = "enterprise", _("Enterprise user")
+    AGENT = "agent", _("Transfer agent")
+    EXPERT = "expert", _("Expert")
+    MODERATOR = "moderator", _("Moderator")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Roles a person may pick when signing up; the others are granted by an administrator.
+SELF_SERVICE_ROLES = (Role.RESEARCHER, Role.ENTERPRISE)
+
+_ORGANISATION_READ = ["market.view_organisation"]
+_ORGANISATION_MODERATE = [
+    "market.view_organisation",
+    "market.change_organisation",
+    "market.add_organisation",
+    "market.verify_organisation",
+]
+_ADMIN_ACCESS = ["wagtailadmin.access_admin"]
+
+# Wagtail page permissions on the whole page tree, and image/document permissions on
+# the root collection, for the roles that curate the portal.
+PAGE_PERMISSION_ROLES = (Role.MODERATOR, Role.ADMINISTRATOR)
+PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+COLLECTION_PERMISSIONS = [
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+]
+
+# Permissions are "app_label.codename"; each later issue extends its role's list here.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.RESEARCHER: [],
+    Role.ENTERPRISE: [],
+    Role.AGENT: _ADMIN_ACCESS + _ORGANISATION_READ,
+    Role.EXPERT: [],
+    Role.MODERATOR: _ADMIN_ACCESS + _ORGANISATION_MODERATE,
+    Role.ADMINISTRATOR: _ADMIN_ACCESS
+    + _ORGANISATION_MODERATE
+    + [
+        "market.delete_organisation",
+        "accounts.view_user",
+        "accounts.change_user",
+        "accounts.add_user",
+        "accounts.view_membership",
+        "accounts.change_membership",
+        "accounts.add_membership",
+        "accounts.delete_membership",
+        "auth.view_group",
+        "auth.change_group",
+    ],
+}

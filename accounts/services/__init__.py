@@ -1,0 +1,1 @@
+"""Accounts services: writes, each owning its transaction."""

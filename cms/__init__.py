@@ -1,0 +1,1 @@
+"""CMS: Wagtail pages, the portal templates and editorial content."""

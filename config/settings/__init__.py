@@ -1,0 +1,1 @@
+"""Settings modules: base, embedded (make run), test, production, build."""

@@ -1,0 +1,34 @@
+"""The embedded default for `make run`: SQLite, Celery eager, embedded search backend.
+
+Nothing but Python is needed. Environment variables are honoured so that a developer
+can point the embedded server at real services, but none is required.
+"""
+
+from config.env import database_from_url, env_bool, env_str
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+SECRET_KEY = env_str("SECRET_KEY", "embedded-only-not-secret-" + "x" * 40)
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+DATABASES = {
+    "default": database_from_url("DATABASE_URL", f"sqlite:///{VAR_DIR / 'techmatch.sqlite3'}")
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = "memory://"
+CELERY_RESULT_BACKEND = None
+
+SEARCH_BACKEND = "embedded"
+
+# Mail is printed on the console of `make run` (verification links are visible there).
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Static files come from the app folders (no collectstatic outside production).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,83 @@
+"""Production: everything from environment variables, validated at start.
+
+A missing or malformed variable stops the process with ImproperlyConfigured naming it.
+The variables are listed, with their defaults, in the README's configuration table.
+"""
+
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import (
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+)
+
+from .base import *  # noqa: F403
+from .base import LOGGING
+
+DEBUG = False
+
+SECRET_KEY = env_str("SECRET_KEY")
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("Environment variable SECRET_KEY must be at least 50 characters.")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+BASE_URL = env_url("BASE_URL", ("http", "https")).rstrip("/")
+WAGTAILADMIN_BASE_URL = BASE_URL
+_base = urlsplit(BASE_URL)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [f"{_base.scheme}://{_base.netloc}"])
+
+DATABASES = {"default": database_from_url("DATABASE_URL")}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("Environment variable DATABASE_URL must be a postgres:// URL.")
+
+REDIS_URL = env_url("REDIS_URL", ("redis", "rediss"))
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", ("redis", "rediss", "amqp", "amqps"), REDIS_URL)
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = False
+
+SEARCH_BACKEND = env_choice("SEARCH_BACKEND", ("elasticsearch", "embedded"), "elasticsearch")
+ELASTICSEARCH_URL = (
+    env_url("ELASTICSEARCH_URL", ("http", "https"))
+    if SEARCH_BACKEND == "elasticsearch"
+    else env_url("ELASTICSEARCH_URL", ("http", "https"), "http://unused.invalid")
+)
+SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "techmatch")
+
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true.")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SESSION_COOKIE_SECURE = SECURE_SSL_REDIRECT
+CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT
+SECURE_REFERRER_POLICY = "same-origin"
+# The load balancer's health probe comes over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+MEDIA_ROOT = env_str("MEDIA_ROOT", "/app/media")
+STATIC_ROOT = env_str("STATIC_ROOT", "/app/staticfiles")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+LOGGING["root"]["level"] = env_choice(  # type: ignore[index]
+    "LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"
+)

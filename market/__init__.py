@@ -1,0 +1,4 @@
+"""Market: the domain records (organisations, outcomes, demands, challenges, deals).
+
+This app imports none of the project's other apps.
+"""

@@ -1,0 +1,10 @@
+"""Market app configuration."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MarketConfig(AppConfig):
+    name = "market"
+    label = "market"
+    verbose_name = _("Market")

@@ -1,0 +1,10 @@
+"""Matching app configuration."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchingConfig(AppConfig):
+    name = "matching"
+    label = "matching"
+    verbose_name = _("Matching")

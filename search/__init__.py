@@ -1,0 +1,1 @@
+"""Search: index documents, backends (Elasticsearch and embedded), queries and index sync."""

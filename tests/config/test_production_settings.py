@@ -1,0 +1,86 @@
+"""Production settings start only with a complete, well-formed environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+VALID_ENV = {
+    "SECRET_KEY": "p" * 60,
+    "ALLOWED_HOSTS": "market.example.cn,www.market.example.cn",
+    "BASE_URL": "https://market.example.cn",
+    "DATABASE_URL": "postgres://techmatch:secret@db.internal:5432/techmatch",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+    "ELASTICSEARCH_URL": "http://search.internal:9200",
+    "EMAIL_HOST": "smtp.example.cn",
+    "DEFAULT_FROM_EMAIL": "科技大市场 <noreply@market.example.cn>",
+}
+
+PROBE = (
+    "import django; from django.conf import settings; django.setup(); "
+    "print(settings.DATABASES['default']['HOST'], settings.CELERY_BROKER_URL, "
+    "settings.SEARCH_BACKEND, settings.CSRF_TRUSTED_ORIGINS[0], settings.TIME_ZONE, "
+    "settings.LANGUAGE_CODE, settings.DEBUG)"
+)
+
+
+def start(env_overrides: dict[str, str | None]) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in VALID_ENV}
+    env.update(VALID_ENV)
+    for name, value in env_overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_settings_start_with_a_complete_environment():
+    result = start({})
+    assert result.returncode == 0, result.stderr
+    host, broker, backend, origin, tz, language, debug = result.stdout.split()
+    assert host == "db.internal"
+    assert broker == "redis://redis.internal:6379/0"  # defaults to REDIS_URL
+    assert backend == "elasticsearch"
+    assert origin == "https://market.example.cn"
+    assert (tz, language, debug) == ("Asia/Shanghai", "zh-hans", "False")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("SECRET_KEY", None, "SECRET_KEY is required"),
+        ("SECRET_KEY", "short", "SECRET_KEY must be at least 50"),
+        ("DATABASE_URL", None, "DATABASE_URL is required"),
+        ("DATABASE_URL", "mysql://u:p@h/db", "DATABASE_URL has scheme 'mysql'"),
+        ("DATABASE_URL", "sqlite:////tmp/x.db", "DATABASE_URL must be a postgres://"),
+        ("REDIS_URL", "http://redis:6379", "REDIS_URL has scheme 'http'"),
+        ("EMAIL_USE_TLS", "maybe", "EMAIL_USE_TLS='maybe' is not a boolean"),
+        ("EMAIL_PORT", "smtp", "EMAIL_PORT='smtp' is not a whole number"),
+        ("SEARCH_BACKEND", "solr", "SEARCH_BACKEND='solr' is not one of"),
+        ("ELASTICSEARCH_URL", None, "ELASTICSEARCH_URL is required"),
+        ("BASE_URL", "market.example.cn", "BASE_URL has scheme ''"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD' is not one of"),
+        ("DEFAULT_FROM_EMAIL", None, "DEFAULT_FROM_EMAIL is required"),
+    ],
+)
+def test_production_settings_refuse_a_bad_variable_naming_it(name, value, message):
+    result = start({name: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_production_settings_allow_embedded_search_without_elasticsearch_url():
+    result = start({"SEARCH_BACKEND": "embedded", "ELASTICSEARCH_URL": None})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[2] == "embedded"
