@@ -30,7 +30,13 @@ _ADMIN_ACCESS = ["wagtailadmin.access_admin"]
 # Wagtail page permissions on the whole page tree, and image/document permissions on
 # the root collection, for the roles that curate the portal.
 PAGE_PERMISSION_ROLES = (Role.MODERATOR, Role.ADMINISTRATOR)
-PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+PAGE_PERMISSIONS = [
+    "add_page",
+    "change_page",
+    "publish_page",
+    "lock_page",
+    "unlock_page",
+]
 COLLECTION_PERMISSIONS = [
     "wagtailimages.add_image",
     "wagtailimages.change_image",

@@ -13,9 +13,11 @@ class HomePage(Page):
     """The portal's home page: an editable introduction above the market's highlights."""
 
     intro = models.CharField(_("headline"), max_length=200, blank=True)
-    body = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
+    body = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"]
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]

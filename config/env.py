@@ -20,7 +20,9 @@ def _raw(name: str, default: object) -> str | object:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         if default is _MISSING:
-            raise ImproperlyConfigured(f"Environment variable {name} is required but not set.")
+            raise ImproperlyConfigured(
+                f"Environment variable {name} is required but not set."
+            )
         return default
     return value.strip()
 
@@ -70,7 +72,9 @@ def env_list(name: str, default: list[str] | object = _MISSING) -> list[str]:
     return [item.strip() for item in str(value).split(",") if item.strip()]
 
 
-def env_choice(name: str, choices: tuple[str, ...], default: str | object = _MISSING) -> str:
+def env_choice(
+    name: str, choices: tuple[str, ...], default: str | object = _MISSING
+) -> str:
     """One of a fixed set of words."""
     value = str(_raw(name, default))
     if value not in choices:
@@ -96,7 +100,9 @@ def env_url(
     try:
         parts.port  # noqa: B018 - raises ValueError on a malformed port
     except ValueError:
-        raise ImproperlyConfigured(f"Environment variable {name} has a malformed port.") from None
+        raise ImproperlyConfigured(
+            f"Environment variable {name} has a malformed port."
+        ) from None
     return value
 
 

@@ -31,7 +31,7 @@ def check_cache() -> str:
 
 
 def check_broker() -> str:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         return "eager (tasks run in the web process)"
     from config.celery import app
 
@@ -61,7 +61,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
             checks[name] = {"ok": True, "detail": check()}
         except Exception as exc:  # a probe must report, not crash
             logger.warning("healthz: %s is down: %s", name, exc)
-            checks[name] = {"ok": False, "detail": f"{exc.__class__.__name__}: {exc}"[:300]}
+            checks[name] = {
+                "ok": False,
+                "detail": f"{exc.__class__.__name__}: {exc}"[:300],
+            }
     down = [name for name, result in checks.items() if not result["ok"]]
-    body = {"status": "ok" if not down else "unavailable", "down": down, "checks": checks}
-    return JsonResponse(body, status=503 if down else 200, json_dumps_params={"ensure_ascii": False})
+    body = {
+        "status": "ok" if not down else "unavailable",
+        "down": down,
+        "checks": checks,
+    }
+    return JsonResponse(
+        body, status=503 if down else 200, json_dumps_params={"ensure_ascii": False}
+    )

@@ -12,7 +12,9 @@ _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 def uscc_check_character(first17: str) -> str:
     """The 18th character that GB 32100-2015 computes from the first 17."""
-    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    total = sum(
+        _USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True)
+    )
     return _USCC_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -21,11 +23,15 @@ def validate_uscc(value: str) -> None:
     code = value.strip().upper()
     if len(code) != 18 or any(c not in _USCC_ALPHABET for c in code):
         raise ValidationError(
-            _("A unified social credit code has 18 digits or capital letters (no I, O, S, V, Z)."),
+            _(
+                "A unified social credit code has 18 digits or capital letters (no I, O, S, V, Z)."
+            ),
             code="uscc_format",
         )
     if uscc_check_character(code[:17]) != code[17]:
         raise ValidationError(
-            _("This unified social credit code fails its check character; please re-check it."),
+            _(
+                "This unified social credit code fails its check character; please re-check it."
+            ),
             code="uscc_checksum",
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,9 @@ from accounts.roles import Role
 class TechMatchUserManager(UserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> User:
         # Log-in, password reset and createsuperuser all accept the email address.
-        return self.get(models.Q(username__iexact=username) | models.Q(email__iexact=username))
+        return self.get(
+            models.Q(username__iexact=username) | models.Q(email__iexact=username)
+        )
 
 
 class User(AbstractUser):
@@ -23,7 +27,7 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email_verified = models.BooleanField(_("email verified"), default=False)
 
-    objects = TechMatchUserManager()
+    objects: ClassVar[TechMatchUserManager] = TechMatchUserManager()  # type: ignore[assignment]
 
     REQUIRED_FIELDS = ["email"]
 

@@ -79,7 +79,9 @@ def sync_role_groups_after_migrate(sender: Any, **kwargs: Any) -> None:
     """post_migrate receiver: run once, after the last app's permissions exist."""
     from django.apps import apps
 
-    with_models = [config.label for config in apps.get_app_configs() if config.models_module]
+    with_models = [
+        config.label for config in apps.get_app_configs() if config.models_module
+    ]
     if getattr(sender, "label", None) == with_models[-1]:
         sync_role_groups()
 

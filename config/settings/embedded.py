@@ -14,7 +14,9 @@ SECRET_KEY = env_str("SECRET_KEY", "embedded-only-not-secret-" + "x" * 40)
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 DATABASES = {
-    "default": database_from_url("DATABASE_URL", f"sqlite:///{VAR_DIR / 'techmatch.sqlite3'}")
+    "default": database_from_url(
+        "DATABASE_URL", f"sqlite:///{VAR_DIR / 'techmatch.sqlite3'}"
+    )
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -29,6 +31,6 @@ SEARCH_BACKEND = "embedded"
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # Static files come from the app folders (no collectstatic outside production).
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -4,6 +4,7 @@ A missing or malformed variable stops the process with ImproperlyConfigured nami
 The variables are listed, with their defaults, in the README's configuration table.
 """
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -25,24 +26,39 @@ DEBUG = False
 
 SECRET_KEY = env_str("SECRET_KEY")
 if len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured("Environment variable SECRET_KEY must be at least 50 characters.")
+    raise ImproperlyConfigured(
+        "Environment variable SECRET_KEY must be at least 50 characters."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 BASE_URL = env_url("BASE_URL", ("http", "https")).rstrip("/")
 WAGTAILADMIN_BASE_URL = BASE_URL
 _base = urlsplit(BASE_URL)
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [f"{_base.scheme}://{_base.netloc}"])
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS", [f"{_base.scheme}://{_base.netloc}"]
+)
 
 DATABASES = {"default": database_from_url("DATABASE_URL")}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    raise ImproperlyConfigured("Environment variable DATABASE_URL must be a postgres:// URL.")
+    raise ImproperlyConfigured(
+        "Environment variable DATABASE_URL must be a postgres:// URL."
+    )
 
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss"))
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", ("redis", "rediss", "amqp", "amqps"), REDIS_URL)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+    }
+}
+CELERY_BROKER_URL = env_url(
+    "CELERY_BROKER_URL", ("redis", "rediss", "amqp", "amqps"), REDIS_URL
+)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = False
 
-SEARCH_BACKEND = env_choice("SEARCH_BACKEND", ("elasticsearch", "embedded"), "elasticsearch")
+SEARCH_BACKEND = env_choice(
+    "SEARCH_BACKEND", ("elasticsearch", "embedded"), "elasticsearch"
+)
 ELASTICSEARCH_URL = (
     env_url("ELASTICSEARCH_URL", ("http", "https"))
     if SEARCH_BACKEND == "elasticsearch"
@@ -71,11 +87,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 # The load balancer's health probe comes over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-MEDIA_ROOT = env_str("MEDIA_ROOT", "/app/media")
-STATIC_ROOT = env_str("STATIC_ROOT", "/app/staticfiles")
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", "/app/media"))
+STATIC_ROOT = Path(env_str("STATIC_ROOT", "/app/staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
 
 LOGGING["root"]["level"] = env_choice(  # type: ignore[index]

@@ -37,7 +37,9 @@ CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CELERY_TASK_ALWAYS_EAGER = False
 
 SEARCH_BACKEND = "elasticsearch"
-ELASTICSEARCH_URL = env_url("ELASTICSEARCH_URL", ("http", "https"), "http://127.0.0.1:9200")
+ELASTICSEARCH_URL = env_url(
+    "ELASTICSEARCH_URL", ("http", "https"), "http://127.0.0.1:9200"
+)
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "test") + f"-{_WORKER}"
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -52,6 +54,6 @@ STORAGES = {
 }
 
 # Static files come from the app folders (no collectstatic outside production).
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -35,7 +35,9 @@ class Organisation(models.Model):
         max_length=18,
         blank=True,
         validators=[validate_uscc],
-        help_text=_("18 characters, as printed on the business licence or registration certificate."),
+        help_text=_(
+            "18 characters, as printed on the business licence or registration certificate."
+        ),
     )
     province = models.CharField(_("province"), max_length=40, blank=True)
     city = models.CharField(_("city"), max_length=40, blank=True)
@@ -45,7 +47,9 @@ class Organisation(models.Model):
     is_verified = models.BooleanField(
         _("verified"),
         default=False,
-        help_text=_("Set by a moderator after checking the organisation's registration."),
+        help_text=_(
+            "Set by a moderator after checking the organisation's registration."
+        ),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -65,11 +69,17 @@ class Organisation(models.Model):
                 name="organisation_unique_credit_code",
             )
         ]
-        indexes = [models.Index(fields=["kind", "is_verified"], name="organisation_kind_verified")]
+        indexes = [
+            models.Index(
+                fields=["kind", "is_verified"], name="organisation_kind_verified"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     @property
     def region(self) -> str:
-        return " ".join(part for part in (self.province, self.city, self.district) if part)
+        return " ".join(
+            part for part in (self.province, self.city, self.district) if part
+        )

@@ -23,7 +23,9 @@ def test_home_page_serves_in_chinese_by_default(client):
 
 
 def test_home_page_switches_to_english_through_the_language_form(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+    response = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/"}, follow=True
+    )
     html = response.content.decode()
     assert '<html lang="en">' in html
     assert ">Sign up<" in html

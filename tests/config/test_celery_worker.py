@@ -37,15 +37,35 @@ def worker_process(tmp_path):
     log = (tmp_path / "worker.log").open("w")
     hostname = f"test-{os.getpid()}@%h"
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-         "--loglevel", "INFO", "--without-gossip", "--without-mingle", "-n", hostname],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            hostname,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
         while not celery_app.control.ping(timeout=0.5):
             if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("celery worker did not start:\n" + (tmp_path / "worker.log").read_text())
+                pytest.fail(
+                    "celery worker did not start:\n"
+                    + (tmp_path / "worker.log").read_text()
+                )
         yield mail_dir
     finally:
         process.terminate()
@@ -55,7 +75,9 @@ def worker_process(tmp_path):
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_celery_worker_sends_the_verification_email_after_sign_up(worker_process, client):
+def test_celery_worker_sends_the_verification_email_after_sign_up(
+    worker_process, client
+):
     user = register_user(
         email="Zhang.Wei@Example.cn",
         display_name="张伟",

@@ -20,8 +20,12 @@ def test_healthz_is_200_when_every_service_answers(client):
     assert body["checks"]["search"]["detail"].startswith("elasticsearch ")
 
 
-def test_healthz_is_503_naming_search_when_elasticsearch_is_unreachable(client, settings):
-    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+def test_healthz_is_503_naming_search_when_elasticsearch_is_unreachable(
+    client, settings
+):
+    settings.ELASTICSEARCH_URL = (
+        "http://127.0.0.1:9"  # nothing listens on the discard port
+    )
     response = client.get("/healthz")
     body = response.json()
     assert response.status_code == 503
@@ -30,7 +34,9 @@ def test_healthz_is_503_naming_search_when_elasticsearch_is_unreachable(client, 
     assert "ConnectionError" in body["checks"]["search"]["detail"]
 
 
-def test_healthz_is_503_naming_broker_and_cache_when_redis_is_unreachable(client, settings):
+def test_healthz_is_503_naming_broker_and_cache_when_redis_is_unreachable(
+    client, settings
+):
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

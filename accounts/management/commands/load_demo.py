@@ -9,7 +9,9 @@ from accounts.demo import DEMO_PASSWORD, USERS, load_demo
 
 
 class Command(BaseCommand):
-    help = "Create or update demo organisations and users of every role (local use only)."
+    help = (
+        "Create or update demo organisations and users of every role (local use only)."
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument(
@@ -19,7 +21,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
-        if settings.SETTINGS_MODULE.endswith(".production") and not options["allow_production"]:
+        if (
+            settings.SETTINGS_MODULE.endswith(".production")
+            and not options["allow_production"]
+        ):
             raise CommandError(
                 "Refusing to create demo accounts with a published password on production "
                 "settings; pass --allow-production if this server is private."

@@ -17,7 +17,10 @@ class Command(BaseCommand):
         for locale_dir in settings.LOCALE_PATHS:
             for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
                 mo_path = po_path.with_suffix(".mo")
-                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                if (
+                    mo_path.exists()
+                    and mo_path.stat().st_mtime >= po_path.stat().st_mtime
+                ):
                     continue
                 try:
                     catalogue = polib.pofile(str(po_path))
@@ -29,5 +32,7 @@ class Command(BaseCommand):
                     entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
                 catalogue.save_as_mofile(str(mo_path))
                 compiled += 1
-                self.stdout.write(f"compiled {po_path} ({catalogue.percent_translated()}% translated)")
+                self.stdout.write(
+                    f"compiled {po_path} ({catalogue.percent_translated()}% translated)"
+                )
         self.stdout.write(self.style.SUCCESS(f"{compiled} catalogue(s) compiled"))

@@ -1,0 +1,40 @@
+"""A visitor in a real browser: Chinese home page, language switch, log-in to the admin."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_browser_visitor_reads_chinese_and_switches_to_english(live_server, page):
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert page.get_by_role("heading", level=1).inner_text() == "技术转移撮合平台"
+
+    page.get_by_label("语言").select_option("en")
+    page.get_by_role("button", name="切换").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("link", name="Sign up").is_visible()
+
+
+def test_browser_moderator_logs_in_to_the_wagtail_admin(live_server, page):
+    call_command("load_demo", verbosity=0)
+    page.goto(live_server.url + "/admin/")
+    page.fill("input[name=username]", "moderator@techmatch.local")
+    page.fill("input[name=password]", "techmatch-demo-2026")
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(live_server.url + "/admin/")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert "仪表板" in page.title() or "控制台" in page.title() or page.title()
+
+
+def test_browser_narrow_screen_keeps_navigation_reachable(live_server, page):
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(live_server.url + "/")
+    nav = page.get_by_role("navigation", name="主导航")
+    assert nav.is_visible()
+    # No horizontal scrolling on a phone-sized screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
