@@ -159,3 +159,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"elastic_transport": {"level": "WARNING"}},
 }
+
+# `load_demo` creates accounts with a published password; production turns this off.
+DEMO_DATA_ALLOWED = True

@@ -23,6 +23,7 @@ from .base import *  # noqa: F403
 from .base import LOGGING
 
 DEBUG = False
+DEMO_DATA_ALLOWED = False
 
 SECRET_KEY = env_str("SECRET_KEY")
 if len(SECRET_KEY) < 50:

@@ -50,6 +50,6 @@ def test_load_demo_covers_every_organisation_kind_with_valid_credit_codes():
 
 
 def test_load_demo_refuses_production_settings(settings):
-    settings.SETTINGS_MODULE = "config.settings.production"
+    settings.DEMO_DATA_ALLOWED = False
     with pytest.raises(CommandError, match="--allow-production"):
         call_command("load_demo", verbosity=0)

@@ -21,10 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
-        if (
-            settings.SETTINGS_MODULE.endswith(".production")
-            and not options["allow_production"]
-        ):
+        if not settings.DEMO_DATA_ALLOWED and not options["allow_production"]:
             raise CommandError(
                 "Refusing to create demo accounts with a published password on production "
                 "settings; pass --allow-production if this server is private."

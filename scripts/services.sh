@@ -1,0 +1,718 @@
+#!/usr/bin/env bash
+# services.sh — bring up the backing services TechMatch's tests need, on this
+# machine, without Docker and without systemd:
+#
+#   postgresql     Debian package, Debian cluster on 127.0.0.1:5432,
+#                  role/database techmatch (password techmatch)
+#   redis          Debian package, daemonized on 127.0.0.1:6379, no persistence
+#   elasticsearch  8.19.21 integ-test-zip from Maven Central, single node on
+#                  127.0.0.1:9200, security off, run as user techmatch-es
+#   chromium       Debian package (/usr/bin/chromium) for Playwright tests
+#
+# Usage: scripts/services.sh [up|status|down|browser]
+#   up       (default) install what is missing, start what is not running,
+#            wait until healthy, print the env to use. Exit 1 if any failed.
+#   status   report each service without installing or starting anything.
+#            Exit 0 if all are healthy, else 1.
+#   down     stop postgresql, redis and elasticsearch.
+#   browser  install chromium only.
+#
+# It is meant to be run over and over (make test, CI): anything that is
+# already installed, unpacked, configured or healthy is left alone, and an
+# instance that already answers on a service's port is reused. CI machines
+# start empty, so everything here installs itself from Debian's apt
+# repositories and Maven Central, the only sources reachable.
+#
+# Must run as root (apt-get, system users, runuser).
+#
+# Environment overrides:
+#   TECHMATCH_CACHE   download cache        (default /var/cache/techmatch)
+#   TECHMATCH_HOME    install root          (default /opt/techmatch)
+#   TECHMATCH_DATA    service data          (default /var/lib/techmatch)
+#   TECHMATCH_LOG     service logs          (default /var/log/techmatch)
+#   TECHMATCH_TIMEOUT seconds to wait for postgresql/redis   (default 30)
+#   TECHMATCH_ES_TIMEOUT seconds to wait for elasticsearch   (default 120)
+#   TECHMATCH_ES_HEAP JVM heap for elasticsearch             (default 512m)
+#   TECHMATCH_ES_EXTRA_CONFIG extra lines appended to elasticsearch.yml
+#   TECHMATCH_SKIP_BROWSER=1  do not install chromium during `up`
+
+set -euo pipefail
+
+readonly CACHE_DIR=${TECHMATCH_CACHE:-/var/cache/techmatch}
+readonly INSTALL_DIR=${TECHMATCH_HOME:-/opt/techmatch}
+readonly DATA_DIR=${TECHMATCH_DATA:-/var/lib/techmatch}
+readonly LOG_DIR=${TECHMATCH_LOG:-/var/log/techmatch}
+readonly TIMEOUT=${TECHMATCH_TIMEOUT:-30}
+
+readonly PG_PORT=5432
+readonly PG_USER=techmatch
+readonly PG_PASSWORD=techmatch
+readonly PG_DB=techmatch
+
+readonly REDIS_PORT=6379
+
+readonly ES_VERSION=8.19.21
+readonly ES_PORT=9200
+readonly ES_CLUSTER=techmatch-test
+readonly ES_USER=techmatch-es
+readonly ES_TIMEOUT=${TECHMATCH_ES_TIMEOUT:-120}
+readonly ES_HEAP=${TECHMATCH_ES_HEAP:-512m}
+readonly ES_HOME=$INSTALL_DIR/elasticsearch-$ES_VERSION
+readonly ES_ZIP=$CACHE_DIR/es/elasticsearch-$ES_VERSION.zip
+readonly ES_DATA=$DATA_DIR/elasticsearch
+readonly ES_PIDFILE=$ES_DATA/elasticsearch.pid
+readonly ES_LOGS=$LOG_DIR/elasticsearch
+readonly ES_LOG=$ES_LOGS/$ES_CLUSTER.log
+
+readonly APT_LOG=$LOG_DIR/apt/apt.log
+
+readonly ENV_LINE="DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0 ELASTICSEARCH_URL=http://127.0.0.1:$ES_PORT"
+
+APT_UPDATED=0
+
+say() { printf 'services: %s\n' "$*"; }
+
+# One FAILED line naming the service and its log, then the log's tail, so a CI
+# transcript alone is enough to see why. With an offset (the log's size when
+# this run started the service) only lines written since are shown: an old
+# failure further up the same log must not pass for this one.
+fail() {
+    local svc=$1 msg=$2 log=${3:-} offset=${4:-0}
+    printf 'services: FAILED %s %s%s\n' "$svc" "$msg" "${log:+ — log: $log}" >&2
+    if [[ -n $log && -s $log ]]; then
+        if (($(stat -c %s "$log") > offset)); then
+            printf -- '----- last 30 lines of %s -----\n' "$log" >&2
+            tail -c +$((offset + 1)) "$log" | tail -n 30 >&2
+            printf -- '----- end of %s -----\n' "$log" >&2
+        else
+            printf -- '----- (nothing written to %s by this start) -----\n' "$log" >&2
+        fi
+    fi
+    return 1
+}
+
+log_size() { stat -c %s "$1" 2>/dev/null || echo 0; }
+
+# Who holds a port we wanted, for the failure message.
+port_owner() {
+    command -v ss >/dev/null || return 0
+    ss -Hltnp "sport = :$1" 2>/dev/null | sed 's/^/    held by: /' >&2 || true
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+elapsed() { echo $((SECONDS - $1)); }
+
+# ---------------------------------------------------------------- packages
+
+pkg_installed() {
+    [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
+}
+
+# Another apt/dpkg run may be going on (image set-up, a parallel job): wait for
+# its locks instead of failing, and refresh the package lists only once, and
+# only when something is actually missing.
+apt_install() {
+    local missing=() p
+    for p in "$@"; do
+        pkg_installed "$p" || missing+=("$p")
+    done
+    ((${#missing[@]})) || return 0
+    mkdir -p "${APT_LOG%/*}"
+    say "installing ${missing[*]} (apt-get, log: $APT_LOG)"
+    local start=$SECONDS
+    if ((!APT_UPDATED)); then
+        # apt-get update does not honour DPkg::Lock::Timeout for the lists
+        # lock, so retry while someone else holds it.
+        until apt-get -o DPkg::Lock::Timeout=600 update >>"$APT_LOG" 2>&1; do
+            if (($(elapsed "$start") > 600)); then
+                fail apt "apt-get update failed" "$APT_LOG"
+                return 1
+            fi
+            sleep 5
+        done
+        APT_UPDATED=1
+    fi
+    if ! DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
+        install -y "${missing[@]}" >>"$APT_LOG" 2>&1; then
+        fail apt "apt-get install ${missing[*]} failed" "$APT_LOG"
+        return 1
+    fi
+    say "installed ${missing[*]} in $(elapsed "$start")s"
+}
+
+# Java 17+ is needed by Elasticsearch 8 (the integ-test-zip bundles no JDK).
+java_home() {
+    local java spec
+    java=$(command -v java 2>/dev/null) || return 1
+    spec=$(java -XshowSettings:properties -version 2>&1 |
+        sed -n 's/^ *java\.specification\.version = //p')
+    spec=${spec%%.*}
+    if [[ ! $spec =~ ^[0-9]+$ ]] || ((spec < 17)); then
+        return 1
+    fi
+    java=$(readlink -f "$java")
+    echo "${java%/bin/java}"
+}
+
+# Everything `up` may need, so that apt runs (and updates) at most once.
+up_packages() {
+    local pkgs=(postgresql redis-server curl)
+    [[ ${TECHMATCH_SKIP_BROWSER:-0} == 1 ]] || pkgs+=(chromium)
+    if [[ ! -x $ES_HOME/bin/elasticsearch ]]; then
+        pkgs+=(unzip)
+        [[ -s $ES_ZIP ]] || command -v mvn >/dev/null || pkgs+=(maven)
+    fi
+    java_home >/dev/null || pkgs+=(openjdk-17-jre-headless)
+    printf '%s\n' "${pkgs[@]}"
+}
+
+# --------------------------------------------------------------- postgresql
+
+# Prints one line: t when the role may create databases (Django's test DB)
+# and owns the database, f otherwise; fails when it cannot log in at all.
+pg_login() {
+    PGPASSWORD=$PG_PASSWORD PGCONNECT_TIMEOUT=5 psql -h 127.0.0.1 -p "$PG_PORT" \
+        -U "$PG_USER" -d "$PG_DB" -XtAc \
+        "select r.rolcreatedb and d.datdba = r.oid from pg_roles r, pg_database d
+         where r.rolname = current_user and d.datname = current_database()" 2>/dev/null
+}
+
+pg_login_ok() {
+    local out
+    out=$(pg_login) && [[ -n $out ]]
+}
+
+pg_healthy() {
+    command -v pg_isready >/dev/null &&
+        pg_isready -q -h 127.0.0.1 -p "$PG_PORT" -t 5 && pg_login_ok
+}
+
+# "ver name" of the Debian cluster configured for our port, if any.
+pg_cluster() {
+    pg_lsclusters -h 2>/dev/null | awk -v p="$PG_PORT" '$3 == p { print $1, $2; exit }'
+}
+
+pg_as_postgres() {
+    (cd / && runuser -u postgres -- psql -X -p "$PG_PORT" -v ON_ERROR_STOP=1 "$@")
+}
+
+# Role and database are created or repaired as the postgres superuser over
+# the Unix socket (peer auth); skipped when techmatch can already log in.
+pg_provision() {
+    local role_sql exists
+    [[ $(pg_login) == t ]] && return 0
+    role_sql="DO \$\$ BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = '$PG_USER') THEN
+    ALTER ROLE $PG_USER LOGIN CREATEDB PASSWORD '$PG_PASSWORD';
+  ELSE
+    CREATE ROLE $PG_USER LOGIN CREATEDB PASSWORD '$PG_PASSWORD';
+  END IF;
+END \$\$;"
+    pg_as_postgres -d postgres -qc "$role_sql" || return 1
+    exists=$(pg_as_postgres -d postgres -tAc "select 1 from pg_database where datname = '$PG_DB'") ||
+        return 1
+    if [[ $exists != 1 ]]; then
+        pg_as_postgres -d postgres -qc "CREATE DATABASE $PG_DB OWNER $PG_USER" || return 1
+    fi
+    pg_as_postgres -d postgres -qc "ALTER DATABASE $PG_DB OWNER TO $PG_USER" || return 1
+    say "postgresql role and database '$PG_DB' provisioned"
+}
+
+# Test data is disposable: trading durability for speed makes Django's
+# test-database setup and teardown several times faster.
+pg_configure() {
+    local ver=$1 name=$2 conf_dir=/etc/postgresql/$1/$2
+    local conf=$conf_dir/conf.d/techmatch.conf log=$LOG_DIR/postgresql/postgresql-$1-$2.log
+    local want
+    want="# Written by scripts/services.sh: test-only cluster, durability off for speed.
+fsync = off
+synchronous_commit = off
+full_page_writes = off"
+    install -d -o postgres -g postgres "$conf_dir/conf.d" "$LOG_DIR/postgresql"
+    if [[ ! -f $conf || $(<"$conf") != "$want" ]]; then
+        printf '%s\n' "$want" >"$conf"
+        chown postgres:postgres "$conf"
+        PG_RELOAD=1
+    fi
+    # pg_ctlcluster takes the server log from this symlink when present.
+    if [[ $(readlink "$conf_dir/log" 2>/dev/null) != "$log" ]]; then
+        ln -sfn "$log" "$conf_dir/log"
+    fi
+    PG_LOG=$log
+}
+
+pg_up() {
+    local start=$SECONDS how=reused cluster ver name
+    PG_LOG='' PG_RELOAD=0
+    cluster=$(pg_cluster)
+    if [[ -z $cluster ]] && ! port_open "$PG_PORT"; then
+        # The package creates "main" on 5432, unless the port was taken at
+        # install time; then we get a dedicated cluster on our port.
+        ver=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n | tail -1)
+        say "creating postgresql $ver cluster 'techmatch' on port $PG_PORT"
+        pg_createcluster "$ver" techmatch --port "$PG_PORT" >/dev/null 9>&- ||
+            { fail postgresql "pg_createcluster $ver techmatch failed"; return 1; }
+        cluster=$(pg_cluster)
+    fi
+    if [[ -n $cluster ]]; then
+        read -r ver name <<<"$cluster"
+        pg_configure "$ver" "$name"
+    fi
+    if ! pg_isready -q -h 127.0.0.1 -p "$PG_PORT" -t 2; then
+        if port_open "$PG_PORT"; then
+                fail postgresql "port $PG_PORT is in use by something that is not a ready PostgreSQL" || true
+            port_owner "$PG_PORT"
+            return 1
+        fi
+        [[ -n $cluster ]] || { fail postgresql "no cluster found for port $PG_PORT"; return 1; }
+        how=started
+        # 9>&-: the server must not inherit (and so hold forever) our lock.
+        if ! timeout "$TIMEOUT" pg_ctlcluster "$ver" "$name" start >/dev/null 2>&1 9>&-; then
+            fail postgresql "pg_ctlcluster $ver $name start failed" "$PG_LOG"
+            return 1
+        fi
+    elif ((PG_RELOAD)) && [[ -n $cluster ]]; then
+        pg_ctlcluster "$ver" "$name" reload >/dev/null 2>&1 9>&- || true
+    fi
+    until pg_isready -q -h 127.0.0.1 -p "$PG_PORT" -t 2; do
+        if (($(elapsed "$start") >= TIMEOUT)); then
+            fail postgresql "did not become ready within ${TIMEOUT}s" "$PG_LOG"
+            return 1
+        fi
+        sleep 1
+    done
+    pg_provision || { fail postgresql "could not create role/database $PG_DB" "$PG_LOG"; return 1; }
+    if ! pg_login_ok; then
+        fail postgresql "login as $PG_USER over TCP failed" "$PG_LOG"
+        return 1
+    fi
+    say "postgresql ok (127.0.0.1:$PG_PORT, $how in $(elapsed "$start")s)"
+}
+
+pg_down() {
+    local cluster ver name
+    cluster=$(pg_cluster)
+    if [[ -z $cluster ]]; then
+        say "postgresql not installed or no cluster on port $PG_PORT"
+        return 0
+    fi
+    read -r ver name <<<"$cluster"
+    if pg_ctlcluster "$ver" "$name" status >/dev/null 2>&1; then
+        pg_ctlcluster "$ver" "$name" stop -m fast
+        say "postgresql stopped ($ver/$name)"
+    else
+        say "postgresql already stopped ($ver/$name)"
+    fi
+}
+
+pg_status() {
+    if ! command -v pg_isready >/dev/null; then
+        say "postgresql not installed"
+        return 1
+    elif pg_healthy; then
+        say "postgresql ok (127.0.0.1:$PG_PORT)"
+    elif pg_isready -q -h 127.0.0.1 -p "$PG_PORT" -t 2; then
+        say "postgresql running but login as $PG_USER fails (127.0.0.1:$PG_PORT)"
+        return 1
+    else
+        say "postgresql down (127.0.0.1:$PG_PORT)"
+        return 1
+    fi
+}
+
+# -------------------------------------------------------------------- redis
+
+redis_healthy() {
+    command -v redis-cli >/dev/null &&
+        [[ $(timeout 5 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]
+}
+
+redis_up() {
+    local start=$SECONDS log=$LOG_DIR/redis/redis.log dir=$DATA_DIR/redis
+    if redis_healthy; then
+        say "redis ok (127.0.0.1:$REDIS_PORT, reused in $(elapsed "$start")s)"
+        return 0
+    fi
+    if port_open "$REDIS_PORT"; then
+        fail redis "port $REDIS_PORT is in use by something that does not answer PING" || true
+        port_owner "$REDIS_PORT"
+        return 1
+    fi
+    # The package's own user: redis refuses nothing as root, but needn't be.
+    install -d -o redis -g redis "$LOG_DIR/redis" "$dir"
+    # Tests need no persistence; without it nothing is written to disk.
+    if ! (cd "$dir" && runuser -u redis -- redis-server --daemonize yes \
+        --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes \
+        --logfile "$log" --dir "$dir" --pidfile "$dir/redis.pid" \
+        --save '' --appendonly no) >"$LOG_DIR/redis/startup.log" 2>&1 9>&-; then
+        fail redis "redis-server would not start" "$LOG_DIR/redis/startup.log"
+        return 1
+    fi
+    until redis_healthy; do
+        if (($(elapsed "$start") >= TIMEOUT)); then
+            fail redis "did not become healthy within ${TIMEOUT}s" "$log"
+            return 1
+        fi
+        sleep 1
+    done
+    say "redis ok (127.0.0.1:$REDIS_PORT, started in $(elapsed "$start")s)"
+}
+
+redis_down() {
+    if redis_healthy; then
+        redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+        local i
+        for ((i = 0; i < 50; i++)); do
+            port_open "$REDIS_PORT" || break
+            sleep 0.2
+        done
+        say "redis stopped"
+    else
+        say "redis already stopped"
+    fi
+}
+
+redis_status() {
+    if ! command -v redis-cli >/dev/null; then
+        say "redis not installed"
+        return 1
+    elif redis_healthy; then
+        say "redis ok (127.0.0.1:$REDIS_PORT)"
+    else
+        say "redis down (127.0.0.1:$REDIS_PORT)"
+        return 1
+    fi
+}
+
+# ------------------------------------------------------------ elasticsearch
+
+ES_FOUND_VERSION=
+
+# 0: an Elasticsearch 8.x answers and is green/yellow; 2: something answers
+# on the port but it is not Elasticsearch 8.x; 1: otherwise.
+# The version comes from the nodes-info API: the integ-test-zip has no
+# rest-root module, so `GET /` (and HEAD /, the clients' ping) answers 405.
+es_probe() {
+    local wait=${1:-1} body status
+    ES_FOUND_VERSION=
+    body=$(curl -sS --max-time 5 \
+        "http://127.0.0.1:$ES_PORT/_nodes/_local?filter_path=nodes.*.version" 2>/dev/null) ||
+        return 1
+    ES_FOUND_VERSION=$(sed -n 's/.*"version" *: *"\([^"]*\)".*/\1/p' <<<"$body" | head -n1)
+    if [[ -z $ES_FOUND_VERSION ]]; then
+        # A node that is up but has not formed its cluster yet answers 503.
+        grep -q '"error"' <<<"$body" && return 1
+        return 2
+    fi
+    [[ $ES_FOUND_VERSION == 8.* ]] || return 2
+    body=$(curl -sS --max-time $((wait + 5)) \
+        "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=${wait}s" 2>/dev/null) ||
+        return 1
+    status=$(sed -n 's/.*"status" *: *"\([a-z]*\)".*/\1/p' <<<"$body" | head -n1)
+    [[ $status == green || $status == yellow ]]
+}
+
+es_pid() {
+    local pid
+    [[ -s $ES_PIDFILE ]] || return 1
+    pid=$(<"$ES_PIDFILE")
+    [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
+        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'org\.elasticsearch' &&
+        echo "$pid"
+}
+
+es_download() {
+    # Another job may have just written the zip (or be midway): only a zip
+    # that tests whole is trusted, else it is fetched again.
+    if [[ -s $ES_ZIP ]] && unzip -tqq "$ES_ZIP" >/dev/null 2>&1; then
+        return 0
+    fi
+    command -v mvn >/dev/null || apt_install maven || return 1
+    local tmp log=$ES_LOGS/download.log start=$SECONDS
+    mkdir -p "${ES_ZIP%/*}"
+    tmp=$(mktemp -d "${ES_ZIP%/*}/.download.XXXXXX")
+    say "downloading elasticsearch $ES_VERSION integ-test-zip from Maven Central"
+    if ! mvn -B -q dependency:copy \
+        "-Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
+        "-DoutputDirectory=$tmp" >"$log" 2>&1; then
+        rm -rf "$tmp"
+        fail elasticsearch "download of $ES_VERSION from Maven Central failed" "$log"
+        return 1
+    fi
+    mv -f "$tmp/elasticsearch-$ES_VERSION.zip" "$ES_ZIP"
+    rm -rf "$tmp"
+    say "downloaded $ES_ZIP in $(elapsed "$start")s"
+}
+
+es_install() {
+    getent passwd "$ES_USER" >/dev/null ||
+        useradd --system --user-group --no-create-home --home-dir "$ES_DATA" \
+            --shell /usr/sbin/nologin "$ES_USER"
+    install -d -o "$ES_USER" -g "$ES_USER" "$ES_DATA" "$ES_DATA/data" "$ES_LOGS"
+    [[ -x $ES_HOME/bin/elasticsearch ]] && return 0
+    es_download || return 1
+    # Unpack beside the target and rename, so an interrupted run never
+    # leaves a half-unpacked install that later runs would trust.
+    local tmp
+    mkdir -p "$INSTALL_DIR"
+    tmp=$(mktemp -d "$INSTALL_DIR/.unpack.XXXXXX")
+    if ! unzip -q "$ES_ZIP" -d "$tmp"; then
+        rm -rf "$tmp"
+        fail elasticsearch "could not unpack $ES_ZIP"
+        return 1
+    fi
+    chown -R "$ES_USER:$ES_USER" "$tmp/elasticsearch-$ES_VERSION"
+    mv "$tmp/elasticsearch-$ES_VERSION" "$ES_HOME"
+    rm -rf "$tmp"
+    say "unpacked elasticsearch into $ES_HOME"
+}
+
+# Write a file only when its content differs, so a rerun touches nothing.
+write_if_changed() {
+    local path=$1 content=$2
+    [[ -f $path && $(<"$path") == "$content" ]] && return 1
+    printf '%s\n' "$content" >"$path"
+    chown "$ES_USER:$ES_USER" "$path"
+}
+
+es_configure() {
+    local yml changed=0
+    # The integ-test-zip carries only the transport-netty4, x-pack-core,
+    # x-pack-security and apm modules: settings owned by other modules
+    # (xpack.ml.*, ingest.geoip.*, ...) are unknown to it and abort startup.
+    yml="# Written by scripts/services.sh; edits are overwritten.
+cluster.name: $ES_CLUSTER
+node.name: node-1
+network.host: 127.0.0.1
+http.port: $ES_PORT
+discovery.type: single-node
+xpack.security.enabled: false
+path.data: $ES_DATA/data
+path.logs: $ES_LOGS
+# A partly full disk must not turn indices read-only mid-test.
+cluster.routing.allocation.disk.threshold_enabled: false
+# Tests create and drop indices freely.
+action.destructive_requires_name: false"
+    if [[ -n ${TECHMATCH_ES_EXTRA_CONFIG:-} ]]; then
+        yml+=$'\n# TECHMATCH_ES_EXTRA_CONFIG\n'"$TECHMATCH_ES_EXTRA_CONFIG"
+    fi
+    write_if_changed "$ES_HOME/config/elasticsearch.yml" "$yml" && changed=1
+    ES_CONFIG_CHANGED=$changed
+}
+
+es_stop_pid() {
+    local pid=$1 i
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < 60; i++)); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+es_up() {
+    local start=$SECONDS rc=0 jhome pid launcher startup_log=$ES_LOGS/startup.log log_offset
+    es_probe || rc=$?
+    if ((rc == 0)); then
+        say "elasticsearch ok (127.0.0.1:$ES_PORT, version $ES_FOUND_VERSION, reused in $(elapsed "$start")s)"
+        if [[ -f $ES_HOME/config/elasticsearch.yml ]] && es_configure && ((ES_CONFIG_CHANGED)); then
+            say "note: elasticsearch.yml changed; run 'scripts/services.sh down' and 'up' to apply it"
+        fi
+        return 0
+    fi
+    if ((rc == 2)); then
+        fail elasticsearch "port $ES_PORT answers but is not Elasticsearch 8.x (version '${ES_FOUND_VERSION:-none}')" || true
+        port_owner "$ES_PORT"
+        return 1
+    fi
+    es_install || return 1
+    es_configure
+    jhome=$(java_home) || { fail elasticsearch "no Java 17+ found (java on PATH)"; return 1; }
+
+    log_offset=$(log_size "$ES_LOG")
+    if pid=$(es_pid); then
+        # A node from an earlier run is still booting: wait for it instead.
+        say "elasticsearch already starting (pid $pid), waiting"
+        launcher=
+    elif port_open "$ES_PORT"; then
+        fail elasticsearch "port $ES_PORT is in use by a process that is not a healthy Elasticsearch" || true
+        port_owner "$ES_PORT"
+        return 1
+    else
+        rm -f "$ES_PIDFILE"
+        # ES refuses to run as root; a clean env keeps a caller's JAVA_OPTS
+        # or ES_* variables from leaking in.
+        (cd "$ES_HOME" && exec runuser -u "$ES_USER" -- env -i \
+            PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 \
+            ES_JAVA_HOME="$jhome" ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP" \
+            ES_PATH_CONF="$ES_HOME/config" \
+            bin/elasticsearch -d -p "$ES_PIDFILE") >"$startup_log" 2>&1 9>&- &
+        launcher=$!
+    fi
+
+    local launcher_rc
+    until es_probe 2; do
+        if [[ -n $launcher ]] && ! kill -0 "$launcher" 2>/dev/null; then
+            launcher_rc=0
+            wait "$launcher" || launcher_rc=$?
+            launcher=
+            if ((launcher_rc != 0)); then
+                # The launcher's own verdict (its ERROR: lines); the node's
+                # story follows in the log tail.
+                grep '^ERROR:' "$startup_log" >&2 || tail -n 10 "$startup_log" >&2 || true
+                fail elasticsearch "failed to start (launcher exit $launcher_rc)" "$ES_LOG" "$log_offset"
+                return 1
+            fi
+        fi
+        if [[ -z $launcher ]] && ! es_pid >/dev/null; then
+            fail elasticsearch "process exited during startup" "$ES_LOG" "$log_offset"
+            return 1
+        fi
+        if (($(elapsed "$start") >= ES_TIMEOUT)); then
+            # Stop the half-started node so the next run starts clean.
+            pid=$(es_pid) && es_stop_pid "$pid"
+            [[ -z $launcher ]] || kill "$launcher" 2>/dev/null || true
+            fail elasticsearch "did not become healthy within ${ES_TIMEOUT}s" "$ES_LOG" "$log_offset"
+            return 1
+        fi
+        sleep 2
+    done
+    [[ -z $launcher ]] || wait "$launcher" 2>/dev/null || true
+    say "elasticsearch ok (127.0.0.1:$ES_PORT, version $ES_FOUND_VERSION, started in $(elapsed "$start")s)"
+}
+
+es_down() {
+    local pid
+    if pid=$(es_pid); then
+        es_stop_pid "$pid"
+        say "elasticsearch stopped (pid $pid)"
+    elif port_open "$ES_PORT"; then
+        say "elasticsearch on port $ES_PORT was not started by this script (no live $ES_PIDFILE); left running"
+    else
+        say "elasticsearch already stopped"
+    fi
+    rm -f "$ES_PIDFILE"
+}
+
+es_status() {
+    local rc=0
+    es_probe || rc=$?
+    case $rc in
+    0) say "elasticsearch ok (127.0.0.1:$ES_PORT, version $ES_FOUND_VERSION)" ;;
+    2) say "elasticsearch port $ES_PORT answers but is not Elasticsearch 8.x" ;;
+    *) if es_pid >/dev/null; then
+        say "elasticsearch starting or unhealthy (127.0.0.1:$ES_PORT) — log: $ES_LOG"
+    else
+        say "elasticsearch down (127.0.0.1:$ES_PORT)"
+    fi ;;
+    esac
+    return "$rc"
+}
+
+# ----------------------------------------------------------------- chromium
+
+browser_check() {
+    if [[ ! -x /usr/bin/chromium ]]; then
+        fail chromium "/usr/bin/chromium missing after install" "$APT_LOG"
+        return 1
+    fi
+    local v
+    v=$(/usr/bin/chromium --version 2>/dev/null | head -n1) || v=unknown
+    say "chromium ok (/usr/bin/chromium, ${v:-unknown version})"
+}
+
+# ----------------------------------------------------------------- commands
+
+need_root() {
+    if ((EUID != 0)); then
+        echo "services: FAILED must run as root (apt-get, runuser, system users)" >&2
+        exit 1
+    fi
+}
+
+# Serialize concurrent runs (make test in two shells, CI steps) so they do
+# not both install or start the same thing.
+take_lock() {
+    mkdir -p "$DATA_DIR"
+    exec 9>"$DATA_DIR/.services.lock"
+    flock -w 900 9 || { echo "services: FAILED another services.sh run holds $DATA_DIR/.services.lock" >&2; exit 1; }
+}
+
+cmd_up() {
+    local start=$SECONDS pkgs failed=() svc
+    need_root
+    take_lock
+    mkdir -p "$LOG_DIR"
+    mapfile -t pkgs < <(up_packages)
+    apt_install "${pkgs[@]}" || exit 1
+    if [[ ${TECHMATCH_SKIP_BROWSER:-0} != 1 ]]; then
+        browser_check || failed+=(chromium)
+    fi
+
+    # The three start independently; in parallel the slow Elasticsearch boot
+    # hides the others. Each runs as its own background job so `set -e`
+    # still applies inside it (it would not in an `if`/`||` context).
+    local -A job
+    pg_up & job[postgresql]=$!
+    redis_up & job[redis]=$!
+    es_up & job[elasticsearch]=$!
+    for svc in postgresql redis elasticsearch; do
+        wait "${job[$svc]}" || failed+=("$svc")
+    done
+
+    if ((${#failed[@]})); then
+        echo "services: FAILED: ${failed[*]} (after $(elapsed "$start")s)" >&2
+        exit 1
+    fi
+    say "all services ok in $(elapsed "$start")s"
+    echo "$ENV_LINE"
+}
+
+cmd_status() {
+    local rc=0
+    pg_status || rc=1
+    redis_status || rc=1
+    es_status || rc=1
+    if [[ -x /usr/bin/chromium ]]; then
+        say "chromium installed (/usr/bin/chromium)"
+    else
+        say "chromium not installed (run: scripts/services.sh browser)"
+    fi
+    ((rc == 0)) && echo "$ENV_LINE"
+    return "$rc"
+}
+
+cmd_down() {
+    need_root
+    take_lock
+    es_down
+    redis_down
+    pg_down
+}
+
+cmd_browser() {
+    need_root
+    take_lock
+    apt_install chromium || exit 1
+    browser_check
+}
+
+main() {
+    case ${1:-up} in
+    up) cmd_up ;;
+    status) cmd_status ;;
+    down) cmd_down ;;
+    browser) cmd_browser ;;
+    -h | --help | help) sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0" ;;
+    *)
+        echo "usage: $0 [up|status|down|browser]" >&2
+        exit 2
+        ;;
+    esac
+}
+
+# Sourcing (for testing single functions) defines everything, runs nothing.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+    main "$@"
+fi
