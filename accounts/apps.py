@@ -14,4 +14,6 @@ class AccountsConfig(AppConfig):
         from accounts.services.roles import sync_role_groups_after_migrate
 
         # Permissions are created in post_migrate, so groups can only be wired after it.
-        post_migrate.connect(sync_role_groups_after_migrate, dispatch_uid="accounts.sync_roles")
+        post_migrate.connect(
+            sync_role_groups_after_migrate, dispatch_uid="accounts.sync_roles"
+        )

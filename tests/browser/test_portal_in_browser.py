@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_browser_visitor_reads_chinese_and_switches_to_english(live_server, page):

@@ -74,7 +74,7 @@ def worker_process(tmp_path):
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_celery_worker_sends_the_verification_email_after_sign_up(
     worker_process, client
 ):

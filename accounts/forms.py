@@ -1,0 +1,242 @@
+"""Forms of the accounts pages: sign-up, log-in, resend, profile."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import SELF_SERVICE_ROLES
+from accounts.selectors import email_is_registered, user_for_login
+from accounts.services.registration import normalise_email
+from market.models import Organisation, OrganisationKind
+
+# Usernames are the email address, so an address must fit the username column.
+EMAIL_MAX_LENGTH = User._meta.get_field("username").max_length
+
+
+def _password_help_text() -> str:
+    return " ".join(password_validation.password_validators_help_texts())
+
+
+def email_taken_message() -> str:
+    """The error for a taken address, with links to log in or reset the password."""
+    return format_html(
+        '{} <a href="{}">{}</a> · <a href="{}">{}</a>',
+        _("This email is already registered."),
+        reverse("accounts:login"),
+        _("Log in"),
+        reverse("accounts:password_reset"),
+        _("Reset your password"),
+    )
+
+
+class SignupForm(forms.Form):
+    """Create an account: email, name, password twice, role, organisation."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=EMAIL_MAX_LENGTH,
+        help_text=_("We send a link to this address; you log in with it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=User._meta.get_field("display_name").max_length,
+        help_text=_("Shown to other members, e.g. your name and title."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        help_text=lazy(_password_help_text, str)(),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    role = forms.ChoiceField(
+        label=_("I am a"),
+        choices=[(role.value, role.label) for role in SELF_SERVICE_ROLES],
+        widget=forms.RadioSelect,
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("My organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label=_("— none, or a new one below —"),
+        help_text=_("Pick it if it is already listed."),
+    )
+    new_organisation_name = forms.CharField(
+        label=_("Or the name of a new organisation"),
+        max_length=Organisation._meta.get_field("name").max_length,
+        required=False,
+        help_text=_("A moderator checks new organisations before they are verified."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    new_organisation_kind = forms.ChoiceField(
+        label=_("Kind of the new organisation"),
+        choices=[("", _("— choose —")), *OrganisationKind.choices],
+        required=False,
+    )
+
+    @property
+    def email_taken(self) -> bool:
+        return self.has_error("email", "email_taken")
+
+    def clean_email(self) -> str:
+        email = normalise_email(self.cleaned_data["email"])
+        if email_is_registered(email):
+            raise ValidationError(email_taken_message(), code="email_taken")
+        return email
+
+    def clean_display_name(self) -> str:
+        return self.cleaned_data["display_name"].strip()
+
+    def clean_new_organisation_name(self) -> str:
+        name = self.cleaned_data["new_organisation_name"].strip()
+        if name and Organisation.objects.filter(name__iexact=name).exists():
+            raise ValidationError(
+                _("This organisation is already listed; choose it above."),
+                code="organisation_exists",
+            )
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        password1 = cleaned.get("password1")
+        password2 = cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error(
+                "password2",
+                ValidationError(
+                    _("The two passwords do not match."), code="password_mismatch"
+                ),
+            )
+        if password1:
+            candidate = User(
+                username=cleaned.get("email", ""),
+                email=cleaned.get("email", ""),
+                display_name=cleaned.get("display_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+
+        new_name = cleaned.get("new_organisation_name")
+        if cleaned.get("organisation") and new_name:
+            self.add_error(
+                "new_organisation_name",
+                _("Choose a listed organisation or name a new one, not both."),
+            )
+        elif new_name and not cleaned.get("new_organisation_kind"):
+            self.add_error(
+                "new_organisation_kind",
+                _("Choose what kind of organisation it is."),
+            )
+        return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    """Log in by email or username; say so when only verification is missing."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The email address (or username) and the password do not match."
+        ),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Email address or username")
+        self.fields["username"].widget.attrs.update(autocomplete="username")
+        self.fields["password"].widget.attrs.update(autocomplete="current-password")
+
+    @property
+    def unverified(self) -> bool:
+        return self.has_error(NON_FIELD_ERRORS, "unverified")
+
+    def get_invalid_login_error(self) -> ValidationError:
+        # Only someone who knows the password learns that the account exists.
+        username = self.cleaned_data.get("username") or ""
+        password = self.cleaned_data.get("password") or ""
+        user = user_for_login(username)
+        if (
+            user is not None
+            and user.is_active
+            and not user.email_verified
+            and not user.is_superuser
+            and user.check_password(password)
+        ):
+            return ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _(
+                        "Your email address is not verified yet. Open the link we "
+                        "emailed you, or ask for a new one."
+                    ),
+                    reverse("accounts:resend_verification"),
+                    _("Send the link again"),
+                ),
+                code="unverified",
+            )
+        return super().get_invalid_login_error()
+
+
+class ResendVerificationForm(forms.Form):
+    """Ask for a new verification link."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+_PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{4,28}$")
+
+
+class ProfileForm(forms.Form):
+    """The parts of the profile a user edits themself."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=User._meta.get_field("display_name").max_length,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=User._meta.get_field("phone").max_length,
+        required=False,
+        help_text=_("Optional; only moderators and agents working with you see it."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise ValidationError(_("Please enter a display name."), code="required")
+        return name
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not _PHONE_RE.match(phone):
+            raise ValidationError(
+                _("Enter a phone number with digits, spaces, brackets or dashes."),
+                code="invalid_phone",
+            )
+        return phone

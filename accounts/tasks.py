@@ -1,0 +1,20 @@
+"""Celery tasks of the accounts app: thin wrappers over accounts services."""
+
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from accounts import emails
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def send_verification_email(user_id: int) -> None:
+    """Send the verification link to ``user_id`` unless gone or verified already."""
+    emails.send_verification_email(user_id)

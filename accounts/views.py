@@ -1,0 +1,178 @@
+"""Views of the accounts pages: parse the request, call a service, render."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.forms import (
+    LoginForm,
+    ProfileForm,
+    ResendVerificationForm,
+    SignupForm,
+    email_taken_message,
+)
+from accounts.models import User
+from accounts.selectors import profile_for
+from accounts.services.profile import update_profile
+from accounts.services.registration import (
+    EmailAlreadyRegistered,
+    OrganisationNameTaken,
+    mark_email_verified,
+    register_user,
+    resend_verification,
+    verify_email,
+)
+from accounts.tokens import VerificationTokenError
+
+AUTH_BACKEND = "accounts.backends.EmailOrUsernameBackend"
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """Create an account; the verification email goes out once it is saved."""
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = SignupForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        data = form.cleaned_data
+        organisation = data["organisation"]
+        try:
+            register_user(
+                email=data["email"],
+                display_name=data["display_name"],
+                password=data["password1"],
+                role=data["role"],
+                organisation_id=organisation.pk if organisation else None,
+                new_organisation_name=data["new_organisation_name"] or None,
+                new_organisation_kind=data["new_organisation_kind"] or None,
+            )
+        except EmailAlreadyRegistered:
+            form.add_error(
+                "email", ValidationError(email_taken_message(), code="email_taken")
+            )
+        except OrganisationNameTaken:
+            form.add_error(
+                "new_organisation_name",
+                _("This organisation is already listed; choose it above."),
+            )
+        except ValidationError as error:  # the service's own password check
+            form.add_error("password1", error)
+        else:
+            return redirect("accounts:verification_sent")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_GET
+def verification_sent(request: HttpRequest) -> HttpResponse:
+    """Tell the new user to look in their inbox."""
+    return render(request, "accounts/verification_sent.html")
+
+
+@never_cache
+@require_GET
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Verify the address in the emailed link, log the user in, go to the profile."""
+    try:
+        user = verify_email(token)
+    except VerificationTokenError as error:
+        return render(
+            request,
+            "accounts/verify_failed.html",
+            {"reason": error.reason},
+            status=400,
+        )
+    login(request, user, backend=AUTH_BACKEND)
+    messages.success(request, _("Thank you: your email address is verified."))
+    return redirect("accounts:profile")
+
+
+@require_http_methods(["GET", "POST"])
+def resend_verification_view(request: HttpRequest) -> HttpResponse:
+    """Send a new verification link without revealing who has an account."""
+    form = ResendVerificationForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        resend_verification(form.cleaned_data["email"])
+        messages.info(
+            request,
+            _(
+                "If an account with this address is waiting for verification, "
+                "a new link is on its way."
+            ),
+        )
+        return redirect("accounts:verification_sent")
+    return render(request, "accounts/resend_verification.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's profile, with a form for name and phone."""
+    user = cast(User, request.user)  # login_required: never anonymous here
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            update_profile(user.pk, **form.cleaned_data)
+            messages.success(request, _("Your profile is saved."))
+            return redirect("accounts:profile")
+    else:
+        form = ProfileForm(
+            initial={"display_name": user.display_name, "phone": user.phone}
+        )
+    return render(
+        request, "accounts/profile.html", {"profile": profile_for(user), "form": form}
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Log in by email or username."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Email a password reset link; the page never says whether the address exists."""
+
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self) -> dict[str, Any]:  # type: ignore[override]
+        # Links point at BASE_URL, never at whatever Host header came in.
+        return {
+            "base_url": settings.BASE_URL.rstrip("/"),
+            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        }
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set a new password from the emailed link."""
+
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # The link reached the user's inbox, which is what verification proves.
+        mark_email_verified(form.user.pk)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password of the signed-in user."""
+
+    success_url = reverse_lazy("accounts:password_change_done")

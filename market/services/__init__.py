@@ -1,0 +1,1 @@
+"""Market services: writes, each owning its transaction."""
