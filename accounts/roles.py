@@ -26,6 +26,31 @@ _ORGANISATION_MODERATE = [
     "market.verify_organisation",
 ]
 _ADMIN_ACCESS = ["wagtailadmin.access_admin"]
+_LISTING_READ = [
+    "market.view_listing",
+    "market.view_outcome",
+    "market.view_demand",
+    "market.view_protected_details",
+]
+_LISTING_MODERATE = [
+    *_LISTING_READ,
+    "market.moderate_listing",
+    "market.change_outcome",
+    "market.change_demand",
+    "market.view_interestrequest",
+    "market.view_accessrequest",
+    "market.view_detailaccesslog",
+]
+_REFERENCE_DATA = [
+    "market.view_techfield",
+    "market.add_techfield",
+    "market.change_techfield",
+    "market.view_region",
+    "market.add_region",
+    "market.change_region",
+    "market.view_cooperationmode",
+    "market.change_cooperationmode",
+]
 
 # Wagtail page permissions on the whole page tree, and image/document permissions on
 # the root collection, for the roles that curate the portal.
@@ -50,11 +75,13 @@ COLLECTION_PERMISSIONS = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.RESEARCHER: [],
     Role.ENTERPRISE: [],
-    Role.AGENT: _ADMIN_ACCESS + _ORGANISATION_READ,
+    Role.AGENT: _ADMIN_ACCESS + _ORGANISATION_READ + _LISTING_READ,
     Role.EXPERT: [],
-    Role.MODERATOR: _ADMIN_ACCESS + _ORGANISATION_MODERATE,
+    Role.MODERATOR: _ADMIN_ACCESS + _ORGANISATION_MODERATE + _LISTING_MODERATE,
     Role.ADMINISTRATOR: _ADMIN_ACCESS
     + _ORGANISATION_MODERATE
+    + _LISTING_MODERATE
+    + _REFERENCE_DATA
     + [
         "market.delete_organisation",
         "accounts.view_user",

@@ -31,7 +31,9 @@ def test_browser_moderator_logs_in_to_the_wagtail_admin(live_server, page):
     page.locator("form button[type=submit]").first.click()
     page.wait_for_url(live_server.url + "/admin/")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
-    assert page.title() == "控制面板 - 技术转移撮合平台"  # Wagtail's dashboard, our brand
+    assert (
+        page.title() == "控制面板 - 技术转移撮合平台"
+    )  # Wagtail's dashboard, our brand
     assert page.locator("input[name=password]").count() == 0
 
 
