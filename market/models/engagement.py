@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from market.models.listing import Listing
@@ -113,7 +114,7 @@ class DeclineReason(models.TextChoices):
 
 
 # The fixed questions every request answers; free text comes after them.
-INTEREST_QUESTIONS: list[tuple[str, str]] = [
+INTEREST_QUESTIONS: list[tuple[str, str | Promise]] = [
     ("purpose", _("What do you want to use the technology for?")),
     ("scale", _("At what scale (pilot, production volume)?")),
     ("timeline", _("When would you start?")),

@@ -1,0 +1,12 @@
+"""Domain signals the market's services send; other apps listen (notifications, cache, search).
+
+Each is sent inside the service's transaction, so a receiver that writes rows (an outbox)
+commits or rolls back with the change; receivers doing I/O use ``transaction.on_commit``.
+"""
+
+from django.dispatch import Signal
+
+# listing_id, kind, old_status, new_status, by_user_id (None: the system), reason
+listing_status_changed = Signal()
+# listing_ids: content of published listings changed without a status change
+listings_changed = Signal()
