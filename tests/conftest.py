@@ -9,3 +9,22 @@ import pytest
 def _media_root(settings, tmp_path):
     """Uploaded files of one test never leak into another or into var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Keep the post-migration snapshot for tests with ``serialized_rollback=True``.
+
+    Django stores the snapshot on the connection object, but connection objects are
+    context-local and the one of a later test may be a new object without it: the
+    transactional tests then flush the rows data migrations created (home page, site,
+    technology fields, regions) and never restore them. Keeping the snapshot on the
+    backend class makes every connection object of this run find it.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        snapshot = getattr(connection, "_test_serialized_contents", None)
+        if snapshot:
+            type(connection)._test_serialized_contents = snapshot
