@@ -1,4 +1,4 @@
-"""Accounts app configuration; role groups are synced after every migrate."""
+"""Accounts app configuration: role groups synced after every migrate, notification receivers."""
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
@@ -11,9 +11,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from accounts import receivers
         from accounts.services.roles import sync_role_groups_after_migrate
 
         # Permissions are created in post_migrate, so groups can only be wired after it.
         post_migrate.connect(
             sync_role_groups_after_migrate, dispatch_uid="accounts.sync_roles"
         )
+        receivers.connect()

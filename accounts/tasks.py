@@ -6,7 +6,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from accounts import emails
+from accounts import emails, notifications
 
 
 @shared_task(
@@ -18,3 +18,14 @@ from accounts import emails
 def send_verification_email(user_id: int) -> None:
     """Send the verification link to ``user_id`` unless gone or verified already."""
     emails.send_verification_email(user_id)
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def send_notification_email(notification_id: int) -> None:
+    """Email notification ``notification_id`` unless it is gone or was sent already."""
+    notifications.send_notification_email(notification_id)

@@ -1,9 +1,9 @@
-"""Account URLs: sign-up, email verification, log-in/out, password reset, profile."""
+"""Account URLs: sign-up, email verification, log-in/out, password reset, profile, notifications."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import notification_views, views
 
 app_name = "accounts"
 
@@ -19,6 +19,11 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path(
+        "notifications/",
+        notification_views.notifications,
+        name="notifications",
+    ),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",

@@ -8,3 +8,25 @@ class CmsConfig(AppConfig):
     name = "cms"
     label = "cms"
     verbose_name = _("Portal pages")
+
+    def ready(self) -> None:
+        from wagtail.signals import page_published, page_unpublished
+
+        from cms import cache
+        from market.signals import listing_status_changed, listings_changed
+
+        listing_status_changed.connect(
+            cache.listing_status_changed_receiver,
+            dispatch_uid="cms.cache.listing_status_changed",
+        )
+        listings_changed.connect(
+            cache.listings_changed_receiver, dispatch_uid="cms.cache.listings_changed"
+        )
+        for signal, name in (
+            (page_published, "published"),
+            (page_unpublished, "unpublished"),
+        ):
+            signal.connect(
+                cache.catalogue_page_changed_receiver,
+                dispatch_uid=f"cms.cache.catalogue_page_{name}",
+            )

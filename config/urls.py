@@ -5,18 +5,24 @@ from django.conf.urls.static import static
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.feeds import LatestDemandsFeed, LatestListingsFeed, LatestOutcomesFeed
+from cms.sitemaps import sitemap
 from config.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
+    path("engage/", include("cms.engagement.urls")),
+    path("workbench/", include("cms.workbench.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("feeds/latest.atom", LatestListingsFeed(), name="feed_latest"),
+    path("feeds/outcomes.atom", LatestOutcomesFeed(), name="feed_outcomes"),
+    path("feeds/demands.atom", LatestDemandsFeed(), name="feed_demands"),
 ]
 
 if settings.DEBUG:

@@ -1,9 +1,14 @@
-"""Wagtail admin for the market: organisations under a "Market" menu group."""
+"""Wagtail admin for the market, all under one "Market" menu group.
+
+Review queue, outcomes and demands (snippets: revisions and history), organisations
+(verify action), and the reference data (technology fields, regions, cooperation modes).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.db import models
@@ -12,18 +17,54 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail import hooks
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from market.models import Organisation
+from market.admin_views import (
+    LISTING_NAMESPACES,
+    REVIEW_NAMESPACE,
+    ArchiveListingView,
+    DemandAdminForm,
+    DemandFilterSet,
+    LinesField,
+    ListingAdminForm,
+    ListingEditView,
+    ListingIndexView,
+    ListingInspectView,
+    OutcomeFilterSet,
+    PublishListingView,
+    RejectListingView,
+    ReviewQueuePanel,
+    ReviewQueueView,
+    field_label,
+    listings_visible_to,
+)
+from market.models import (
+    CooperationMode,
+    Demand,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    Organisation,
+    Outcome,
+    Region,
+    RegionLevel,
+    TechField,
+)
+from market.permissions import can_moderate
 from market.services.organisations import VERIFY_ACTION, verify_organisation
 
 
@@ -173,18 +214,386 @@ class OrganisationViewSet(ModelViewSet):
         ]
 
 
+# -- Review queue ---------------------------------------------------------------------
+
+
+class _ModeratorMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return can_moderate(request.user)
+
+
+class ReviewQueueViewSet(ViewSet):
+    """The moderators' queue of submitted listings and the life-cycle actions."""
+
+    name = REVIEW_NAMESPACE
+    url_prefix = "market/review"
+    icon = "clipboard-list"
+    menu_label = gettext_lazy("Review queue")
+    menu_order = 10
+    menu_item_class = _ModeratorMenuItem
+
+    def get_urlpatterns(self) -> list[Any]:
+        return [
+            path("", ReviewQueueView.as_view(), name="index"),
+            path("publish/<int:pk>/", PublishListingView.as_view(), name="publish"),
+            path("reject/<int:pk>/", RejectListingView.as_view(), name="reject"),
+            path("archive/<int:pk>/", ArchiveListingView.as_view(), name="archive"),
+        ]
+
+
+# -- Outcomes and demands -------------------------------------------------------------
+
+_BASIC_PANELS = [
+    FieldPanel("title"),
+    FieldPanel("summary"),
+    FieldPanel("organisation"),
+    FieldPanel("field"),
+    FieldPanel("region"),
+    FieldPanel("keywords"),
+    FieldPanel("is_featured"),
+]
+_CONFIDENTIALITY_PANELS = [
+    FieldPanel("confidentiality"),
+    FieldPanel("protected_details"),
+]
+_CONTACT_PANELS = [
+    FieldPanel("contact_name"),
+    FieldPanel("contact_phone"),
+    FieldPanel("contact_email"),
+]
+
+
+def _listing_list_display() -> list[Any]:
+    return [
+        "title",
+        Column("organisation", label=field_label(Listing, "organisation")),
+        Column("field", label=field_label(Listing, "field")),
+        StatusTagColumn(
+            "status",
+            label=field_label(Listing, "status"),
+            accessor="get_status_display",
+            sort_key="status",
+            primary=lambda listing: listing.status == ListingStatus.PUBLISHED,
+        ),
+        DateColumn(
+            "submitted_at",
+            label=field_label(Listing, "submitted_at"),
+            sort_key="submitted_at",
+        ),
+        DateColumn(
+            "published_at",
+            label=field_label(Listing, "published_at"),
+            sort_key="published_at",
+        ),
+        DateColumn(
+            "valid_until",
+            label=field_label(Listing, "valid_until"),
+            sort_key="valid_until",
+        ),
+    ]
+
+
+class ListingViewSet(SnippetViewSet):
+    """Shared configuration of the outcome and demand view sets.
+
+    Snippet view sets because listings keep revisions: the edit view saves one per
+    change and the history shows them. Status fields are in no form; the life cycle
+    moves only through the review queue's actions (market.services.listings).
+    """
+
+    # The Market group holds the menu items; keep the models out of "Snippets".
+    menu_item_is_registered = True
+    index_view_class = ListingIndexView
+    edit_view_class = ListingEditView
+    inspect_view_class = ListingInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    edit_template_name = "market/admin/listing_edit.html"
+    search_fields = ["title"]
+    ordering = ["-status_changed_at", "-pk"]
+    list_per_page = 50
+
+    @cached_property
+    def list_display(self) -> list[Any]:
+        return _listing_list_display()
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        queryset = self.model.objects.select_related("organisation", "field")
+        return listings_visible_to(queryset, request.user)
+
+
+class OutcomeViewSet(ListingViewSet):
+    """Research outcomes: list, filter, inspect, edit (with revisions), archive."""
+
+    model = Outcome
+    icon = "doc-full"
+    menu_order = 20
+    url_namespace = LISTING_NAMESPACES[ListingKind.OUTCOME]
+    url_prefix = "market/outcomes"
+    filterset_class = OutcomeFilterSet
+    inspect_view_fields = [
+        "title",
+        "status",
+        "organisation",
+        "confidentiality",
+        "field",
+        "region",
+        "keywords",
+        "is_featured",
+        "summary",
+        "description",
+        "advantages",
+        "comparison",
+        "applications",
+        "maturity",
+        "maturity_evidence",
+        "team",
+        "cover_image",
+        "ip_rights",
+        "gallery",
+        "attachments",
+        "modes",
+        "price_wan",
+        "price_negotiable",
+        "protected_details",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "submitted_at",
+        "published_at",
+        "valid_until",
+        "reviewed_by",
+        "rejection_reason",
+        "created_by",
+        "external_id",
+    ]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(_BASIC_PANELS, heading=gettext_lazy("Basic information")),
+            MultiFieldPanel(
+                [
+                    FieldPanel("description"),
+                    FieldPanel("advantages"),
+                    FieldPanel("comparison"),
+                    FieldPanel("applications"),
+                    FieldPanel("maturity"),
+                    FieldPanel("maturity_evidence"),
+                    FieldPanel("team"),
+                    FieldPanel("cover_image"),
+                ],
+                heading=gettext_lazy("Technology"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("modes", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("price_wan"),
+                    FieldPanel("price_negotiable"),
+                ],
+                heading=gettext_lazy("Commercial terms"),
+            ),
+            MultiFieldPanel(
+                _CONFIDENTIALITY_PANELS, heading=gettext_lazy("Confidentiality")
+            ),
+            MultiFieldPanel(_CONTACT_PANELS, heading=gettext_lazy("Contact")),
+        ],
+        base_form_class=ListingAdminForm,
+    )
+
+
+class DemandViewSet(ListingViewSet):
+    """Technology demands: list, filter, inspect, edit (with revisions), archive."""
+
+    model = Demand
+    icon = "pick"
+    menu_order = 30
+    url_namespace = LISTING_NAMESPACES[ListingKind.DEMAND]
+    url_prefix = "market/demands"
+    filterset_class = DemandFilterSet
+    inspect_view_fields = [
+        "title",
+        "status",
+        "organisation",
+        "confidentiality",
+        "field",
+        "region",
+        "keywords",
+        "is_featured",
+        "summary",
+        "problem",
+        "objectives",
+        "expected_maturity",
+        "deadline",
+        "modes",
+        "budget_min_wan",
+        "budget_max_wan",
+        "budget_negotiable",
+        "protected_details",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "submitted_at",
+        "published_at",
+        "valid_until",
+        "reviewed_by",
+        "rejection_reason",
+        "created_by",
+        "external_id",
+    ]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(_BASIC_PANELS, heading=gettext_lazy("Basic information")),
+            MultiFieldPanel(
+                [
+                    FieldPanel("problem"),
+                    FieldPanel("objectives"),
+                    FieldPanel("expected_maturity"),
+                    FieldPanel("deadline"),
+                ],
+                heading=gettext_lazy("Technology"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("modes", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("budget_min_wan"),
+                    FieldPanel("budget_max_wan"),
+                    FieldPanel("budget_negotiable"),
+                ],
+                heading=gettext_lazy("Commercial terms"),
+            ),
+            MultiFieldPanel(
+                _CONFIDENTIALITY_PANELS, heading=gettext_lazy("Confidentiality")
+            ),
+            MultiFieldPanel(_CONTACT_PANELS, heading=gettext_lazy("Contact")),
+        ],
+        base_form_class=DemandAdminForm,
+    )
+
+
+# -- Reference data (administrators) --------------------------------------------------
+
+
+class TechFieldViewSet(ModelViewSet):
+    """The two-level technology field catalogue."""
+
+    model = TechField
+    name = "market_tech_fields"
+    url_prefix = "market/tech-fields"
+    icon = "tag"
+    menu_order = 200
+    copy_view_enabled = False
+    list_display = [
+        "name",
+        "code",
+        "name_en",
+        Column("parent", label=field_label(TechField, "parent")),
+        BooleanColumn("is_active", label=field_label(TechField, "is_active")),
+    ]
+    list_filter = ["is_active"]
+    search_fields = ["name", "name_en", "code"]
+    ordering = ["code"]
+    list_per_page = 100
+    form_fields = ["code", "name", "name_en", "parent", "keywords", "is_active"]
+
+    def formfield_for_dbfield(self, db_field: Any, **kwargs: Any) -> Any:
+        if db_field.name == "parent":
+            kwargs["queryset"] = TechField.objects.filter(parent__isnull=True)
+        if db_field.name == "keywords":
+            return LinesField(
+                label=capfirst(db_field.verbose_name),
+                help_text=gettext_lazy("One keyword per line."),
+            )
+        return super().formfield_for_dbfield(db_field, **kwargs)
+
+
+class RegionViewSet(ModelViewSet):
+    """Administrative divisions (GB/T 2260): list by level, search by name or code."""
+
+    model = Region
+    name = "market_regions"
+    url_prefix = "market/regions"
+    icon = "globe"
+    menu_order = 210
+    copy_view_enabled = False
+    list_display = [
+        "name",
+        "code",
+        Column(
+            "level", label=field_label(Region, "level"), accessor="get_level_display"
+        ),
+        Column("parent", label=field_label(Region, "parent")),
+    ]
+    list_filter = ["level"]
+    search_fields = ["name", "name_en", "code"]
+    ordering = ["code"]
+    list_per_page = 100
+    form_fields = ["code", "name", "name_en", "level", "parent"]
+
+    def formfield_for_dbfield(self, db_field: Any, **kwargs: Any) -> Any:
+        # A district's parent is a city, a city's a province: never a district.
+        if db_field.name == "parent":
+            kwargs["queryset"] = Region.objects.filter(level__lt=RegionLevel.DISTRICT)
+        return super().formfield_for_dbfield(db_field, **kwargs)
+
+
+class CooperationModeViewSet(ModelViewSet):
+    """Ways a technology changes hands; their order is the order forms offer them."""
+
+    model = CooperationMode
+    name = "market_cooperation_modes"
+    url_prefix = "market/cooperation-modes"
+    icon = "link"
+    menu_order = 220
+    copy_view_enabled = False
+    sort_order_field = "sort_order"
+    list_display = ["name", "code", "name_en", "sort_order"]
+    search_fields = ["name", "name_en", "code"]
+    ordering = ["sort_order", "code"]
+    form_fields = ["code", "name", "name_en", "sort_order"]
+
+
 class MarketViewSetGroup(ViewSetGroup):
     """The "Market" admin menu; other market view sets join through ``items``."""
 
     menu_label = gettext_lazy("Market")
     menu_icon = "tasks"
     menu_order = 200
-    items = (OrganisationViewSet,)
+    items = (
+        ReviewQueueViewSet,
+        OutcomeViewSet,
+        DemandViewSet,
+        OrganisationViewSet,
+        TechFieldViewSet,
+        RegionViewSet,
+        CooperationModeViewSet,
+    )
 
 
-@hooks.register("register_admin_viewset")
-def register_market_viewsets() -> ViewSetGroup:
-    return MarketViewSetGroup()
+# register_snippet (not the register_admin_viewset hook): the documented way for a group
+# holding snippet view sets; it registers the outcome and demand snippet models as soon
+# as the hooks load, not only when the admin URLs are built.
+register_snippet(MarketViewSetGroup)
+
+
+@hooks.register("construct_homepage_panels")
+def add_review_queue_panel(request: HttpRequest, panels: list[Any]) -> None:
+    if can_moderate(request.user):
+        panels.append(ReviewQueuePanel())
+
+
+LISTING_LOG_ACTIONS = {
+    "market.submit_listing": (
+        gettext_lazy("Submit for review"),
+        gettext_lazy("Submitted for review"),
+    ),
+    "market.withdraw_listing": (
+        gettext_lazy("Withdraw"),
+        gettext_lazy("Withdrawn from review"),
+    ),
+    "market.publish_listing": (gettext_lazy("Publish"), gettext_lazy("Published")),
+    "market.reject_listing": (gettext_lazy("Reject"), gettext_lazy("Rejected")),
+    "market.archive_listing": (gettext_lazy("Archive"), gettext_lazy("Archived")),
+    "market.expire_listing": (gettext_lazy("Expire"), gettext_lazy("Expired")),
+}
 
 
 @hooks.register("register_log_actions")
@@ -194,3 +603,5 @@ def register_market_log_actions(actions: Any) -> None:
         gettext_lazy("Verify organisation"),
         gettext_lazy("Organisation verified"),
     )
+    for action, (label, message) in LISTING_LOG_ACTIONS.items():
+        actions.register_action(action, label, message)

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(settings):
+    """A cache namespace per test: cached pages never leak into the next test or run."""
+    default = dict(settings.CACHES["default"])
+    default["KEY_PREFIX"] = (
+        f"{default.get('KEY_PREFIX', 'test')}-{uuid.uuid4().hex[:12]}"
+    )
+    settings.CACHES = {**settings.CACHES, "default": default}
 
 
 @pytest.fixture(autouse=True)

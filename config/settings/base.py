@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -19,6 +20,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.table_block",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -70,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "accounts.context_processors.unread_notifications",
             ],
         },
     },
@@ -137,7 +140,31 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = False
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Nightly upkeep, in CELERY_TIMEZONE (Asia/Shanghai). The tasks are idempotent, so a
+# run that waited too long is dropped (expires) and the next night catches up.
+_NIGHTLY_EXPIRES = 6 * 3600
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "expire-overdue-demands": {
+        "task": "market.tasks.expire_overdue_demands",
+        "schedule": crontab(hour=1, minute=0),
+        "options": {"expires": _NIGHTLY_EXPIRES},
+    },
+    # After the demands' expiry, so a demand past its deadline is "expired", not archived.
+    "archive-stale-listings": {
+        "task": "market.tasks.archive_stale_listings",
+        "schedule": crontab(hour=1, minute=15),
+        "options": {"expires": _NIGHTLY_EXPIRES},
+    },
+    "send-renewal-reminders": {
+        "task": "market.tasks.send_renewal_reminders",
+        "schedule": crontab(hour=1, minute=30),
+        "options": {"expires": _NIGHTLY_EXPIRES},
+    },
+}
+
+# Listings: a publication stays valid this many days; owners are reminded before it lapses.
+LISTING_VALIDITY_DAYS = 365
+LISTING_RENEWAL_NOTICE_DAYS = 14
 
 # Search: "embedded" needs no server; "elasticsearch" talks to ELASTICSEARCH_URL.
 SEARCH_BACKEND = "embedded"

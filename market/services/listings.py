@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 
 from market.models import (
     CooperationMode,
@@ -129,7 +130,16 @@ def _step(
     listing.status = target
     listing.status_changed_at = now or timezone.now()
     listing.save()
-    listing.save_revision(user=_user(by_user_id), clean=False)
+    user = _user(by_user_id)
+    revision = listing.save_revision(user=user, clean=False)
+    # Wagtail's history view lists these next to the admin's own edits.
+    log(
+        instance=listing,
+        action=f"market.{action}_listing",
+        user=user,
+        revision=revision,
+        data={"reason": reason} if reason else {},
+    )
     listing_status_changed.send(
         sender=type(listing),
         listing_id=listing.pk,

@@ -1,0 +1,68 @@
+"""Notifications: what the platform tells a user, shown in the site and emailed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    LISTING_SUBMITTED = "listing_submitted", _("Listing awaiting review")
+    LISTING_PUBLISHED = "listing_published", _("Listing published")
+    LISTING_REJECTED = "listing_rejected", _("Listing rejected")
+    LISTING_ARCHIVED = "listing_archived", _("Listing archived")
+    LISTING_EXPIRED = "listing_expired", _("Listing expired")
+    LISTING_RENEWAL = "listing_renewal", _("Listing due for renewal")
+    INTEREST_RECEIVED = "interest_received", _("Interest request received")
+    INTEREST_ANSWERED = "interest_answered", _("Interest request answered")
+    INTEREST_DECLINED = "interest_declined", _("Interest request declined")
+    ACCESS_REQUESTED = "access_requested", _("Protected details requested")
+    ACCESS_GRANTED = "access_granted", _("Protected details granted")
+    ACCESS_DECLINED = "access_declined", _("Protected details declined")
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def for_user(self, user_id: int) -> NotificationQuerySet:
+        return self.filter(recipient_id=user_id)
+
+
+class Notification(models.Model):
+    """One message to one user; ``emailed_at`` makes the email task safe to rerun."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(
+                fields=["recipient", "-created_at"], name="notification_recent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.subject}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -1,0 +1,271 @@
+"""Who hears about what: the market's signals turned into notifications via the notifier.
+
+The market announces steps (status changes, requests, renewals) without knowing about
+users' inboxes; these receivers pick the recipients and render the messages. They run
+inside the service's transaction, so the notifications commit or roll back with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+from accounts.models import Membership, NotificationKind, User
+from accounts.notifications import notify, render_message
+from accounts.roles import Role
+from market.models import (
+    INTEREST_QUESTIONS,
+    AccessRequest,
+    AccessRequestStatus,
+    InterestRequest,
+    InterestStatus,
+    Listing,
+    ListingStatus,
+)
+from market.services.engagement import (
+    access_request_decided,
+    access_request_sent,
+    interest_request_replied,
+    interest_request_sent,
+)
+from market.services.freshness import listing_renewal_due
+from market.signals import listing_status_changed
+
+# The owner's workbench (its own app); links there need no URL name.
+WORKBENCH_URL = "/workbench/"
+# Moderators review in the Wagtail admin.
+
+AUTHOR_KINDS: dict[str, str] = {
+    ListingStatus.PUBLISHED: NotificationKind.LISTING_PUBLISHED,
+    ListingStatus.REJECTED: NotificationKind.LISTING_REJECTED,
+    ListingStatus.ARCHIVED: NotificationKind.LISTING_ARCHIVED,
+    ListingStatus.EXPIRED: NotificationKind.LISTING_EXPIRED,
+}
+
+
+def _path(name: str, *args: Any) -> str:
+    """The path of a named URL, or empty when that part of the site is not mounted."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def member_ids(organisation_id: int) -> set[int]:
+    """Active users with an active membership of the organisation."""
+    return set(
+        Membership.objects.active()
+        .filter(organisation_id=organisation_id, user__is_active=True)
+        .values_list("user_id", flat=True)
+    )
+
+
+def role_ids(role: str) -> set[int]:
+    """Active users in the role's group."""
+    return set(
+        User.objects.filter(groups__name=role, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def author_ids(listing: Listing) -> set[int]:
+    """Who hears about a listing: its author, or its organisation when the author left."""
+    if listing.created_by_id is not None:
+        author = listing.created_by
+        if (
+            author is not None
+            and author.is_active
+            and listing.organisation_id
+            in set(
+                Membership.objects.active()
+                .filter(user_id=author.pk)
+                .values_list("organisation_id", flat=True)
+            )
+        ):
+            return {author.pk}
+    return member_ids(listing.organisation_id)
+
+
+def _send(
+    user_ids: Iterable[int],
+    *,
+    kind: str,
+    context: dict[str, Any],
+    url: str,
+    exclude: int | None = None,
+) -> None:
+    recipients = set(user_ids) - {exclude}
+    if not recipients:
+        return
+    subject, body = render_message(kind, context)
+    notify(recipients, kind=kind, subject=subject, body=body, url=url)
+
+
+def on_listing_status_changed(
+    sender: Any,
+    *,
+    listing_id: int,
+    new_status: str,
+    by_user_id: int | None = None,
+    reason: str = "",
+    **kwargs: Any,
+) -> None:
+    """Authors hear about publication, rejection, archiving, expiry; moderators about submissions."""
+    if new_status not in AUTHOR_KINDS and new_status != ListingStatus.SUBMITTED:
+        return
+    listing = Listing.objects.select_related("created_by").get(pk=listing_id)
+    context = {
+        "listing": listing,
+        "kind_label": listing.get_kind_display(),
+        "reason": reason,
+        "by_system": by_user_id is None,
+    }
+    if new_status == ListingStatus.SUBMITTED:
+        context["resubmitted"] = reason in ("edited", "renewal")
+        _send(
+            role_ids(Role.MODERATOR),
+            kind=NotificationKind.LISTING_SUBMITTED,
+            context=context,
+            url=reverse("market_review:index"),
+            exclude=by_user_id,
+        )
+        return
+    _send(
+        author_ids(listing),
+        kind=AUTHOR_KINDS[new_status],
+        context=context,
+        url=WORKBENCH_URL,
+        exclude=by_user_id,
+    )
+
+
+def on_listing_renewal_due(sender: Any, *, listing_id: int, **kwargs: Any) -> None:
+    """The authors of a listing that lapses soon get a link to renew it."""
+    listing = Listing.objects.select_related("created_by").get(pk=listing_id)
+    _send(
+        author_ids(listing),
+        kind=NotificationKind.LISTING_RENEWAL,
+        context={
+            "listing": listing,
+            "kind_label": listing.get_kind_display(),
+            "days_left": listing.days_left(),
+        },
+        url=WORKBENCH_URL,
+    )
+
+
+def _answers(request: InterestRequest) -> list[tuple[str, str]]:
+    return [
+        (str(label), request.answers[key])
+        for key, label in INTEREST_QUESTIONS
+        if request.answers.get(key)
+    ]
+
+
+def on_interest_request_sent(sender: Any, *, request_id: int, **kwargs: Any) -> None:
+    """The owner organisation and the transfer agents hear about a new request."""
+    request = InterestRequest.objects.select_related("listing", "sender").get(
+        pk=request_id
+    )
+    recipients = member_ids(request.listing.organisation_id) | role_ids(Role.AGENT)
+    _send(
+        recipients,
+        kind=NotificationKind.INTEREST_RECEIVED,
+        context={
+            "request": request,
+            "listing": request.listing,
+            "kind_label": request.get_kind_display(),
+            "sender_name": request.sender.display_name or request.sender.email,
+            "answers": _answers(request),
+        },
+        url=_path("engage:interest_detail", request.pk),
+        exclude=request.sender_id,
+    )
+
+
+def on_interest_request_replied(
+    sender: Any, *, request_id: int, status: str, **kwargs: Any
+) -> None:
+    """The sender hears the owner's answer, or why they declined."""
+    request = InterestRequest.objects.select_related("listing").get(pk=request_id)
+    kind = (
+        NotificationKind.INTEREST_ANSWERED
+        if status == InterestStatus.ANSWERED
+        else NotificationKind.INTEREST_DECLINED
+    )
+    _send(
+        [request.sender_id],
+        kind=kind,
+        context={
+            "request": request,
+            "listing": request.listing,
+            "kind_label": request.get_kind_display(),
+            "reason_label": request.get_decline_reason_display(),
+        },
+        url=_path("engage:interest_detail", request.pk),
+    )
+
+
+def on_access_request_sent(sender: Any, *, request_id: int, **kwargs: Any) -> None:
+    """The owner organisation hears that someone asks for the protected details."""
+    request = AccessRequest.objects.select_related("listing", "requester").get(
+        pk=request_id
+    )
+    _send(
+        member_ids(request.listing.organisation_id),
+        kind=NotificationKind.ACCESS_REQUESTED,
+        context={
+            "request": request,
+            "listing": request.listing,
+            "requester_name": request.requester.display_name or request.requester.email,
+        },
+        url=_path("engage:inbox"),
+        exclude=request.requester_id,
+    )
+
+
+def on_access_request_decided(
+    sender: Any, *, request_id: int, status: str, **kwargs: Any
+) -> None:
+    """The requester hears whether they may read the protected details."""
+    request = AccessRequest.objects.select_related("listing").get(pk=request_id)
+    granted = status == AccessRequestStatus.GRANTED
+    _send(
+        [request.requester_id],
+        kind=(
+            NotificationKind.ACCESS_GRANTED
+            if granted
+            else NotificationKind.ACCESS_DECLINED
+        ),
+        context={
+            "request": request,
+            "listing": request.listing,
+            "revoked": status == AccessRequestStatus.REVOKED,
+        },
+        url=_path("engage:details", request.listing_id) if granted else "",
+    )
+
+
+def connect() -> None:
+    """Connect the receivers once (called from AccountsConfig.ready)."""
+    listing_status_changed.connect(
+        on_listing_status_changed, dispatch_uid="accounts.notify_listing_status"
+    )
+    listing_renewal_due.connect(
+        on_listing_renewal_due, dispatch_uid="accounts.notify_listing_renewal"
+    )
+    interest_request_sent.connect(
+        on_interest_request_sent, dispatch_uid="accounts.notify_interest_sent"
+    )
+    interest_request_replied.connect(
+        on_interest_request_replied, dispatch_uid="accounts.notify_interest_replied"
+    )
+    access_request_sent.connect(
+        on_access_request_sent, dispatch_uid="accounts.notify_access_sent"
+    )
+    access_request_decided.connect(
+        on_access_request_decided, dispatch_uid="accounts.notify_access_decided"
+    )

@@ -1,0 +1,1 @@
+"""Benchmark scripts; each prints its figures as JSON (see docs/benchmarks.md)."""

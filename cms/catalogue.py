@@ -1,0 +1,542 @@
+"""The public catalogue: the views behind the catalogue pages, links to listings, cards.
+
+Views count: a detail page's view is counted with one UPDATE *before* the anonymous
+cache is consulted, so cached pages count too (the owner's own visits do not count).
+No JavaScript beacon is needed, and a crawler that fetches a page counts like a person.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from cms.cache import PageCache
+from market.models import (
+    Demand,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    Maturity,
+    MaturityStage,
+    Outcome,
+    maturity_stage,
+)
+from market.permissions import can_see_contact, can_see_owner, can_view, is_owner
+from market.selectors import (
+    DEFAULT_SORT,
+    NEGOTIABLE,
+    PER_PAGE,
+    SORTS,
+    CatalogueFilters,
+    FacetOption,
+    Facets,
+    catalogue,
+    catalogue_facets,
+    latest_listings,
+    listing_detail,
+    market_counts,
+)
+
+if TYPE_CHECKING:
+    from cms.models import CatalogueIndexPage
+
+# The rendition shown on cards and the one social networks get.
+CARD_IMAGE = "fill-480x300"
+SHARE_IMAGE = "fill-1200x630"
+
+
+# --- Where listings live -----------------------------------------------------
+
+
+def _page_models() -> dict[str, type[Page]]:
+    from cms.models import DemandIndexPage, OutcomeIndexPage
+
+    return {ListingKind.OUTCOME: OutcomeIndexPage, ListingKind.DEMAND: DemandIndexPage}
+
+
+def catalogue_pages(request: HttpRequest | None = None) -> dict[str, Page]:
+    """The live catalogue page of each kind (one query, remembered on the request)."""
+    remembered = getattr(request, "_catalogue_pages", None)
+    if remembered is not None:
+        return remembered
+    models = _page_models()
+    types = ContentType.objects.get_for_models(*models.values())
+    kind_of_type = {types[model].pk: kind for kind, model in models.items()}
+    pages: dict[str, Page] = {}
+    for page in (
+        Page.objects.live()
+        .filter(content_type_id__in=kind_of_type)
+        .order_by("path")
+        .only("id", "url_path", "title", "content_type_id", "live")
+    ):
+        pages.setdefault(kind_of_type[page.content_type_id], page)
+    if request is not None:
+        request._catalogue_pages = pages  # type: ignore[attr-defined]
+    return pages
+
+
+def catalogue_urls(request: HttpRequest | None = None) -> dict[str, str]:
+    """Kind → address of its catalogue page; a kind without a live page is left out."""
+    urls = {}
+    for kind, page in catalogue_pages(request).items():
+        url = page.get_url(request)
+        if url:
+            urls[kind] = url
+    return urls
+
+
+def listing_url(listing: Listing, request: HttpRequest | None = None) -> str | None:
+    """The address of a listing's detail page, or None when its catalogue is missing."""
+    base = catalogue_urls(request).get(listing.kind)
+    # Mirrors the "detail" route of CatalogueIndexPage.
+    return f"{base}{listing.pk}/" if base else None
+
+
+# --- Presentation helpers ----------------------------------------------------
+
+
+def _amount(value: Decimal) -> str:
+    # normalize() drops trailing zeros ("300.00" → "300"); "f" avoids "3E+2".
+    return f"{value.normalize():f}"
+
+
+def wan(value: Decimal) -> str:
+    """An amount in 10k CNY as shown to people: "300 万元" in Chinese."""
+    return _("%(amount)s × 10k CNY") % {"amount": _amount(value)}
+
+
+def price_label(listing: Listing) -> str:
+    """The price of an outcome or the budget of a demand, or "negotiable"."""
+    if isinstance(listing, Outcome):
+        if listing.price_wan is not None:
+            label = wan(listing.price_wan)
+            if listing.price_negotiable:
+                label = _("%(price)s (negotiable)") % {"price": label}
+            return label
+        return _("Negotiable") if listing.price_negotiable else ""
+    if isinstance(listing, Demand):
+        low, high = listing.budget_min_wan, listing.budget_max_wan
+        if low is not None and high is not None and low != high:
+            label = _("%(low)s–%(high)s × 10k CNY") % {
+                "low": _amount(low),
+                "high": _amount(high),
+            }
+        elif high is not None:
+            label = _("up to %(amount)s") % {"amount": wan(high)}
+        elif low is not None:
+            label = _("from %(amount)s") % {"amount": wan(low)}
+        else:
+            return _("Negotiable") if listing.budget_negotiable else ""
+        if listing.budget_negotiable:
+            label = _("%(price)s (negotiable)") % {"price": label}
+        return label
+    return ""
+
+
+def _level(listing: Listing) -> int | None:
+    if isinstance(listing, Outcome):
+        return listing.maturity
+    if isinstance(listing, Demand):
+        return listing.expected_maturity
+    return None
+
+
+def stage_label(level: int | None) -> str:
+    """ "Pilot scale · TRL 6" for a readiness level; empty without one."""
+    stage = maturity_stage(level)
+    if stage is None:
+        return ""
+    return _("%(stage)s · TRL %(level)s") % {
+        "stage": MaturityStage(stage).label,
+        "level": level,
+    }
+
+
+@dataclass
+class ListingCard:
+    """What a list shows of one listing, with the owner already hidden when needed."""
+
+    listing: Listing
+    url: str | None
+    owner_name: str | None
+    field: str
+    region: str
+    stage: str
+    price: str
+    modes: list[str]
+    image: Any
+
+
+def listing_cards(listings: Any, request: HttpRequest | None) -> list[ListingCard]:
+    """Cards for ``listings`` as ``request.user`` may see them (no query per listing).
+
+    Cooperation modes appear when they were prefetched, so a caller that did not
+    prefetch them does not pay a query per card.
+    """
+    user = getattr(request, "user", None)
+    urls = catalogue_urls(request)
+    cards = []
+    for listing in listings:
+        prefetched = getattr(listing, "_prefetched_objects_cache", {})
+        base = urls.get(listing.kind)
+        cards.append(
+            ListingCard(
+                listing=listing,
+                url=f"{base}{listing.pk}/" if base else None,
+                owner_name=(
+                    listing.organisation.name if can_see_owner(user, listing) else None
+                ),
+                field=listing.field.label if listing.field else "",
+                region=listing.region.full_name if listing.region else "",
+                stage=stage_label(_level(listing)),
+                price=price_label(listing),
+                modes=[str(m) for m in listing.modes.all()]
+                if "modes" in prefetched
+                else [],
+                image=getattr(listing, "cover_image", None),
+            )
+        )
+    return cards
+
+
+def json_ld_script(data: dict[str, Any]) -> str:
+    """JSON for a <script type="application/ld+json">: no "</script>" can end it early."""
+    text = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder)
+    return text.translate(
+        {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+    )
+
+
+def _yuan(wan_amount: Decimal) -> int:
+    # Two decimals of 10k CNY are whole yuan, so the product is an integer.
+    return int(wan_amount * 10000)
+
+
+def listing_json_ld(
+    listing: Listing, *, url: str, show_owner: bool, image_url: str | None
+) -> dict[str, Any]:
+    """schema.org data of a listing: a CreativeWork on offer, or a Demand."""
+    organisation = {"@type": "Organization", "name": listing.organisation.name}
+    if listing.organisation.website:
+        organisation["url"] = listing.organisation.website
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Demand" if isinstance(listing, Demand) else "CreativeWork",
+        "name": listing.title,
+        "description": listing.summary,
+        "url": url,
+    }
+    if isinstance(listing, Outcome):
+        if listing.keywords:
+            data["keywords"] = ", ".join(str(k) for k in listing.keywords)
+        if listing.field:
+            data["about"] = listing.field.label
+        if listing.published_at:
+            data["datePublished"] = listing.published_at.isoformat()
+        data["dateModified"] = listing.updated_at.isoformat()
+        if image_url:
+            data["image"] = image_url
+        if show_owner:
+            data["provider"] = organisation
+        if listing.price_wan is not None:
+            data["offers"] = {
+                "@type": "Offer",
+                "price": _yuan(listing.price_wan),
+                "priceCurrency": "CNY",
+                "url": url,
+            }
+    elif isinstance(listing, Demand):
+        data["itemOffered"] = {"@type": "Service", "name": listing.title}
+        if listing.field:
+            data["itemOffered"]["category"] = listing.field.label
+        if listing.region:
+            data["areaServed"] = {
+                "@type": "AdministrativeArea",
+                "name": listing.region.full_name,
+            }
+        valid = listing.deadline or listing.valid_until
+        if valid:
+            data["validThrough"] = valid.isoformat()
+        if listing.budget_min_wan is not None or listing.budget_max_wan is not None:
+            spec: dict[str, Any] = {
+                "@type": "PriceSpecification",
+                "priceCurrency": "CNY",
+            }
+            if listing.budget_min_wan is not None:
+                spec["minPrice"] = _yuan(listing.budget_min_wan)
+            if listing.budget_max_wan is not None:
+                spec["maxPrice"] = _yuan(listing.budget_max_wan)
+            data["priceSpecification"] = spec
+        if show_owner:
+            # schema.org says an organisation "seeks" a Demand; JSON-LD states that
+            # from the Demand's side with @reverse.
+            data["@reverse"] = {"seeks": organisation}
+    return data
+
+
+# --- Views ---------------------------------------------------------------------
+
+
+def record_view(listing_id: int) -> None:
+    """Count one view of a published listing: a single UPDATE, safe under concurrency."""
+    Listing.objects.filter(pk=listing_id, status=ListingStatus.PUBLISHED).update(
+        view_count=F("view_count") + 1
+    )
+
+
+def _without(request: HttpRequest, page_url: str, name: str) -> str:
+    """The current catalogue address without filter ``name`` (and back on page 1)."""
+    params = request.GET.copy()
+    for key in (name, "page"):
+        params.pop(key, None)
+    query = params.urlencode()
+    return f"{page_url}?{query}" if query else page_url
+
+
+def _choices(
+    options: list[FacetOption], selected: str, *, indent: str = ""
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "value": option.value,
+            "name": option.label,
+            "label": f"{indent}{option.label} ({option.count})",
+            "selected": option.value == selected,
+        }
+        for option in options
+    ]
+
+
+def _prefix(code: str) -> str:
+    """The part of a code its sub-divisions share: "320000" → "32", "04" → "04"."""
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
+def _nested_choices(
+    parents: list[FacetOption], children: list[FacetOption], selected: str
+) -> list[dict[str, Any]]:
+    """Parent options, with the chosen parent's children right after it, indented."""
+    choices = []
+    for parent in parents:
+        choices.extend(_choices([parent], selected))
+        prefix = _prefix(parent.value)
+        mine = [
+            c
+            for c in children
+            if c.value != parent.value and c.value.startswith(prefix)
+        ]
+        choices.extend(_choices(mine, selected, indent="— "))
+    return choices
+
+
+def _filter_groups(
+    kind: str, facets: Facets, filters: CatalogueFilters
+) -> list[dict[str, Any]]:
+    price_label_text = _("Price") if kind == ListingKind.OUTCOME else _("Budget")
+    stage_text = (
+        _("Maturity") if kind == ListingKind.OUTCOME else _("Expected maturity")
+    )
+    return [
+        {
+            "name": "field",
+            "label": _("Technology field"),
+            "choices": _nested_choices(facets.fields, facets.subfields, filters.field),
+        },
+        {
+            "name": "region",
+            "label": _("Region"),
+            "choices": _nested_choices(facets.provinces, facets.cities, filters.region),
+        },
+        {
+            "name": "stage",
+            "label": stage_text,
+            "choices": _choices(facets.stages, filters.stage),
+        },
+        {
+            "name": "trl",
+            "label": _("Readiness level"),
+            "choices": _choices(facets.levels, str(filters.trl or "")),
+        },
+        {
+            "name": "mode",
+            "label": _("Cooperation mode"),
+            "choices": _choices(facets.modes, filters.mode),
+        },
+        {
+            "name": "price",
+            "label": price_label_text,
+            "choices": _choices(facets.prices, filters.price),
+        },
+    ]
+
+
+def _active_filters(
+    request: HttpRequest,
+    page_url: str,
+    groups: list[dict[str, Any]],
+    filters: CatalogueFilters,
+) -> list[dict[str, str]]:
+    """Chips for the filters in force, each with the address that removes it."""
+    chips = []
+    values = filters.as_params()
+    for group in groups:
+        value = values.get(group["name"])
+        if not value:
+            continue
+        name = next((c["name"] for c in group["choices"] if c["value"] == value), value)
+        chips.append(
+            {
+                "label": f"{group['label']}: {name}",
+                "remove_url": _without(request, page_url, group["name"]),
+            }
+        )
+    return chips
+
+
+def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
+    """A catalogue page: filters, counts and one page of published listings."""
+    kind = page.listing_kind
+    page_cache = PageCache(request, kind)
+    cached = page_cache.get()
+    if cached is not None:
+        return cached
+    filters = CatalogueFilters.from_params(request.GET)
+    sort = request.GET.get("sort", DEFAULT_SORT)
+    if sort not in SORTS:
+        sort = DEFAULT_SORT
+    results = Paginator(catalogue(kind, filters, sort), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    facets = catalogue_facets(kind, filters)
+    groups = _filter_groups(kind, facets, filters)
+    page_url = page.get_url(request) or "/"
+    canonical = request.build_absolute_uri(page_url)
+    if results.number > 1:
+        canonical += f"?page={results.number}"
+    response = page.render(
+        request,
+        context_overrides={
+            "kind": kind,
+            "listings": listing_cards(results.object_list, request),
+            "results": results,
+            "page_range": results.paginator.get_elided_page_range(results.number),
+            "filter_groups": groups,
+            "active_filters": _active_filters(request, page_url, groups, filters),
+            "filters": filters,
+            "sort": sort,
+            "sorts": list(SORTS.items()),
+            "canonical_url": canonical,
+            # Filtered and re-sorted views repeat the catalogue: keep them out of indexes.
+            "noindex": filters.active or sort != DEFAULT_SORT,
+            "meta_description": Truncator(
+                page.search_description or strip_tags(page.intro)
+            ).chars(160),
+            "negotiable": NEGOTIABLE,
+        },
+    )
+    return page_cache.store(response)
+
+
+def _login_url(request: HttpRequest) -> str:
+    return (
+        resolve_url(settings.LOGIN_URL)
+        + "?"
+        + urlencode({"next": request.get_full_path()})
+    )
+
+
+def detail_view(
+    page: CatalogueIndexPage, request: HttpRequest, pk: int
+) -> HttpResponse:
+    """One listing: public to all once published, to its owners and moderators before."""
+    kind = page.listing_kind
+    counts = request.method == "GET"
+    page_cache = PageCache(request, kind)
+    cached = page_cache.get()
+    if cached is not None:
+        if counts:
+            record_view(pk)
+        return cached
+    listing = listing_detail(kind, pk)
+    user = request.user
+    if listing is None or not can_view(user, listing):
+        raise Http404(_("No such listing."))
+    owner = is_owner(user, listing)
+    if counts and listing.is_public and not owner:
+        record_view(listing.pk)
+    page_url = page.get_url(request) or "/"
+    url = request.build_absolute_uri(f"{page_url}{listing.pk}/")
+    show_owner = can_see_owner(user, listing)
+    image_url = None
+    cover = getattr(listing, "cover_image", None)
+    if cover is not None:
+        image_url = request.build_absolute_uri(cover.get_rendition(SHARE_IMAGE).url)
+    level = _level(listing)
+    context: dict[str, Any] = {
+        "kind": kind,
+        "listing": listing,
+        "catalogue_url": page_url,
+        "canonical_url": url,
+        "meta_description": Truncator(listing.summary).chars(160),
+        "og_image": image_url,
+        "structured_data": listing_json_ld(
+            listing, url=url, show_owner=show_owner, image_url=image_url
+        ),
+        "show_owner": show_owner,
+        "show_contact": can_see_contact(user, listing),
+        "is_owner": owner,
+        "login_url": _login_url(request),
+        "field_path": (
+            [f.label for f in (listing.field.parent, listing.field) if f is not None]
+            if listing.field
+            else []
+        ),
+        "region_label": listing.region.full_name if listing.region else "",
+        "maturity_label": Maturity(level).label if level else "",
+        "stage_label": stage_label(level),
+        "price_label": price_label(listing),
+        "modes": [str(mode) for mode in listing.modes.all()],
+        "engagement_enabled": getattr(settings, "PORTAL_ENGAGEMENT_PANEL", True),
+    }
+    response = page.render(
+        request, template="cms/listing_detail.html", context_overrides=context
+    )
+    if listing.is_public:
+        return page_cache.store(response)
+    return response
+
+
+def home_context(request: HttpRequest) -> dict[str, Any]:
+    """Featured and newest listings of both kinds, and the market's headline numbers."""
+    context: dict[str, Any] = {"counts": market_counts(), "catalogue_urls": {}}
+    urls = catalogue_urls(request)
+    context["outcomes_url"] = urls.get(ListingKind.OUTCOME)
+    context["demands_url"] = urls.get(ListingKind.DEMAND)
+    for kind, name in (
+        (ListingKind.OUTCOME, "outcomes"),
+        (ListingKind.DEMAND, "demands"),
+    ):
+        context[f"featured_{name}"] = listing_cards(
+            latest_listings(kind, featured=True, limit=4), request
+        )
+        context[f"latest_{name}"] = listing_cards(
+            latest_listings(kind, limit=6), request
+        )
+    return context

@@ -1,0 +1,1 @@
+"""Engagement pages: protected details requests, interest requests and the owner's inbox."""

@@ -1,0 +1,466 @@
+"""Views of the workbench (我的工作台): owners create, edit and steer their listings.
+
+Every write goes through market.services.listings; these views parse the request,
+call the service and turn its refusals into messages or field errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.images import get_image_model
+
+from cms.workbench.forms import (
+    DemandForm,
+    IPRightFormSet,
+    ListingForm,
+    OutcomeForm,
+)
+from cms.workbench.selectors import OWNER_ACTIONS, organisations_of, workbench
+from market.completeness import assess
+from market.models import (
+    Demand,
+    Listing,
+    ListingStatus,
+    Outcome,
+    OutcomeAttachment,
+    OutcomeImage,
+)
+from market.permissions import can_create_for, member_organisation_ids
+from market.services.listings import (
+    ListingError,
+    SubmissionIncomplete,
+    archive_listing,
+    missing_for_submission,
+    renew_listing,
+    save_listing,
+    submit_listing,
+    withdraw_listing,
+)
+from market.uploads import (
+    UPLOAD_COLLECTION_NAME,
+    store_document,
+    store_image,
+    title_from_filename,
+)
+
+S = ListingStatus
+KIND_FORMS: dict[type[Listing], type[ListingForm]] = {
+    Outcome: OutcomeForm,
+    Demand: DemandForm,
+}
+ACTION_SERVICES = {
+    "submit": submit_listing,
+    "withdraw": withdraw_listing,
+    "renew": renew_listing,
+    "archive": archive_listing,
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The owner's listings of every organisation they belong to."""
+    status = request.GET.get("status", "")
+    bench = workbench(
+        member_organisation_ids(request.user),
+        status=status,
+        page_number=request.GET.get("page", 1),
+    )
+    statuses = [
+        (value, label, bench.status_counts.get(value, 0)) for value, label in S.choices
+    ]
+    return render(
+        request,
+        "workbench/home.html",
+        {
+            "bench": bench,
+            "status": status if status in S.values else "",
+            "statuses": statuses,
+            "action_labels": _action_labels(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome_create(request: HttpRequest) -> HttpResponse:
+    """A new research outcome, saved as a draft."""
+    return _create(request, Outcome)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_create(request: HttpRequest) -> HttpResponse:
+    """A new technology demand, saved as a draft."""
+    return _create(request, Demand)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit one of the user's research outcomes."""
+    return _edit(request, _owned(request, Outcome, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit one of the user's technology demands."""
+    return _edit(request, _owned(request, Demand, pk))
+
+
+@login_required
+@require_POST
+def listing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Submit, withdraw, renew or archive one of the user's listings."""
+    if action not in ACTION_SERVICES:
+        raise Http404
+    listing = _owned(request, Listing, pk)
+    try:
+        changed = ACTION_SERVICES[action](listing.pk, by_user_id=request.user.pk)
+    except SubmissionIncomplete as error:
+        messages.error(request, _incomplete_message(listing, error))
+        return redirect(_edit_url(listing) + "?missing=1")
+    except ListingError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _action_done_message(action, changed))
+    return redirect(_next_url(request))
+
+
+def _create(request: HttpRequest, model: type[Listing]) -> HttpResponse:
+    organisations = organisations_of(member_organisation_ids(request.user))
+    if not organisations:
+        return render(request, "workbench/no_organisation.html", status=403)
+    listing = model()
+    form_class = KIND_FORMS[model]
+    data, files = _data(request)
+    form = form_class(data, files, instance=listing, organisations=organisations)
+    formset = _ip_formset(listing, data)
+    if data is not None and _all_valid(form, formset):
+        chosen = form.cleaned_data.get("organisation") or organisations[0]
+        if not can_create_for(request.user, chosen.pk):
+            raise Http404
+        listing.organisation = chosen
+        try:
+            listing = _save(form, formset, request.user.pk)
+        except ListingError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("Saved as a draft. Submit it for review once it is complete."),
+            )
+            return _after_save(request, listing)
+    return _render_form(request, form, formset, listing, organisations)
+
+
+def _edit(request: HttpRequest, listing: Listing) -> HttpResponse:
+    form_class = KIND_FORMS[type(listing)]
+    data, files = _data(request)
+    form = form_class(data, files, instance=listing)
+    formset = _ip_formset(listing, data)
+    if data is None and request.GET.get("missing"):
+        form.show_missing(missing_for_submission(listing))
+    if data is not None and _all_valid(form, formset):
+        was_published = listing.status == S.PUBLISHED
+        try:
+            listing = _save(form, formset, request.user.pk)
+        except ListingError as error:
+            messages.error(request, str(error.message))
+        else:
+            if was_published:
+                messages.warning(
+                    request,
+                    _(
+                        "Your changes were saved. Because the listing was published, "
+                        "it went back to review: the public sees it again once a "
+                        "moderator has approved the changes."
+                    ),
+                )
+            else:
+                messages.success(request, _("Your changes were saved."))
+            return _after_save(request, listing)
+    return _render_form(request, form, formset, listing, [listing.organisation])
+
+
+def _after_save(request: HttpRequest, listing: Listing) -> HttpResponse:
+    """Stay on the form, or submit straight away when the owner asked to."""
+    if "then_submit" in request.POST and listing.status != S.SUBMITTED:
+        try:
+            submit_listing(listing.pk, by_user_id=request.user.pk)
+        except SubmissionIncomplete as error:
+            messages.error(request, _incomplete_message(listing, error))
+            return redirect(_edit_url(listing) + "?missing=1")
+        except ListingError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” was sent to the moderators for review.")
+                % {"title": listing.title},
+            )
+            return redirect("workbench:home")
+    return redirect(_edit_url(listing))
+
+
+def _save(form: ListingForm, formset: Any, user_id: int) -> Listing:
+    """Store uploads, save through the life-cycle service, then the child rows.
+
+    One transaction: if the service refuses (a listing under review), nothing is
+    kept, and the files already written for this request are removed again.
+    """
+    data = form.cleaned_data
+    listing = form.instance
+    stored: list[Any] = []
+    discarded: list[Any] = []
+    is_outcome = isinstance(listing, Outcome)
+    old_cover = listing.cover_image if is_outcome and listing.cover_image_id else None
+    try:
+        with transaction.atomic():
+            if isinstance(listing, Outcome):
+                if data.get("cover_image"):
+                    listing.cover_image = store_image(
+                        data["cover_image"],
+                        title=listing.title,
+                        description=listing.title,
+                        uploaded_by_user_id=user_id,
+                    )
+                    stored.append(listing.cover_image)
+                elif data.get("remove_cover"):
+                    listing.cover_image = None
+                if old_cover and listing.cover_image_id != old_cover.pk:
+                    discarded.append(old_cover)
+            listing = save_listing(listing, by_user_id=user_id, modes=data["modes"])
+            if isinstance(listing, Outcome):
+                formset.instance = listing
+                formset.save()
+                stored += _save_outcome_files(listing, data, user_id, discarded)
+                _discard_uploads(discarded)
+    except ListingError:
+        for item in stored:
+            item.file.delete(save=False)
+        if isinstance(listing, Outcome):
+            listing.cover_image = old_cover  # the page is shown again as it was
+        raise
+    return listing
+
+
+def _save_outcome_files(
+    outcome: Outcome, data: dict[str, Any], user_id: int, discarded: list[Any]
+) -> list[Any]:
+    stored: list[Any] = []
+    for row in data.get("remove_gallery") or []:
+        discarded.append(row.image)
+        row.delete()
+    for row in data.get("remove_attachments") or []:
+        discarded.append(row.document)
+        row.delete()
+    order = len(outcome.gallery.all())
+    for upload in data.get("gallery_uploads") or []:
+        image = store_image(
+            upload,
+            title=title_from_filename(upload.name),
+            description=outcome.title,
+            uploaded_by_user_id=user_id,
+        )
+        stored.append(image)
+        order += 1
+        OutcomeImage.objects.create(outcome=outcome, image=image, sort_order=order)
+    order = len(outcome.attachments.all())
+    for upload in data.get("attachment_uploads") or []:
+        document = store_document(
+            upload, title=title_from_filename(upload.name), uploaded_by_user_id=user_id
+        )
+        stored.append(document)
+        order += 1
+        OutcomeAttachment.objects.create(
+            outcome=outcome, document=document, sort_order=order
+        )
+    return stored
+
+
+def _discard_uploads(items: list[Any]) -> None:
+    """Delete replaced or removed files that owners uploaded and nothing else uses."""
+    image_model = get_image_model()
+    for item in items:
+        if item.collection.name != UPLOAD_COLLECTION_NAME:
+            continue  # chosen from the editors' library: not ours to delete
+        if isinstance(item, image_model):
+            in_use = (
+                Outcome.objects.filter(cover_image=item).exists()
+                or OutcomeImage.objects.filter(image=item).exists()
+            )
+        else:
+            in_use = OutcomeAttachment.objects.filter(document=item).exists()
+        if not in_use:
+            item.delete()
+
+
+def _render_form(
+    request: HttpRequest,
+    form: ListingForm,
+    formset: Any,
+    listing: Listing,
+    organisations: list[Any],
+) -> HttpResponse:
+    is_outcome = isinstance(listing, Outcome)
+    saved = listing.pk is not None
+    # The status and the gaps as stored, not as the (possibly invalid) form has them.
+    stored = Listing.objects.filter(pk=listing.pk).first() if saved else None
+    missing = missing_for_submission(stored) if stored else {}
+    labels = _field_labels(listing)
+    context = {
+        "heading": _heading(listing),
+        "form": form,
+        "formset": formset,
+        "listing": listing,
+        "stored": stored,
+        "organisations": organisations,
+        "completeness": assess(form.instance),
+        "missing_items": [
+            (name, labels.get(name, name), message) for name, message in missing.items()
+        ],
+        "action_labels": _action_labels(),
+        # Submitting from here would ignore unsaved edits: the form has its own button.
+        "actions": [
+            action
+            for action in (OWNER_ACTIONS.get(stored.status, ()) if stored else ())
+            if action != "submit"
+        ],
+        "gallery": [],
+        "attachments": [],
+    }
+    if is_outcome and saved:
+        context["gallery"] = _ticked(
+            form, "remove_gallery", listing.gallery.select_related("image")
+        )
+        context["attachments"] = _ticked(
+            form, "remove_attachments", listing.attachments.select_related("document")
+        )
+    template = (
+        "workbench/outcome_form.html" if is_outcome else "workbench/demand_form.html"
+    )
+    return render(request, template, context)
+
+
+def _ticked(form: ListingForm, name: str, rows: Any) -> list[dict[str, Any]]:
+    """Rows with whether their "remove" box was ticked in the submitted form."""
+    ticked = {str(v) for v in (form[name].value() or [])} if form.is_bound else set()
+    return [{"row": row, "checked": str(row.pk) in ticked} for row in rows]
+
+
+def _heading(listing: Listing) -> str:
+    if isinstance(listing, Outcome):
+        return _("Edit research outcome") if listing.pk else _("New research outcome")
+    return _("Edit technology demand") if listing.pk else _("New technology demand")
+
+
+def _owned(request: HttpRequest, model: type[Any], pk: int) -> Any:
+    """The listing if one of the user's organisations owns it; 404 otherwise."""
+    return get_object_or_404(
+        model.objects.select_related("organisation"),
+        pk=pk,
+        organisation_id__in=member_organisation_ids(request.user),
+    )
+
+
+def _data(request: HttpRequest) -> tuple[Any, Any]:
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
+def _ip_formset(listing: Listing, data: Any) -> Any:
+    if not isinstance(listing, Outcome):
+        return None
+    return IPRightFormSet(data, instance=listing, prefix="ip")
+
+
+def _all_valid(form: ListingForm, formset: Any) -> bool:
+    # Both are validated, so the page shows every error at once.
+    form_valid = form.is_valid()
+    return (formset is None or formset.is_valid()) and form_valid
+
+
+def _edit_url(listing: Listing) -> str:
+    name = (
+        "workbench:outcome_edit"
+        if listing.kind == "outcome"
+        else "workbench:demand_edit"
+    )
+    return reverse(name, args=[listing.pk])
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("workbench:home")
+
+
+def _incomplete_message(listing: Listing, error: SubmissionIncomplete) -> str:
+    labels = _field_labels(listing)
+    parts = [
+        f"{labels.get(name, name)}: {message}"
+        for name, message in error.missing.items()
+    ]
+    return _("“%(title)s” cannot be submitted yet. %(reason)s %(fields)s") % {
+        "title": listing.title,
+        "reason": error.message,
+        "fields": "; ".join(parts),
+    }
+
+
+def _field_labels(listing: Listing) -> dict[str, str]:
+    model = (
+        Outcome if listing.kind == "outcome" or isinstance(listing, Outcome) else Demand
+    )
+    fields = KIND_FORMS[model].base_fields
+    return {name: str(field.label) for name, field in fields.items() if field.label}
+
+
+def _action_done_message(action: str, listing: Listing) -> str:
+    title = listing.title
+    if action == "submit":
+        return _("“%(title)s” was sent to the moderators for review.") % {
+            "title": title
+        }
+    if action == "withdraw":
+        return _("“%(title)s” was withdrawn from review and is a draft again.") % {
+            "title": title
+        }
+    if action == "archive":
+        return _("“%(title)s” was archived and is no longer shown publicly.") % {
+            "title": title
+        }
+    if listing.status == S.PUBLISHED and listing.valid_until:
+        return _("“%(title)s” is now valid until %(date)s.") % {
+            "title": title,
+            "date": date_format(listing.valid_until),
+        }
+    return _(
+        "“%(title)s” was sent to review again; it is published once a moderator "
+        "approves it."
+    ) % {"title": title}
+
+
+def _action_labels() -> dict[str, str]:
+    return {
+        "submit": _("Submit for review"),
+        "withdraw": _("Withdraw from review"),
+        "renew": _("Renew"),
+        "archive": _("Archive"),
+    }

@@ -1,0 +1,206 @@
+"""The anonymous page cache of the catalogue: hits, who never gets one, invalidation."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from cms.models import OutcomeIndexPage
+from market.models import Listing
+from market.services.listings import (
+    archive_listing,
+    expire_listing,
+    publish_listing,
+    renew_listing,
+    save_listing,
+)
+from tests.factories import DemandFactory, OutcomeFactory
+
+pytestmark = pytest.mark.django_db
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def market_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if '"market_' in q["sql"]]
+
+
+def test_cache_serves_the_second_anonymous_catalogue_request_without_reading_listings(
+    client,
+):
+    OutcomeFactory(title="缓存中的成果", published=True)
+    first = client.get("/outcomes/?field=04")
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/outcomes/?field=04")
+
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert market_queries(queries) == []
+    # The same page, but for the CSRF token, which is masked anew for each response.
+    assert CSRF_INPUT.sub("", second.content.decode()) == CSRF_INPUT.sub(
+        "", first.content.decode()
+    )
+    assert "缓存中的成果" in second.content.decode()
+
+
+def test_cache_keeps_serving_the_stored_page_until_something_is_announced(client):
+    outcome = OutcomeFactory(title="原标题", published=True)
+    client.get("/outcomes/")
+    # A change no service announced (a raw update) is not seen until the page expires.
+    Listing.objects.filter(pk=outcome.pk).update(title="悄悄改的标题")
+
+    assert "原标题" in client.get("/outcomes/").content.decode()
+
+
+def test_cache_serves_the_detail_page_and_still_counts_the_view(client):
+    outcome = OutcomeFactory(published=True)
+    url = f"/outcomes/{outcome.pk}/"
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert [q for q in market_queries(queries) if not q.startswith("UPDATE")] == []
+    assert Listing.objects.get(pk=outcome.pk).view_count == 2
+
+
+def test_cache_is_keyed_by_language(client):
+    OutcomeFactory(published=True)
+    chinese = client.get("/outcomes/").content.decode()
+    english = client.get("/outcomes/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '<html lang="zh-hans">' in chinese
+    assert '<html lang="en">' in english
+
+
+def test_cache_never_serves_logged_in_users_nor_stores_their_pages(client, stranger):
+    OutcomeFactory(published=True)
+    client.get("/outcomes/")  # stored for anonymous visitors
+    client.force_login(stranger)
+
+    logged_in = client.get("/outcomes/")
+    assert "X-Page-Cache" not in logged_in
+    assert "accounts/logout" in logged_in.content.decode()
+
+    client.get("/outcomes/?sort=price")  # not stored: a logged-in request
+    client.logout()
+    assert client.get("/outcomes/?sort=price")["X-Page-Cache"] == "miss"
+
+
+def test_cache_gives_every_visitor_their_own_csrf_token(client):
+    OutcomeFactory(published=True)
+    first = Client(enforce_csrf_checks=True)
+    second = Client(enforce_csrf_checks=True)
+    first_tokens = CSRF_INPUT.findall(first.get("/outcomes/").content.decode())
+
+    response = second.get("/outcomes/")
+    second_tokens = CSRF_INPUT.findall(response.content.decode())
+
+    assert response["X-Page-Cache"] == "hit"
+    assert first_tokens and second_tokens
+    assert set(first_tokens).isdisjoint(second_tokens)
+    # The language form of the cached page works for the second visitor.
+    switched = second.post(
+        "/i18n/setlang/",
+        {"language": "en", "next": "/", "csrfmiddlewaretoken": second_tokens[0]},
+    )
+    assert switched.status_code == 302
+
+
+def test_cache_shows_a_newly_published_listing_after_publish(
+    client, moderator, django_capture_on_commit_callbacks
+):
+    OutcomeFactory(title="早先的成果", published=True)
+    waiting = OutcomeFactory(title="刚通过审核的成果", submitted=True)
+    client.get("/outcomes/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_listing(waiting.pk, by_user_id=moderator.pk)
+
+    response = client.get("/outcomes/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "刚通过审核的成果" in response.content.decode()
+
+
+def test_cache_drops_an_archived_listing_from_list_and_detail(
+    client, moderator, django_capture_on_commit_callbacks
+):
+    outcome = OutcomeFactory(title="将被下架的成果", published=True)
+    client.get("/outcomes/")
+    client.get(f"/outcomes/{outcome.pk}/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        archive_listing(outcome.pk, by_user_id=moderator.pk)
+
+    assert "将被下架的成果" not in client.get("/outcomes/").content.decode()
+    assert client.get(f"/outcomes/{outcome.pk}/").status_code == 404
+
+
+def test_cache_drops_an_expired_demand(client, django_capture_on_commit_callbacks):
+    demand = DemandFactory(title="到期的需求", published=True)
+    client.get("/demands/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        expire_listing(demand.pk)
+
+    assert "到期的需求" not in client.get("/demands/").content.decode()
+
+
+def test_cache_drops_a_published_listing_its_owner_edits(
+    client, owner, owner_org, django_capture_on_commit_callbacks
+):
+    outcome = OutcomeFactory(title="修改前", organisation=owner_org, published=True)
+    client.get("/outcomes/")
+    outcome.title = "修改后"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_listing(outcome, by_user_id=owner.pk)
+
+    # The edit goes back to review: the public sees neither version meanwhile.
+    html = client.get("/outcomes/").content.decode()
+    assert "修改前" not in html and "修改后" not in html
+
+
+def test_cache_refreshes_when_a_published_listing_is_renewed(
+    client, owner, owner_org, django_capture_on_commit_callbacks
+):
+    outcome = OutcomeFactory(organisation=owner_org, published=True)
+    client.get(f"/outcomes/{outcome.pk}/")
+    Listing.objects.filter(pk=outcome.pk).update(title="续期后的标题")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        renew_listing(outcome.pk, by_user_id=owner.pk)
+
+    assert "续期后的标题" in client.get(f"/outcomes/{outcome.pk}/").content.decode()
+
+
+def test_cache_leaves_the_other_kind_cached(
+    client, moderator, django_capture_on_commit_callbacks
+):
+    DemandFactory(published=True)
+    waiting = OutcomeFactory(submitted=True)
+    client.get("/demands/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_listing(waiting.pk, by_user_id=moderator.pk)
+
+    assert client.get("/demands/")["X-Page-Cache"] == "hit"
+
+
+def test_cache_refreshes_when_an_editor_publishes_the_catalogue_page(
+    client, django_capture_on_commit_callbacks
+):
+    client.get("/outcomes/")
+    page = OutcomeIndexPage.objects.get()
+    page.title = "成果超市"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+
+    assert "<h1>成果超市</h1>" in client.get("/outcomes/").content.decode()
