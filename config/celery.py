@@ -9,3 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.embedded")
 app = Celery("techmatch")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Tasks in sub-packages are not found by app name alone.
+app.autodiscover_tasks(["market.imports"])

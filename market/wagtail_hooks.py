@@ -14,7 +14,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
@@ -52,6 +52,7 @@ from market.admin_views import (
     field_label,
     listings_visible_to,
 )
+from market.imports import admin_views as imports_admin
 from market.models import (
     CooperationMode,
     Demand,
@@ -566,6 +567,15 @@ class MarketViewSetGroup(ViewSetGroup):
         RegionViewSet,
         CooperationModeViewSet,
     )
+
+    def get_submenu_items(self) -> list[Any]:
+        return [*super().get_submenu_items(), *imports_admin.menu_items()]
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls() -> list[Any]:
+    """Import and export of listings (market/imports)."""
+    return [path("market/listings/", include("market.imports.urls"))]
 
 
 # register_snippet (not the register_admin_viewset hook): the documented way for a group

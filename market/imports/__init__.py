@@ -1,0 +1,1 @@
+"""Bulk import and export of outcomes and demands from CSV and XLSX catalogues."""

@@ -1,0 +1,14 @@
+"""Celery task of the imports: run a confirmed admin import in the background."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from market.imports import jobs
+
+
+# A full 5,000-row publishing import takes minutes; the default limit is five.
+@shared_task(time_limit=30 * 60, soft_time_limit=29 * 60)
+def import_upload(user_id: int, token: str, language: str) -> None:
+    """Import upload ``token`` of ``user_id``; returns quietly if done or gone."""
+    jobs.run(user_id, token, language)
