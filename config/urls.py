@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -27,5 +28,16 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif settings.SERVE_IMAGE_RENDITIONS:
+    # Without a separate media server, Django serves the image renditions (resized,
+    # metadata stripped) — never the uploaded originals, whose EXIF may hold GPS data.
+    # Documents always go through Wagtail's serve view, which checks permissions.
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.strip('/')}/images/(?P<path>.+)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT / "images"},
+        )
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -89,6 +89,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", "/app/media"))
+SERVE_IMAGE_RENDITIONS = env_bool("SERVE_IMAGE_RENDITIONS", True)
 STATIC_ROOT = Path(env_str("STATIC_ROOT", "/app/staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
