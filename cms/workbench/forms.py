@@ -352,7 +352,7 @@ class OutcomeForm(ListingForm):
         widget=forms.Textarea(attrs={"rows": 10}),
     )
     price_wan = _money_field(
-        _("Price (10k CNY)"), _("Indicative price in 万元; leave empty if negotiable.")
+        _("Price (10k CNY)"), _("Indicative price in 万元; or tick “price negotiable”.")
     )
     cover_image = forms.FileField(
         label=_("Cover image"),
