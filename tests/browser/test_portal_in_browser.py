@@ -24,7 +24,7 @@ def test_browser_visitor_reads_chinese_and_switches_to_english(live_server, page
 
 
 def test_browser_moderator_logs_in_to_the_wagtail_admin(live_server, page):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--people-only", verbosity=0)
     page.goto(live_server.url + "/admin/")
     page.fill("input[name=username]", "moderator@techmatch.local")
     page.fill("input[name=password]", "techmatch-demo-2026")

@@ -40,7 +40,7 @@ def test_language_select_has_a_label_and_offers_both_languages(client):
 
 
 def test_wagtail_admin_login_works_with_a_demo_moderator(client):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--people-only", verbosity=0)
     response = client.post(
         "/admin/login/",
         {"username": "moderator@techmatch.local", "password": "techmatch-demo-2026"},
@@ -54,7 +54,7 @@ def test_wagtail_admin_login_works_with_a_demo_moderator(client):
 
 
 def test_wagtail_admin_refuses_a_researcher(client):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--people-only", verbosity=0)
     client.login(username="researcher@techmatch.local", password="techmatch-demo-2026")
     response = client.get("/admin/")
     assert response.status_code == 302

@@ -23,15 +23,15 @@ def counts() -> tuple[int, int, int]:
 
 
 def test_load_demo_twice_duplicates_nothing():
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--people-only", verbosity=0)
     first = counts()
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--people-only", verbosity=0)
     assert counts() == first
     assert first[0] >= len(Role)
 
 
 def test_load_demo_gives_every_role_a_verified_user_who_can_log_in(client):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--people-only", verbosity=0)
     User = get_user_model()
     for role in Role:
         user = User.objects.filter(groups__name=role.value).first()
@@ -42,7 +42,7 @@ def test_load_demo_gives_every_role_a_verified_user_who_can_log_in(client):
 
 
 def test_load_demo_covers_every_organisation_kind_with_valid_credit_codes():
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--people-only", verbosity=0)
     kinds = set(Organisation.objects.values_list("kind", flat=True))
     assert kinds == set(OrganisationKind.values)
     for organisation in Organisation.objects.all():
@@ -52,4 +52,4 @@ def test_load_demo_covers_every_organisation_kind_with_valid_credit_codes():
 def test_load_demo_refuses_production_settings(settings):
     settings.DEMO_DATA_ALLOWED = False
     with pytest.raises(CommandError, match="--allow-production"):
-        call_command("load_demo", verbosity=0)
+        call_command("load_demo", "--people-only", verbosity=0)
