@@ -11,4 +11,16 @@ def minimal(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/minimal/", minimal), *project_urlpatterns]
+_PAGE = b"<!-- a catalogue-sized page -->" + b"x" * 25_400
+
+
+def page_bytes(request: HttpRequest) -> HttpResponse:
+    """A catalogue-sized page from memory: what sending the bytes alone costs."""
+    return HttpResponse(_PAGE, content_type="text/html; charset=utf-8")
+
+
+urlpatterns = [
+    path("bench/minimal/", minimal),
+    path("bench/page-bytes/", page_bytes),
+    *project_urlpatterns,
+]

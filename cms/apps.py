@@ -10,7 +10,7 @@ class CmsConfig(AppConfig):
     verbose_name = _("Portal pages")
 
     def ready(self) -> None:
-        from wagtail.signals import page_published, page_unpublished
+        from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from cms import cache
         from market.signals import listing_status_changed, listings_changed
@@ -25,6 +25,7 @@ class CmsConfig(AppConfig):
         for signal, name in (
             (page_published, "published"),
             (page_unpublished, "unpublished"),
+            (post_page_move, "moved"),
         ):
             signal.connect(
                 cache.catalogue_page_changed_receiver,

@@ -1,126 +1,604 @@
-"""Anonymous page cache of the catalogue and detail pages, invalidated when listings change.
+"""Caches of the public portal: whole anonymous pages, the costly parts of catalogues,
+and the view counts of cached detail pages.
 
-Pages are cached per kind under a version token; publishing, archiving, expiring or
-editing a listing replaces the token of its kind (on commit), which retires every page
-of that kind at once. Only anonymous GETs without pending messages are cached, so a
-logged-in user never sees a cached page. The CSRF tokens baked into a cached page (the
-language form) are replaced with the visitor's own on the way out.
+Everything cached here depends on version tokens: one per listing kind, replaced (on
+commit) when a listing of that kind enters, leaves or changes in the public catalogue,
+and one for the page tree ("pages"), replaced when an editor publishes, unpublishes or
+moves a page. An entry is keyed by, or remembers, the tokens it was built under, so
+replacing a token retires every entry built under it at once. Tokens are read when a
+request starts, before any data: a page rendered from data that changed meanwhile is
+stored under a retired token, where nobody finds it.
+
+Whole pages are answered by ``cms.middleware.PageCacheMiddleware`` for anonymous
+visitors (no session cookie) before sessions, authentication, CSRF, Wagtail routing
+or the database are touched. Page views opt in with :func:`mark_cacheable`; such pages
+hold nothing personal for anonymous visitors (the language switch is a GET form).
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
-import re
+import logging
+import os
+import threading
+import time
 import uuid
-from collections.abc import Iterable
-from typing import Any
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode
 
-from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
-from django.template.response import SimpleTemplateResponse
-from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.translation import get_language_from_request
 
 from market.models import Listing, ListingKind, ListingStatus
+from market.services.views import record_views
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+K = TypeVar("K")
 
 # How long a cached page lives; invalidation is by signal, this only bounds what
-# signals do not cover (an organisation renamed, a field relabelled).
+# signals do not cover (an organisation renamed, a region relabelled, view counts).
 PAGE_SECONDS = 600
-# A version token outliving its pages is enough: if it is evicted, a new token is
-# drawn and the old pages become unreachable.
+# Parts of pages (facet counts, totals, links to the catalogues) live as long.
+PART_SECONDS = 600
+# A version token outliving its entries is enough: if it is evicted, a new token is
+# drawn and the old entries become unreachable.
 VERSION_SECONDS = 24 * 3600
 
-_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+PAGES = "pages"
+NAMESPACES: tuple[str, ...] = (*ListingKind.values, PAGES)
 
 
-def _version_key(kind: str) -> str:
-    return f"cms:catalogue-version:{kind}"
+# --- Round trips ------------------------------------------------------------------
 
 
-def catalogue_version(kind: str) -> str:
-    """The current version token of a kind's cached pages."""
-    key = _version_key(kind)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, uuid.uuid4().hex, VERSION_SECONDS)
-        version = cache.get(key)
-    return str(version)
+def _redis() -> tuple[RedisCache, Any] | None:
+    """The Redis cache and a client to it kept for this thread, or None without Redis.
+
+    Django's RedisCache builds a new redis-py client, with its table of ~170 reply
+    callbacks, for every operation: a sizeable part of a cached page's time. The
+    client is kept on the cache object (one per thread) and used through the
+    backend's own key scheme and serializer (``_cache``, stable since Django 4.0).
+    """
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(backend, RedisCache):
+        return None
+    client = backend.__dict__.get("_cms_client")
+    if client is None:
+        client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
+        backend.__dict__["_cms_client"] = client
+    return backend, client
+
+
+def _mget(client: Any, keys: list[str]) -> list[bytes | None]:
+    """MGET on a pooled connection, without redis-py's per-command bookkeeping."""
+    pool = client.connection_pool
+    connection = pool.get_connection()
+    try:
+        connection.send_command("MGET", *keys)
+        values: list[bytes | None] = connection.read_response()
+    except BaseException:
+        # A half-read reply would poison the next command on this connection.
+        connection.disconnect()
+        raise
+    finally:
+        pool.release(connection)
+    return values
+
+
+def _get_many(keys: list[str]) -> dict[str, Any]:
+    if not keys:
+        return {}
+    redis = _redis()
+    if redis is None:
+        return cache.get_many(keys)
+    backend, client = redis
+    loads = backend._cache._serializer.loads  # type: ignore[attr-defined]
+    values = _mget(client, [backend.make_key(key) for key in keys])
+    return {
+        key: loads(value)
+        for key, value in zip(keys, values, strict=True)
+        if value is not None
+    }
+
+
+def _set_many(values: Mapping[str, Any], timeout: int) -> None:
+    if not values:
+        return
+    redis = _redis()
+    if redis is None:
+        cache.set_many(dict(values), timeout)
+        return
+    backend, client = redis
+    dumps = backend._cache._serializer.dumps  # type: ignore[attr-defined]
+    if len(values) == 1:
+        [(key, value)] = values.items()
+        client.set(backend.make_key(key), dumps(value), ex=timeout)
+        return
+    pipeline = client.pipeline(transaction=False)
+    for key, value in values.items():
+        pipeline.set(backend.make_key(key), dumps(value), ex=timeout)
+    pipeline.execute()
+
+
+# --- Version tokens --------------------------------------------------------------
+
+
+def _version_key(namespace: str) -> str:
+    return f"cms:version:{namespace}"
+
+
+_VERSION_KEYS = {namespace: _version_key(namespace) for namespace in NAMESPACES}
+
+
+def _complete(found: dict[str, Any]) -> dict[str, str]:
+    """The tokens of every namespace, drawing new ones for those missing."""
+    missing = [ns for ns in NAMESPACES if not found.get(_VERSION_KEYS[ns])]
+    if missing:
+        for namespace in missing:
+            cache.add(_VERSION_KEYS[namespace], uuid.uuid4().hex, VERSION_SECONDS)
+        # Another process may have won the add(): read what is there now.
+        found = {**found, **cache.get_many([_VERSION_KEYS[ns] for ns in missing])}
+    return {ns: str(found[_VERSION_KEYS[ns]]) for ns in NAMESPACES}
+
+
+def current_versions(request: HttpRequest | None = None) -> dict[str, str]:
+    """The version token of every namespace (one cache round trip per request)."""
+    remembered = getattr(request, "_cms_versions", None)
+    if remembered is not None:
+        return remembered
+    versions = _complete(_get_many(list(_VERSION_KEYS.values())))
+    if request is not None:
+        request._cms_versions = versions  # type: ignore[attr-defined]
+    return versions
 
 
 def bump_catalogue_version(*kinds: str) -> None:
-    """Retire every cached page of the given kinds (all kinds when none is given)."""
-    for kind in kinds or tuple(ListingKind.values):
-        cache.set(_version_key(kind), uuid.uuid4().hex, VERSION_SECONDS)
+    """Retire every cached page and part of the given kinds (all, pages too, if none)."""
+    namespaces = kinds or NAMESPACES
+    cache.set_many(
+        {_VERSION_KEYS[ns]: uuid.uuid4().hex for ns in namespaces}, VERSION_SECONDS
+    )
 
 
-def is_cacheable(request: HttpRequest) -> bool:
-    """Anonymous GET/HEAD outside preview, with no message waiting to be shown."""
-    if request.method not in ("GET", "HEAD"):
-        return False
-    if getattr(request, "is_preview", False):
-        return False
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return False
-    # len() loads the messages without marking them as shown.
-    return not len(get_messages(request))
+def bump_pages_version() -> None:
+    """Retire everything built from the page tree (titles, links to the catalogues)."""
+    bump_catalogue_version(PAGES)
 
 
-def _page_key(request: HttpRequest, kind: str) -> str:
-    url = request.build_absolute_uri().encode()
-    digest = hashlib.sha256(url).hexdigest()
-    return f"cms:page:{kind}:{catalogue_version(kind)}:{get_language()}:{digest}"
+# --- Parts of pages --------------------------------------------------------------
 
 
-def _fresh_csrf(request: HttpRequest, content: bytes) -> bytes:
-    if b"csrfmiddlewaretoken" not in content:
-        return content
-    token = get_token(request).encode()
-    return _CSRF_INPUT.sub(lambda m: m.group(1) + token + m.group(2), content)
+def part_key(
+    request: HttpRequest | None,
+    name: str,
+    namespaces: Iterable[str],
+    parts: Iterable[Any],
+) -> str:
+    """The key of a part built from ``namespaces`` as they are now, and ``parts``.
+
+    ``parts`` must name everything the value depends on besides those namespaces
+    (filters, language, host).
+    """
+    versions = current_versions(request)
+    tokens = ".".join(versions[ns] for ns in namespaces)
+    digest = hashlib.sha1(repr(tuple(parts)).encode(), usedforsecurity=False)
+    return f"cms:part:{name}:{tokens}:{digest.hexdigest()}"
 
 
-class PageCache:
-    """The cache entry of one request's page, keyed when the request starts.
+def get_parts(keys: Mapping[K, str]) -> dict[K, Any]:
+    """The stored values of ``keys`` (name → part key), in one round trip."""
+    found = _get_many(list(keys.values()))
+    return {name: found[key] for name, key in keys.items() if key in found}
 
-    Taking the version before any data is read means a page rendered from data that
-    changed meanwhile is stored under the retired version, where nobody finds it.
+
+def set_parts(values: Mapping[str, Any]) -> None:
+    """Store parts (part key → picklable value), in one round trip."""
+    _set_many(values, PART_SECONDS)
+
+
+def cached_part(
+    request: HttpRequest | None,
+    name: str,
+    namespaces: Iterable[str],
+    parts: Iterable[Any],
+    compute: Callable[[], T],
+) -> T:
+    """``compute()``, remembered under the current tokens of ``namespaces`` and ``parts``."""
+    key = part_key(request, name, namespaces, parts)
+    found = get_parts({name: key})
+    if name in found:
+        return found[name]  # type: ignore[no-any-return]
+    value = compute()
+    set_parts({key: value})
+    return value
+
+
+# --- Whole pages -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cacheable:
+    """A page view's consent to keep its anonymous response, and on what it depends."""
+
+    namespaces: tuple[str, ...]
+    params: frozenset[str]
+    listing_id: int | None
+    under: str | None
+
+
+def mark_cacheable(
+    request: HttpRequest,
+    *,
+    kinds: Iterable[str],
+    params: Iterable[str] = (),
+    listing_id: int | None = None,
+    under: str | None = None,
+) -> None:
+    """Let the anonymous response to ``request`` be cached until ``kinds`` change.
+
+    Only requests whose query parameters are all in ``params`` are kept, so made-up
+    parameters cannot fill the cache. ``listing_id`` names the listing a detail page
+    shows: each cached answer counts one view of it. ``under`` is the address below
+    which all pages of this view live (a catalogue and its details); without it, only
+    this very address is looked up in the cache from now on.
+    """
+    request._cms_cacheable = Cacheable(  # type: ignore[attr-defined]
+        namespaces=(*kinds, PAGES),
+        params=frozenset(params),
+        listing_id=listing_id,
+        under=under,
+    )
+    # The tokens a stored page is filed under are those before its data was read.
+    current_versions(request)
+
+
+class _Addresses:
+    """Where this process has seen cacheable pages: only there is the cache asked.
+
+    Learnt from the views, so other requests (log-in, admin, feeds, health) pay no
+    cache round trip. It only decides where to look, never what to serve: an address
+    that stopped being a page (a moved catalogue) just costs a miss.
     """
 
-    def __init__(self, request: HttpRequest, kind: str) -> None:
-        self.request = request
-        self.key = _page_key(request, kind) if is_cacheable(request) else None
+    def __init__(self) -> None:
+        self.exact: frozenset[str] = frozenset()
+        self.prefixes: tuple[str, ...] = ()
 
-    def get(self) -> HttpResponse | None:
-        """The stored page with the visitor's own CSRF token, or None."""
-        if self.key is None:
-            return None
-        entry = cache.get(self.key)
-        if entry is None:
-            return None
-        content, content_type = entry
-        response = HttpResponse(
-            _fresh_csrf(self.request, content), content_type=content_type
+    def learn(self, path: str, under: str | None) -> None:
+        if under:
+            if under not in self.prefixes:
+                self.prefixes = (*self.prefixes, under)
+        elif path not in self.exact:
+            self.exact = self.exact | {path}
+
+    def __contains__(self, path: str) -> bool:
+        return path in self.exact or path.startswith(self.prefixes)
+
+
+cacheable_addresses = _Addresses()
+
+
+def is_anonymous_get(request: HttpRequest) -> bool:
+    """GET/HEAD without a session (so logged out) and without a pending message."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def may_be_cached(request: HttpRequest) -> bool:
+    """An anonymous GET/HEAD of an address where cacheable pages live."""
+    return is_anonymous_get(request) and request.path in cacheable_addresses
+
+
+# Part of every page key: a release that changes what an entry holds starts afresh.
+_ENTRY_FORMAT = 2
+
+
+def _page_key(request: HttpRequest) -> str:
+    """Scheme, host, path, sorted query and the visitor's language, hashed."""
+    query = request.META.get("QUERY_STRING", "")
+    if query:
+        query = urlencode(sorted(parse_qsl(query, True)))
+    address = "|".join(
+        (
+            request.scheme or "",
+            request.get_host(),
+            request.path,
+            query,
+            get_language_from_request(request),
         )
-        response["X-Page-Cache"] = "hit"
-        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    )
+    return f"cms:page{_ENTRY_FORMAT}:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+@dataclass
+class PageLookup:
+    """What the page cache knows of one anonymous request."""
+
+    key: str
+    entry: dict[str, Any] | None
+
+
+# Pages this process served lately: a hit then reads only the tokens from Redis (a
+# few bytes) instead of the whole page. They obey the same rule as Redis entries:
+# valid while the tokens they were built under are current.
+LOCAL_PAGES = 256
+
+
+class _LocalPages:
+    """A small least-recently-used store of page entries in this process."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry["expires"] < time.time():
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: dict[str, Any]) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+_local_pages = _LocalPages(LOCAL_PAGES)
+
+
+def _is_current(entry: dict[str, Any] | None, versions: dict[str, str]) -> bool:
+    return entry is not None and all(
+        versions.get(ns) == token for ns, token in entry["versions"].items()
+    )
+
+
+def lookup_page(request: HttpRequest) -> PageLookup:
+    """The stored page of ``request`` and the current tokens, in one round trip."""
+    key = _page_key(request)
+    local = _local_pages.get(key)
+    keys = list(_VERSION_KEYS.values())
+    found = _get_many(keys if local is not None else [key, *keys])
+    versions = _complete(found)
+    request._cms_versions = versions  # type: ignore[attr-defined]
+    if _is_current(local, versions):
+        return PageLookup(key=key, entry=local)
+    if local is not None:
+        # Outdated here; another process may have stored the current page since.
+        found = _get_many([key])
+    entry = found.get(key)
+    if entry is None or not _is_current(entry, versions):
+        return PageLookup(key=key, entry=None)
+    _local_pages.put(key, entry)
+    return PageLookup(key=key, entry=entry)
+
+
+def cached_response(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
+    """The stored page as a response (304 when the visitor has it already)."""
+    response = HttpResponse(entry["content"], headers=entry["headers"])
+    response["X-Page-Cache"] = "hit"
+    if entry["listing_id"] is not None and request.method == "GET":
+        count_view(entry["listing_id"])
+    conditional = get_conditional_response(
+        request, etag=entry["headers"].get("ETag"), response=response
+    )
+    return conditional or response
+
+
+def store_page(
+    request: HttpRequest, lookup: PageLookup | None, response: HttpResponseBase
+) -> HttpResponseBase:
+    """Keep an anonymous page its view marked cacheable, if nothing in it is personal.
+
+    ``lookup`` is None when the cache was not asked (an address not yet known to
+    hold cacheable pages).
+    """
+    cacheable: Cacheable | None = getattr(request, "_cms_cacheable", None)
+    if cacheable is None:
         return response
-
-    def store(self, response: Any) -> Any:
-        """Keep a successful response for the next anonymous visitor; return it."""
-        if self.key is None or response.status_code != 200:
-            return response
-        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
-            response.render()
-        cache.set(self.key, (response.content, response["Content-Type"]), PAGE_SECONDS)
-        response["X-Page-Cache"] = "miss"
-        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    cacheable_addresses.learn(request.path, cacheable.under)
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    response["X-Page-Cache"] = "miss"
+    cache_control = response.get("Cache-Control", "")
+    if (
+        request.method != "GET"
+        or response.status_code != 200
+        or response.streaming
+        or response.cookies  # a session, a CSRF token or a message: personal
+        or "private" in cache_control
+        or "no-store" in cache_control
+        or "*" in response.get("Vary", "")
+    ):
         return response
+    # Shared caches may keep the page but must ask again each time (it can change
+    # with the next publication); the ETag makes asking cheap.
+    patch_cache_control(response, public=True, no_cache=True)
+    content = response.content  # type: ignore[attr-defined]
+    digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
+    response["ETag"] = f'"{digest}"'
+    if set(request.GET) - cacheable.params:
+        return response
+    key = lookup.key if lookup is not None else _page_key(request)
+    versions = current_versions(request)
+    entry = {
+        "versions": {ns: versions[ns] for ns in cacheable.namespaces},
+        "headers": {k: v for k, v in response.items() if k != "X-Page-Cache"},
+        "content": content,
+        "listing_id": cacheable.listing_id,
+        "expires": time.time() + PAGE_SECONDS,
+    }
+    _set_many({key: entry}, PAGE_SECONDS)
+    _local_pages.put(key, entry)
+    return response
 
 
-# Receivers, connected in CmsConfig.ready().
+def never_cache_personal(
+    request: HttpRequest, response: HttpResponseBase
+) -> HttpResponseBase:
+    """A cacheable page rendered for a visitor with a session stays in their browser."""
+    if getattr(request, "_cms_cacheable", None) is not None:
+        add_never_cache_headers(response)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+# --- View counts -----------------------------------------------------------------
+#
+# A cached detail page counts its view without touching PostgreSQL: views are added up
+# in the web process, sent to Redis at most every VIEW_SEND_SECONDS by a daemon thread
+# (one pipeline for all of them, instead of a round trip per page served), and written
+# to the listings by cms.tasks.flush_view_counts every few minutes. A worker killed
+# outright loses at most its last second of views; a graceful exit sends them.
+
+VIEW_SEND_SECONDS = 1.0
+_PENDING_VIEWS = "cms:views:pending"
+
+
+def _views_key(listing_id: int | str) -> str:
+    return f"cms:views:{listing_id}"
+
+
+def _add_views(counts: Mapping[int, int]) -> None:
+    """Add views to the Redis counters and note their listings for the next flush."""
+    redis = _redis()
+    if redis is None:
+        record_views(counts)
+        return
+    backend, client = redis
+    # Django's incr() costs two round trips and its API cannot list keys.
+    pipeline = client.pipeline(transaction=False)
+    for listing_id, views in counts.items():
+        pipeline.incrby(backend.make_key(_views_key(listing_id)), views)
+        pipeline.sadd(backend.make_key(_PENDING_VIEWS), listing_id)
+    pipeline.execute()
+
+
+class _ViewTally:
+    """The views counted in this process and not yet sent to Redis."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        # Held while sending, so that a flush waits for views already on their way.
+        self._sending = threading.Lock()
+        self._counts: Counter[int] = Counter()
+        self._wake = threading.Event()
+        self._pid = 0
+
+    def add(self, listing_id: int) -> None:
+        with self._lock:
+            self._counts[listing_id] += 1
+            # Threads do not survive a fork: each worker process starts its own.
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                threading.Thread(
+                    target=self._run, name="cms-view-tally", daemon=True
+                ).start()
+        self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            time.sleep(VIEW_SEND_SECONDS)
+            self._wake.clear()
+            try:
+                self.send()
+            except Exception:
+                logger.exception("sending view counts to the cache failed")
+
+    def send(self) -> None:
+        """Send the views counted so far; kept for the next try if that fails."""
+        with self._sending:
+            with self._lock:
+                counts, self._counts = self._counts, Counter()
+            if not counts:
+                return
+            try:
+                _add_views(counts)
+            except Exception:
+                with self._lock:
+                    self._counts.update(counts)
+                raise
+
+
+_tally = _ViewTally()
+atexit.register(_tally.send)
+
+
+def count_view(listing_id: int) -> None:
+    """Count one view of a listing (in Redis; at once in the database without Redis)."""
+    if _redis() is None:
+        record_views({listing_id: 1})
+    else:
+        _tally.add(listing_id)
+
+
+def _drain_view_counts() -> dict[int, int]:
+    """Take the counted views out of Redis: listing id → views since the last drain.
+
+    Each id is popped from the pending set and its counter read and deleted in one
+    transaction, so a view counted meanwhile lands in the next drain, never in two.
+    """
+    redis = _redis()
+    if redis is None:
+        return {}
+    backend, client = redis
+    counts: dict[int, int] = {}
+    pending = backend.make_key(_PENDING_VIEWS)
+    while ids := client.spop(pending, 500):
+        pipeline = client.pipeline(transaction=True)
+        for listing_id in ids:
+            pipeline.getdel(backend.make_key(_views_key(int(listing_id))))
+        for listing_id, value in zip(ids, pipeline.execute(), strict=True):
+            if value:
+                counts[int(listing_id)] = counts.get(int(listing_id), 0) + int(value)
+    return counts
+
+
+def flush_view_counts() -> int:
+    """Add the views counted in Redis to the listings; the number of listings updated.
+
+    This process's own unsent views go first. Views are put back in Redis when the
+    database write fails, for the next run to add.
+    """
+    _tally.send()
+    counts = _drain_view_counts()
+    if not counts:
+        return 0
+    try:
+        return record_views(counts)
+    except Exception:
+        _add_views(counts)
+        raise
+
+
+# --- Receivers, connected in CmsConfig.ready() -------------------------------------
 
 
 def listing_status_changed_receiver(
@@ -147,8 +625,6 @@ def listings_changed_receiver(
     transaction.on_commit(bump)
 
 
-def catalogue_page_changed_receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """An editor published or unpublished a catalogue page: its pages show new text."""
-    kind = getattr(instance.specific_class, "listing_kind", None)
-    if kind:
-        transaction.on_commit(lambda: bump_catalogue_version(kind))
+def catalogue_page_changed_receiver(sender: Any, **kwargs: Any) -> None:
+    """An editor published or unpublished a page: titles and links may differ."""
+    transaction.on_commit(bump_pages_version)

@@ -1,36 +1,47 @@
 """The public catalogue: the views behind the catalogue pages, links to listings, cards.
 
-Views count: a detail page's view is counted with one UPDATE *before* the anonymous
-cache is consulted, so cached pages count too (the owner's own visits do not count).
-No JavaScript beacon is needed, and a crawler that fetches a page counts like a person.
+Views count: a detail page's view is added to a counter in Redis, by the page cache
+middleware when it answers from the cache and here otherwise (the owner's own visits do
+not count); ``cms.tasks.flush_view_counts`` writes the counters to the listings. No
+JavaScript beacon is needed, and a crawler that fetches a page counts like a person.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
+from django.template.loader import get_template
 from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from cms.cache import PageCache
+from cms.cache import (
+    PAGES,
+    cached_part,
+    count_view,
+    get_parts,
+    mark_cacheable,
+    part_key,
+    set_parts,
+)
 from market.models import (
     Demand,
     Listing,
     ListingKind,
-    ListingStatus,
     Maturity,
     MaturityStage,
     Outcome,
@@ -42,10 +53,13 @@ from market.selectors import (
     NEGOTIABLE,
     PER_PAGE,
     SORTS,
+    CatalogueEntry,
     CatalogueFilters,
     FacetOption,
     Facets,
     catalogue,
+    catalogue_count,
+    catalogue_entries,
     catalogue_facets,
     latest_listings,
     listing_detail,
@@ -54,6 +68,14 @@ from market.selectors import (
 
 if TYPE_CHECKING:
     from cms.models import CatalogueIndexPage
+
+# The query parameters a catalogue page reads; with any other, it is not cached.
+CATALOGUE_PARAMS = frozenset(
+    [*(f.name for f in dataclasses.fields(CatalogueFilters)), "sort", "page"]
+)
+
+CARD_TEMPLATE = "cms/_listing_card.html"
+FILTERS_TEMPLATE = "cms/_catalogue_filters.html"
 
 # The rendition shown on cards and the one social networks get.
 CARD_IMAGE = "fill-480x300"
@@ -91,13 +113,36 @@ def catalogue_pages(request: HttpRequest | None = None) -> dict[str, Page]:
 
 
 def catalogue_urls(request: HttpRequest | None = None) -> dict[str, str]:
-    """Kind → address of its catalogue page; a kind without a live page is left out."""
-    urls = {}
-    for kind, page in catalogue_pages(request).items():
-        url = page.get_url(request)
-        if url:
-            urls[kind] = url
+    """Kind → address of its catalogue page; a kind without a live page is left out.
+
+    Kept in the cache until an editor changes the page tree, and on the request.
+    """
+    remembered = getattr(request, "_catalogue_urls", None)
+    if remembered is not None:
+        return remembered
+
+    def urls_now() -> dict[str, str]:
+        urls = {}
+        for kind, page in catalogue_pages(request).items():
+            url = page.get_url(request)
+            if url:
+                urls[kind] = url
+        return urls
+
+    urls = cached_part(request, *_urls_part(request), urls_now)
+    _remember_urls(request, urls)
     return urls
+
+
+def _urls_part(request: HttpRequest | None) -> tuple[str, tuple[str], tuple[str]]:
+    # Addresses are relative to the site the request is for.
+    host = request.get_host() if request is not None else ""
+    return "catalogue-urls", (PAGES,), (host,)
+
+
+def _remember_urls(request: HttpRequest | None, urls: dict[str, str]) -> None:
+    if request is not None:
+        request._catalogue_urls = urls  # type: ignore[attr-defined]
 
 
 def listing_url(listing: Listing, request: HttpRequest | None = None) -> str | None:
@@ -214,6 +259,43 @@ def listing_cards(listings: Any, request: HttpRequest | None) -> list[ListingCar
     return cards
 
 
+def catalogue_cards(
+    request: HttpRequest, kind: str, entries: list[CatalogueEntry]
+) -> list[SafeString]:
+    """The cards of ``entries``, rendered, as the visitor may see them, in order.
+
+    A card is rendered once per language and owner visibility until its kind changes
+    and then comes from the cache, whatever filter, sort or page shows it; the
+    listings of the cards not in the cache are read in one go.
+    """
+    user = getattr(request, "user", None)
+    # Cards link to the catalogue of the site the request is for.
+    context = (get_language(), request.get_host())
+    # An entry carries all can_see_owner() reads: owner_hidden and organisation_id.
+    wanted = [
+        (entry.pk, can_see_owner(user, entry))  # type: ignore[arg-type]
+        for entry in entries
+    ]
+    keys = {
+        card: part_key(request, "card", (kind, PAGES), (*card, *context))
+        for card in wanted
+    }
+    found = get_parts(keys)
+    missing = [pk for pk, shown in wanted if (pk, shown) not in found]
+    if missing:
+        template = get_template(CARD_TEMPLATE)
+        rendered = {}
+        for card in listing_cards(catalogue(kind).filter(pk__in=missing), request):
+            html = template.render({"card": card})
+            wanted_key = (card.listing.pk, card.owner_name is not None)
+            found[wanted_key] = html
+            if wanted_key in keys:
+                rendered[keys[wanted_key]] = html
+        set_parts(rendered)
+    # Rendered by our template above or stored from such a rendering.
+    return [mark_safe(found[card]) for card in wanted if card in found]  # noqa: S308
+
+
 def json_ld_script(data: dict[str, Any]) -> str:
     """JSON for a <script type="application/ld+json">: no "</script>" can end it early."""
     text = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder)
@@ -293,10 +375,8 @@ def listing_json_ld(
 
 
 def record_view(listing_id: int) -> None:
-    """Count one view of a published listing: a single UPDATE, safe under concurrency."""
-    Listing.objects.filter(pk=listing_id, status=ListingStatus.PUBLISHED).update(
-        view_count=F("view_count") + 1
-    )
+    """Count one view of a published listing (in Redis; written every few minutes)."""
+    count_view(listing_id)
 
 
 def _without(request: HttpRequest, page_url: str, name: str) -> str:
@@ -410,38 +490,94 @@ def _active_filters(
     return chips
 
 
+def _page_number(value: str | None) -> int:
+    """The page a visitor asks for, as the paginator will read it when in range."""
+    return int(value) if value and value.isdigit() and int(value) > 0 else 1
+
+
 def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
-    """A catalogue page: filters, counts and one page of published listings."""
+    """A catalogue page: filters, counts and one page of published listings.
+
+    The total, facet counts, filter form, the page's listings and their cards are
+    cached until the kind changes, each on its own (read in one round trip), so a page
+    the page cache has not seen is mostly assembled from parts other pages share.
+    """
     kind = page.listing_kind
-    page_cache = PageCache(request, kind)
-    cached = page_cache.get()
-    if cached is not None:
-        return cached
+    page_url = page.get_url(request) or "/"
+    mark_cacheable(
+        request,
+        kinds=(kind,),
+        params=CATALOGUE_PARAMS,
+        under=urlsplit(page_url).path,
+    )
     filters = CatalogueFilters.from_params(request.GET)
     sort = request.GET.get("sort", DEFAULT_SORT)
     if sort not in SORTS:
         sort = DEFAULT_SORT
-    results = Paginator(catalogue(kind, filters, sort), PER_PAGE).get_page(
+    language = get_language()
+    requested = _page_number(request.GET.get("page"))
+
+    def entries_key(number: int) -> str:
+        return part_key(request, "entries", (kind,), (kind, filters, sort, number))
+
+    keys = {
+        "total": part_key(request, "total", (kind,), (kind, filters)),
+        "facets": part_key(request, "facets", (kind,), (kind, filters, language)),
+        "form": part_key(
+            request, "form", (kind, PAGES), (kind, filters, sort, language, page_url)
+        ),
+        "entries": entries_key(requested),
+        "urls": part_key(request, *_urls_part(request)),
+    }
+    parts = get_parts(keys)
+    fresh: dict[str, Any] = {}
+    if "urls" in parts:
+        _remember_urls(request, parts["urls"])
+    if "total" not in parts:
+        parts["total"] = fresh[keys["total"]] = catalogue_count(kind, filters)
+    # The paginator needs only the total: the page's listings come below.
+    results = Paginator(range(parts["total"]), PER_PAGE).get_page(
         request.GET.get("page")
     )
-    facets = catalogue_facets(kind, filters)
-    groups = _filter_groups(kind, facets, filters)
-    page_url = page.get_url(request) or "/"
+    if results.number != requested or "entries" not in parts:
+        start = (results.number - 1) * PER_PAGE
+        parts["entries"] = cached_part(
+            request,
+            "entries",
+            (kind,),
+            (kind, filters, sort, results.number),
+            lambda: catalogue_entries(
+                kind, filters, sort, start=start, stop=start + PER_PAGE
+            ),
+        )
+    if "facets" not in parts:
+        parts["facets"] = fresh[keys["facets"]] = catalogue_facets(kind, filters)
+    groups = _filter_groups(kind, parts["facets"], filters)
+    if "form" not in parts:
+        parts["form"] = fresh[keys["form"]] = get_template(FILTERS_TEMPLATE).render(
+            {
+                "page_url": page_url,
+                "filter_groups": groups,
+                "filters": filters,
+                "sort": sort,
+                "sorts": list(SORTS.items()),
+            }
+        )
+    set_parts(fresh)
     canonical = request.build_absolute_uri(page_url)
     if results.number > 1:
         canonical += f"?page={results.number}"
-    response = page.render(
+    return page.render(
         request,
         context_overrides={
             "kind": kind,
-            "listings": listing_cards(results.object_list, request),
+            "listings": catalogue_cards(request, kind, parts["entries"]),
             "results": results,
             "page_range": results.paginator.get_elided_page_range(results.number),
-            "filter_groups": groups,
+            "filters_form": mark_safe(parts["form"]),  # noqa: S308 - rendered above
             "active_filters": _active_filters(request, page_url, groups, filters),
             "filters": filters,
             "sort": sort,
-            "sorts": list(SORTS.items()),
             "canonical_url": canonical,
             # Filtered and re-sorted views repeat the catalogue: keep them out of indexes.
             "noindex": filters.active or sort != DEFAULT_SORT,
@@ -451,7 +587,6 @@ def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
             "negotiable": NEGOTIABLE,
         },
     )
-    return page_cache.store(response)
 
 
 def _login_url(request: HttpRequest) -> str:
@@ -467,13 +602,10 @@ def detail_view(
 ) -> HttpResponse:
     """One listing: public to all once published, to its owners and moderators before."""
     kind = page.listing_kind
+    page_url = page.get_url(request) or "/"
+    # Only a published listing's page is ever cached: others are 404 to anonymous.
+    mark_cacheable(request, kinds=(kind,), listing_id=pk, under=urlsplit(page_url).path)
     counts = request.method == "GET"
-    page_cache = PageCache(request, kind)
-    cached = page_cache.get()
-    if cached is not None:
-        if counts:
-            record_view(pk)
-        return cached
     listing = listing_detail(kind, pk)
     user = request.user
     if listing is None or not can_view(user, listing):
@@ -481,7 +613,6 @@ def detail_view(
     owner = is_owner(user, listing)
     if counts and listing.is_public and not owner:
         record_view(listing.pk)
-    page_url = page.get_url(request) or "/"
     url = request.build_absolute_uri(f"{page_url}{listing.pk}/")
     show_owner = can_see_owner(user, listing)
     image_url = None
@@ -515,16 +646,14 @@ def detail_view(
         "modes": [str(mode) for mode in listing.modes.all()],
         "engagement_enabled": getattr(settings, "PORTAL_ENGAGEMENT_PANEL", True),
     }
-    response = page.render(
+    return page.render(
         request, template="cms/listing_detail.html", context_overrides=context
     )
-    if listing.is_public:
-        return page_cache.store(response)
-    return response
 
 
 def home_context(request: HttpRequest) -> dict[str, Any]:
     """Featured and newest listings of both kinds, and the market's headline numbers."""
+    mark_cacheable(request, kinds=ListingKind.values)
     context: dict[str, Any] = {"counts": market_counts(), "catalogue_urls": {}}
     urls = catalogue_urls(request)
     context["outcomes_url"] = urls.get(ListingKind.OUTCOME)

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, auth and CSRF: what these answer costs none of them.
+    "cms.middleware.LanguageSwitchMiddleware",
+    "cms.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -161,6 +164,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "market.tasks.send_renewal_reminders",
         "schedule": crontab(hour=1, minute=30),
         "options": {"expires": _NIGHTLY_EXPIRES},
+    },
+    # Views of cached detail pages are counted in Redis and written every 5 minutes;
+    # a run that waited longer than that is dropped, the next one writes them all.
+    "flush-view-counts": {
+        "task": "cms.tasks.flush_view_counts",
+        "schedule": 5 * 60,
+        "options": {"expires": 5 * 60},
     },
 }
 

@@ -211,7 +211,7 @@ def test_catalogue_answers_well_formed_unknown_codes_with_an_empty_page(client):
     OutcomeFactory(title="唯一成果", published=True)
 
     for query in ("field=9999", "region=990000", "mode=barter"):
-        response = client.get(f"/outcomes/?{query}")
+        response = client.get(f"/outcomes/?{query}", HTTP_ACCEPT_LANGUAGE="en")
         assert titles(response) == []
         assert "Nothing matches these filters" in response.content.decode()
 
