@@ -603,6 +603,10 @@ LISTING_LOG_ACTIONS = {
     "market.reject_listing": (gettext_lazy("Reject"), gettext_lazy("Rejected")),
     "market.archive_listing": (gettext_lazy("Archive"), gettext_lazy("Archived")),
     "market.expire_listing": (gettext_lazy("Expire"), gettext_lazy("Expired")),
+    "market.resubmit_listing": (
+        gettext_lazy("Edit after publication"),
+        gettext_lazy("Edited after publication; back in review"),
+    ),
 }
 
 

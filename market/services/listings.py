@@ -63,6 +63,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "reject": (frozenset({S.SUBMITTED}), S.REJECTED),
     "archive": (frozenset({S.PUBLISHED, S.EXPIRED}), S.ARCHIVED),
     "expire": (frozenset({S.PUBLISHED}), S.EXPIRED),
+    # An owner's edit of a published listing sends it back to the moderators.
+    "resubmit": (frozenset({S.PUBLISHED}), S.SUBMITTED),
 }
 
 
@@ -104,6 +106,14 @@ def missing_for_submission(listing: Listing) -> dict[str, str | Promise]:
         elif specific.deadline < timezone.localdate():
             missing["deadline"] = _("The deadline has passed; choose a later date.")
     return missing
+
+
+def _valid_until(listing: Listing, valid_days: int | None) -> dt.date:
+    """Today plus the validity period; a demand's publication ends at its deadline."""
+    until = timezone.localdate() + dt.timedelta(days=valid_days or validity_days())
+    if isinstance(listing, Demand) and listing.deadline and listing.deadline < until:
+        return listing.deadline
+    return until
 
 
 def _lock(listing_id: int) -> Listing:
@@ -159,6 +169,7 @@ ACTION_LABELS = {
     "reject": _("rejected"),
     "archive": _("archived"),
     "expire": _("expired"),
+    "resubmit": _("submitted"),
 }
 
 
@@ -199,26 +210,8 @@ def save_listing(
         listing.modes.set(list(modes))
     if not creating and listing.status == S.PUBLISHED:
         listing.submitted_at = timezone.now()
-        return _resubmit(listing, by_user_id)
+        return _step(listing, "resubmit", by_user_id=by_user_id, reason="edited")
     listing.save_revision(user=_user(by_user_id), clean=False)
-    return listing
-
-
-def _resubmit(listing: Listing, by_user_id: int) -> Listing:
-    old = listing.status
-    listing.status = S.SUBMITTED
-    listing.status_changed_at = timezone.now()
-    listing.save()
-    listing.save_revision(user=_user(by_user_id), clean=False)
-    listing_status_changed.send(
-        sender=type(listing),
-        listing_id=listing.pk,
-        kind=listing.kind,
-        old_status=old,
-        new_status=S.SUBMITTED,
-        by_user_id=by_user_id,
-        reason="edited",
-    )
     return listing
 
 
@@ -247,7 +240,6 @@ def publish_listing(
     """Approve a submitted listing: it becomes public and valid for ``valid_days``."""
     listing = _lock(listing_id)
     now = timezone.now()
-    today = timezone.localdate()
     listing.published_at = now
     listing.first_published_at = listing.first_published_at or now
     listing.reviewed_at = now
@@ -255,13 +247,7 @@ def publish_listing(
     listing.rejection_reason = ""
     listing.renewal_reminded_at = None
     listing.archived_at = None
-    listing.valid_until = today + dt.timedelta(days=valid_days or validity_days())
-    if (
-        isinstance(listing, Demand)
-        and listing.deadline
-        and listing.deadline < listing.valid_until
-    ):
-        listing.valid_until = listing.deadline
+    listing.valid_until = _valid_until(listing, valid_days)
     return _step(listing, "publish", by_user_id=by_user_id, now=now)
 
 
@@ -308,15 +294,7 @@ def renew_listing(
     """Extend a published listing's validity from today; a lapsed one goes back to review."""
     listing = _lock(listing_id)
     if listing.status == S.PUBLISHED:
-        listing.valid_until = timezone.localdate() + dt.timedelta(
-            days=valid_days or validity_days()
-        )
-        if (
-            isinstance(listing, Demand)
-            and listing.deadline
-            and listing.deadline < listing.valid_until
-        ):
-            listing.valid_until = listing.deadline
+        listing.valid_until = _valid_until(listing, valid_days)
         listing.renewal_reminded_at = None
         listing.save()
         listing.save_revision(user=_user(by_user_id), clean=False)
