@@ -1,30 +1,133 @@
 """Chinese text analysis done in Python, so the index needs only Elasticsearch core analyzers.
 
 Text is segmented with jieba when an item is saved and stored space-separated; the index
-reads it with the ``whitespace`` analyzer. The same function serves the embedded backend.
+reads it with the ``whitespace`` analyzer, and queries are segmented the same way. The
+embedded backend uses the same functions, so both backends see the same words.
+Operators extend jieba's dictionary with domain terms (``DictionaryWord``); every process
+picks up a change within ``DICTIONARY_TTL`` seconds, the one that made it at once.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from functools import cache
+import threading
+import time
+import unicodedata
+from collections.abc import Iterable
 
 import jieba
 
+DICTIONARY_TTL = 5.0
+_DICTIONARY_VERSION_KEY = "search:dictionary-version"
+
 _SPACE = re.compile(r"\s+")
+_TERM_SEPARATORS = re.compile(r"[,，、;；\n]+")
+_MEANINGFUL = re.compile(r"\w")
+# Function words that match everything and rank nothing.
+STOPWORDS = frozenset(
+    ["的", "了", "和", "与", "及", "或", "在", "是", "等", "对", "用", "于", "其", "之", "以", "为", "an", "and", "of", "the", "for", "in", "on", "with", "to"]
+)
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+_lock = threading.Lock()
+_state: dict[str, object] = {"tokenizer": None, "words": frozenset(), "checked": 0.0}
 
 
-@cache
-def _tokenizer() -> jieba.Tokenizer:
-    # jieba logs its dictionary build at DEBUG/INFO on every process start.
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
+def normalise(text: str) -> str:
+    """Full-width to half-width (NFKC), lower case, single spaces."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text or "").lower()).strip()
+
+
+def split_terms(text: str) -> list[str]:
+    """Terms written one per line or separated by commas (either width) or 、."""
+    return [term.strip() for term in _TERM_SEPARATORS.split(text or "") if term.strip()]
+
+
+def _user_words() -> frozenset[str]:
+    from search.models import DictionaryWord
+
+    return frozenset(
+        normalise(word)
+        for word in DictionaryWord.objects.values_list("word", flat=True)
+    )
+
+
+def _dictionary_version() -> int:
+    from django.core.cache import cache
+
+    try:
+        return int(cache.get(_DICTIONARY_VERSION_KEY) or 0)
+    except Exception:  # a cache outage must not stop saving or searching
+        return -1
+
+
+def dictionary_changed() -> None:
+    """Tell every process to reload the user dictionary (and reload this one now)."""
+    from django.core.cache import cache
+
+    try:
+        cache.set(_DICTIONARY_VERSION_KEY, time.time_ns(), None)
+    except Exception:
+        logging.getLogger(__name__).warning("cache down: dictionary change not shared")
+    _load(force=True)
+
+
+def _load(force: bool = False) -> jieba.Tokenizer:
+    now = time.monotonic()
+    tokenizer = _state["tokenizer"]
+    if (
+        tokenizer is not None
+        and not force
+        and now - float(_state["checked"]) < DICTIONARY_TTL  # type: ignore[arg-type]
+    ):
+        return tokenizer  # type: ignore[return-value]
+    with _lock:
+        if tokenizer is None:
+            # jieba logs its dictionary build at DEBUG/INFO on every process start.
+            jieba.setLogLevel(logging.WARNING)
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            _state["tokenizer"] = tokenizer
+            _state["version"] = None
+        version = _dictionary_version()
+        if force or version != _state.get("version"):
+            try:
+                words = _user_words()
+            except Exception:  # no table yet (before migrate) or no database
+                words = frozenset()
+            old = _state["words"]
+            assert isinstance(old, frozenset)
+            for word in old - words:
+                tokenizer.del_word(word)  # type: ignore[union-attr]
+            for word in words - old:
+                tokenizer.add_word(word, freq=None)  # type: ignore[union-attr]
+            _state["words"] = words
+            _state["version"] = version
+        _state["checked"] = now
+        return tokenizer  # type: ignore[return-value]
+
+
+def words(text: str) -> list[str]:
+    """The words and search sub-words of ``text`` (normalised), in order, repeats kept."""
+    found = []
+    for word in _load().cut_for_search(normalise(text)):
+        word = word.strip()
+        if word and word not in STOPWORDS and _MEANINGFUL.search(word):
+            found.append(word)
+    return found
 
 
 def segment(text: str) -> str:
     """Words and search sub-words of ``text``, lower-cased, separated by single spaces."""
-    words = (w.strip().lower() for w in _tokenizer().cut_for_search(text or ""))
-    return _SPACE.sub(" ", " ".join(w for w in words if w and not w.isspace())).strip()
+    return " ".join(words(text))
+
+
+def segment_many(texts: Iterable[str]) -> str:
+    """``segment`` of several texts joined, for a field made of several parts."""
+    return " ".join(part for part in (segment(text) for text in texts) if part)
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character."""
+    return bool(_CJK.search(text or ""))

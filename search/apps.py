@@ -1,6 +1,7 @@
-"""Search app configuration."""
+"""Search app configuration: listens to the market's signals."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,25 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from market.models import Listing
+        from market.signals import listing_status_changed, listings_changed
+        from search import receivers, sync
+        from search.models import DictionaryWord, Synonym
+
+        listing_status_changed.connect(
+            sync.on_listing_status_changed, dispatch_uid="search.status_changed"
+        )
+        listings_changed.connect(
+            sync.on_listings_changed, dispatch_uid="search.listings_changed"
+        )
+        post_delete.connect(
+            sync.on_listing_deleted, sender=Listing, dispatch_uid="search.deleted"
+        )
+        for model in (Synonym,):
+            post_save.connect(receivers.synonyms_saved, sender=model)
+            post_delete.connect(receivers.synonyms_saved, sender=model)
+        for model in (DictionaryWord,):
+            post_save.connect(receivers.dictionary_saved, sender=model)
+            post_delete.connect(receivers.dictionary_saved, sender=model)

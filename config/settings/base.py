@@ -172,6 +172,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 5 * 60,
         "options": {"expires": 5 * 60},
     },
+    # Index changes that the on-commit task could not send (search engine or broker
+    # down) wait in the outbox; this drain sends them once both are back.
+    "drain-search-outbox": {
+        "task": "search.tasks.drain_search_outbox",
+        "schedule": 30,
+        "options": {"expires": 25},
+    },
 }
 
 # Listings: a publication stays valid this many days; owners are reminded before it lapses.

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 
 from search.backends.base import SearchBackend
+from search.backends.common import SearchUnavailable
 
 
-def get_backend() -> SearchBackend:
-    """The configured backend (a new light object each call; clients are cached)."""
-    if settings.SEARCH_BACKEND == "elasticsearch":
+def get_backend(name: str | None = None) -> SearchBackend:
+    """The configured backend, or the one called ``name`` (light objects; clients cached)."""
+    if (name or settings.SEARCH_BACKEND) == "elasticsearch":
         from search.backends.elasticsearch import ElasticsearchBackend
 
         return ElasticsearchBackend()
@@ -18,4 +19,4 @@ def get_backend() -> SearchBackend:
     return EmbeddedBackend()
 
 
-__all__ = ["SearchBackend", "get_backend"]
+__all__ = ["SearchBackend", "SearchUnavailable", "get_backend"]

@@ -1,11 +1,61 @@
-"""The Elasticsearch 8 backend, through the official client and its DSL."""
+"""The Elasticsearch 8 backend, through the official client and its DSL.
+
+Each kind lives in a timestamped index behind a read alias (``<prefix>-outcomes``).
+While ``search_reindex`` fills a new index, that index also carries the alias
+``<prefix>-outcomes-next`` and every write goes to both; documents carry their
+listing's change counter as an external version, so whichever copy of a change arrives
+last, the newest version wins and a change sent twice is applied once.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
+from typing import Any
 
 from django.conf import settings
-from elasticsearch import Elasticsearch
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
+from elasticsearch.helpers import scan, streaming_bulk
+
+from search.backends.common import (
+    NEGOTIABLE,
+    SOURCE_FIELDS,
+    SearchUnavailable,
+    facet_filters,
+    facet_values,
+    hit_from,
+    price_bands,
+)
+from search.documents import INDEXES, KINDS, Change, index_body
+from search.query import (
+    FACETS,
+    QueryPlan,
+    SearchFilters,
+    SearchRequest,
+    SearchResults,
+    Suggestion,
+    plan,
+    required_matches,
+)
+
+logger = logging.getLogger(__name__)
+
+WORD_FIELDS = [
+    "title_words^4",
+    "keywords_words^3",
+    "organisation_words^2",
+    "summary_words^1.5",
+    "body_words",
+]
+CHAR_BOOST = 0.3
+SYNONYM_BOOST = 0.9
+VOCABULARY_SIZE = 5000
+VOCABULARY_TTL = 300.0
+
+_vocabulary: dict[str, Any] = {"at": 0.0, "terms": {}}
 
 
 @cache
@@ -23,6 +73,197 @@ def index_name(base: str) -> str:
     return f"{settings.SEARCH_INDEX_PREFIX}-{base}".lower()
 
 
+def next_alias(base: str) -> str:
+    """The alias a reindex in progress puts on its new index."""
+    return index_name(f"{base}-next")
+
+
+def _unavailable(error: Exception) -> SearchUnavailable:
+    return SearchUnavailable(f"Elasticsearch: {type(error).__name__}: {error}")
+
+
+# -- queries ----------------------------------------------------------------------
+
+
+def filter_clauses(filters: SearchFilters) -> list[dict[str, Any]]:
+    """Elasticsearch filter clauses of ``filters``."""
+    clauses: list[dict[str, Any]] = []
+    if filters.kind:
+        clauses.append({"term": {"kind": filters.kind}})
+    if filters.field:
+        clauses.append({"term": {"field_codes": filters.field}})
+    if filters.region:
+        clauses.append({"term": {"region_codes": filters.region}})
+    if filters.stage:
+        clauses.append({"term": {"stage": filters.stage}})
+    if filters.trl is not None:
+        clauses.append({"term": {"maturity": filters.trl}})
+    if filters.mode:
+        clauses.append({"term": {"modes": filters.mode}})
+    if filters.price == NEGOTIABLE:
+        clauses.append({"term": {"negotiable": True}})
+    elif filters.price:
+        for key, above, up_to in price_bands():
+            if key == filters.price:
+                bounds: dict[str, float] = {}
+                if above is not None:
+                    bounds["gt"] = above
+                if up_to is not None:
+                    bounds["lte"] = up_to
+                clauses.append({"range": {"amount": bounds}})
+    if filters.org:
+        clauses.append({"term": {"organisation_kind": filters.org}})
+    return clauses
+
+
+def _words_clause(words: tuple[str, ...], boost: float) -> dict[str, Any]:
+    return {
+        "multi_match": {
+            "query": " ".join(words),
+            "type": "cross_fields",
+            "fields": WORD_FIELDS,
+            "operator": "or",
+            "minimum_should_match": str(required_matches(len(words))),
+            "boost": boost,
+        }
+    }
+
+
+def text_query(analysed: QueryPlan) -> dict[str, Any]:
+    """The scoring part: words (and synonym rewrites), character bigrams, phrases."""
+    should: list[dict[str, Any]] = [
+        _words_clause(words, 1.0 if i == 0 else SYNONYM_BOOST)
+        for i, words in enumerate(analysed.variants)
+    ]
+    should.append(
+        {
+            "match": {
+                "chars": {
+                    "query": analysed.chars,
+                    "minimum_should_match": "75%",
+                    "boost": CHAR_BOOST,
+                }
+            }
+        }
+    )
+    for phrase in analysed.phrases[:1]:
+        should.append({"match_phrase": {"title": {"query": phrase, "boost": 3}}})
+        should.append({"match_phrase": {"summary": {"query": phrase, "boost": 1}}})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def _highlight(analysed: QueryPlan) -> dict[str, Any]:
+    def phrases_on(name: str) -> dict[str, Any]:
+        return {
+            "bool": {
+                "should": [
+                    {"match_phrase": {name: phrase}} for phrase in analysed.phrases[:12]
+                ]
+            }
+        }
+
+    return {
+        "pre_tags": ["<mark>"],
+        "post_tags": ["</mark>"],
+        "encoder": "html",
+        "fields": {
+            "title": {"number_of_fragments": 0, "highlight_query": phrases_on("title")},
+            "summary": {
+                "fragment_size": 140,
+                "number_of_fragments": 1,
+                "no_match_size": 140,
+                "highlight_query": phrases_on("summary"),
+            },
+        },
+    }
+
+
+def _sort(request: SearchRequest) -> list[Any]:
+    newest = [{"published_at": {"order": "desc"}}, {"listing_id": {"order": "desc"}}]
+    if request.sort == "price":
+        return [{"amount": {"order": "asc", "missing": "_last"}}, *newest]
+    if request.sort == "-price":
+        return [{"amount": {"order": "desc", "missing": "_last"}}, *newest]
+    if request.sort == "relevance" and request.q:
+        return ["_score", *newest]
+    return newest
+
+
+def _facet_aggregations(filters: SearchFilters) -> dict[str, Any]:
+    def under(facet: str, aggregation: dict[str, Any]) -> dict[str, Any]:
+        clauses = filter_clauses(facet_filters(filters, facet))
+        return {
+            "filter": {"bool": {"filter": clauses}},
+            "aggs": {"values": aggregation},
+        }
+
+    subfield_include = (
+        f"{filters.field[:2]}[0-9][0-9]" if filters.field else "[0-9][0-9][0-9][0-9]"
+    )
+    ranges = [
+        {
+            "key": key,
+            **({"from": above} if above is not None else {}),
+            **({"to": up_to} if up_to is not None else {}),
+        }
+        for key, above, up_to in price_bands()
+    ]
+    return {
+        "kind": under("kind", {"terms": {"field": "kind", "size": 5}}),
+        "field": under(
+            "field",
+            {"terms": {"field": "field_codes", "include": "[0-9][0-9]", "size": 20}},
+        ),
+        "subfield": under(
+            "subfield",
+            {"terms": {"field": "field", "include": subfield_include, "size": 30}},
+        ),
+        "region": under(
+            "region",
+            {
+                "terms": {
+                    "field": "region_codes",
+                    "include": "[0-9][0-9]0000",
+                    "size": 40,
+                }
+            },
+        ),
+        "stage": under("stage", {"terms": {"field": "stage", "size": 10}}),
+        "mode": under("mode", {"terms": {"field": "modes", "size": 20}}),
+        "price": under(
+            "price", {"range": {"field": "amount", "keyed": True, "ranges": ranges}}
+        ),
+        "negotiable": under("price", {"filter": {"term": {"negotiable": True}}}),
+        "org": under("org", {"terms": {"field": "organisation_kind", "size": 10}}),
+    }
+
+
+def search_body(request: SearchRequest, analysed: QueryPlan) -> dict[str, Any]:
+    """The whole request body of a search (the benchmark sends it bare, too)."""
+    query: dict[str, Any] = (
+        {"match_all": {}} if analysed.empty else text_query(analysed)
+    )
+    body: dict[str, Any] = {
+        "query": query,
+        "post_filter": {"bool": {"filter": filter_clauses(request.filters)}},
+        "aggs": _facet_aggregations(request.filters),
+        "sort": _sort(request),
+        "from": request.offset,
+        "size": request.per_page,
+        "track_total_hits": True,
+        "_source": SOURCE_FIELDS,
+    }
+    if not analysed.empty:
+        body["highlight"] = _highlight(analysed)
+    return body
+
+
+def search_kwargs(body: dict[str, Any]) -> dict[str, Any]:
+    """A request body as keyword arguments of ``Elasticsearch.search``."""
+    renamed = {"from": "from_", "_source": "source"}
+    return {renamed.get(key, key): value for key, value in body.items()}
+
+
 class ElasticsearchBackend:
     """Searches an Elasticsearch 8 cluster."""
 
@@ -34,3 +275,323 @@ class ElasticsearchBackend:
         if status == "red":
             raise RuntimeError("Elasticsearch cluster status is red")
         return f"elasticsearch {status}"
+
+    # -- indices ----------------------------------------------------------------
+
+    def _aliases(self) -> str:
+        return ",".join(index_name(base) for base in INDEXES.values())
+
+    def create_index(self, base: str, *, alias: str | None = None) -> str:
+        """A new timestamped index for ``base``, optionally carrying ``alias``."""
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S%f")
+        name = index_name(f"{base}-{stamp}")
+        body = index_body()
+        if alias:
+            body["aliases"] = {alias: {}}
+        get_client().indices.create(index=name, **body)
+        return name
+
+    def ensure_indices(self) -> None:
+        """Create any kind's index that does not exist yet (behind its alias)."""
+        client = get_client()
+        for base in INDEXES.values():
+            alias = index_name(base)
+            if not client.indices.exists_alias(name=alias):
+                self.create_index(base, alias=alias)
+
+    def indices_of(self, alias: str) -> list[str]:
+        """The concrete indices behind ``alias`` (none when it does not exist)."""
+        try:
+            return sorted(get_client().indices.get_alias(name=alias).keys())
+        except NotFoundError:
+            return []
+
+    def drop_all(self) -> None:
+        """Delete every index of this prefix (tests and ``search_reindex --fresh``)."""
+        get_client().options(ignore_status=404).indices.delete(
+            index=f"{settings.SEARCH_INDEX_PREFIX}-*".lower(),
+            expand_wildcards="all",
+        )
+
+    # -- writes -----------------------------------------------------------------
+
+    def _targets(self, base: str) -> list[str]:
+        client = get_client()
+        names = [index_name(base), next_alias(base)]
+        try:
+            found = client.options(ignore_status=404).indices.get_alias(name=names)
+        except TransportError as error:
+            raise _unavailable(error) from error
+        targets = sorted(k for k in found if k not in ("error", "status"))
+        if not targets:
+            self.ensure_indices()
+            targets = self.indices_of(index_name(base))
+        return targets
+
+    def apply(self, changes: Iterable[Change]) -> set[int]:
+        """Send the changes in one bulk request; the ids Elasticsearch did not accept.
+
+        A version conflict means the index already holds this change or a newer
+        one, and a missing document or index means there is nothing to delete:
+        both count as done. Raises SearchUnavailable when the cluster cannot be
+        reached at all.
+        """
+        by_index: dict[str, list[Change]] = {}
+        for change in changes:
+            by_index.setdefault(change.index, []).append(change)
+        actions: list[dict[str, Any]] = []
+        for base, items in by_index.items():
+            for target in self._targets(base):
+                for change in items:
+                    action: dict[str, Any] = {
+                        "_index": target,
+                        "_id": str(change.listing_id),
+                        "version": change.version,
+                        "version_type": "external",
+                    }
+                    if change.body is None:
+                        action["_op_type"] = "delete"
+                    else:
+                        action["_op_type"] = "index"
+                        action["_source"] = change.body
+                    actions.append(action)
+        failed: set[int] = set()
+        if not actions:
+            return failed
+        try:
+            for ok, item in streaming_bulk(
+                get_client(),
+                actions,
+                chunk_size=500,
+                raise_on_error=False,
+                raise_on_exception=True,
+                max_retries=0,
+            ):
+                if ok:
+                    continue
+                result = next(iter(item.values()))
+                status = result.get("status")
+                error = result.get("error") or {}
+                kind = error.get("type") if isinstance(error, dict) else None
+                if (
+                    status == 409
+                    or status == 404
+                    or kind == "index_not_found_exception"
+                ):
+                    continue
+                logger.warning("index write refused: %s", result)
+                failed.add(int(result["_id"]))
+        except (TransportError, ApiError) as error:
+            raise _unavailable(error) from error
+        return failed
+
+    # -- reads ------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        """Results of ``request`` with facets, highlights and exact totals."""
+        results = SearchResults(request=request, backend=self.name)
+        if request.beyond_depth:
+            request = SearchRequest(
+                q=request.q,
+                filters=request.filters,
+                sort=request.sort,
+                page=1,
+                per_page=request.per_page,
+            )
+            results.request = request
+            out_of_range = True
+        else:
+            out_of_range = False
+        analysed = plan(request.q)
+        body = search_body(request, analysed)
+        if out_of_range:
+            body["size"] = 0
+        try:
+            response = get_client().search(
+                index=self._aliases(), ignore_unavailable=True, **search_kwargs(body)
+            )
+        except (TransportError, ApiError) as error:
+            raise _unavailable(error) from error
+        results.total = response["hits"]["total"]["value"]
+        for hit in response["hits"]["hits"]:
+            highlight = hit.get("highlight") or {}
+            results.hits.append(
+                hit_from(
+                    hit["_source"],
+                    title_html=(highlight.get("title") or [None])[0],
+                    snippet_html=(highlight.get("summary") or [None])[0],
+                    score=hit.get("_score"),
+                )
+            )
+        aggregations = response.get("aggregations") or {}
+        for facet in FACETS:
+            if facet == "price":
+                continue
+            buckets = aggregations.get(facet, {}).get("values", {}).get("buckets", [])
+            results.facets[facet] = facet_values(
+                {str(b["key"]): b["doc_count"] for b in buckets}
+            )
+        price = aggregations.get("price", {}).get("values", {}).get("buckets", {})
+        counts = {key: bucket["doc_count"] for key, bucket in price.items()}
+        counts[NEGOTIABLE] = (
+            aggregations.get("negotiable", {}).get("values", {}).get("doc_count", 0)
+        )
+        results.facets["price"] = facet_values(counts)
+        return results
+
+    def suggest(self, prefix: str, kind: str = "", size: int = 8) -> list[Suggestion]:
+        """Titles and keywords starting with ``prefix`` (or with a word of a title)."""
+        completion: dict[str, Any] = {
+            "field": "suggest",
+            "size": size,
+            "skip_duplicates": True,
+        }
+        if kind:
+            completion["contexts"] = {"kind": [kind]}
+        try:
+            response = get_client().search(
+                index=self._aliases(),
+                ignore_unavailable=True,
+                suggest={"s": {"prefix": prefix, "completion": completion}},
+                source=["title", "keywords", "kind", "listing_id"],
+                size=0,
+            )
+        except (TransportError, ApiError) as error:
+            raise _unavailable(error) from error
+        suggestions: list[Suggestion] = []
+        for option in response["suggest"]["s"][0]["options"]:
+            source = option["_source"]
+            text = option["text"]
+            keywords = {str(k).lower(): str(k) for k in source.get("keywords") or []}
+            if text in keywords:
+                suggestions.append(Suggestion(keywords[text], "keyword"))
+            else:
+                suggestions.append(
+                    Suggestion(
+                        source["title"],
+                        "title",
+                        int(source["listing_id"]),
+                        source["kind"],
+                    )
+                )
+        return suggestions
+
+    def vocabulary(self) -> dict[str, int]:
+        """Indexed keywords and title words with their document counts (cached)."""
+        now = time.monotonic()
+        if now - _vocabulary["at"] < VOCABULARY_TTL and _vocabulary["terms"]:
+            return _vocabulary["terms"]  # type: ignore[no-any-return]
+        try:
+            response = get_client().search(
+                index=self._aliases(),
+                ignore_unavailable=True,
+                size=0,
+                aggs={"terms": {"terms": {"field": "terms", "size": VOCABULARY_SIZE}}},
+            )
+        except (TransportError, ApiError) as error:
+            raise _unavailable(error) from error
+        buckets = response["aggregations"]["terms"]["buckets"]
+        terms = {b["key"]: b["doc_count"] for b in buckets}
+        _vocabulary.update(at=now, terms=terms)
+        return terms
+
+    def forget_vocabulary(self) -> None:
+        _vocabulary.update(at=0.0, terms={})
+
+    def refresh(self) -> None:
+        """Make every write searchable now (tests and commands; never per save)."""
+        get_client().options(ignore_status=404).indices.refresh(index=self._aliases())
+
+    def stored_versions(self, kind: str) -> Iterator[tuple[int, int]]:
+        """(listing id, version) of every document of a kind's index."""
+        alias = index_name(INDEXES[kind])
+        if not self.indices_of(alias):
+            return
+        for hit in scan(
+            get_client(),
+            index=alias,
+            query={"query": {"match_all": {}}},
+            _source=False,
+            version=True,
+            size=2000,
+        ):
+            yield int(hit["_id"]), int(hit["_version"])
+
+    def stored_body(self, kind: str, listing_id: int) -> dict[str, Any] | None:
+        try:
+            found = get_client().get(
+                index=index_name(INDEXES[kind]), id=str(listing_id)
+            )
+        except NotFoundError:
+            return None
+        return found["_source"]  # type: ignore[no-any-return]
+
+    # -- reindex ----------------------------------------------------------------
+
+    def reindex(
+        self,
+        kind: str,
+        bodies: Callable[[], Iterator[Change]],
+        *,
+        progress: Callable[[int], None] = lambda n: None,
+        chunk_size: int = 1000,
+    ) -> dict[str, Any]:
+        """Fill a new index of ``kind`` from ``bodies`` and swap the alias to it.
+
+        Searches keep reading the old index until the swap, which is one atomic
+        alias update; changes made meanwhile reach both indices (see module doc).
+        """
+        base = INDEXES[kind]
+        alias, following = index_name(base), next_alias(base)
+        client = get_client()
+        old = self.indices_of(alias)
+        for stale in self.indices_of(following):
+            client.options(ignore_status=404).indices.delete(index=stale)
+        new = self.create_index(base, alias=following)
+        client.indices.put_settings(
+            index=new, settings={"index": {"refresh_interval": "-1"}}
+        )
+        sent = 0
+        try:
+            for ok, item in streaming_bulk(
+                client,
+                (
+                    {
+                        "_index": new,
+                        "_id": str(change.listing_id),
+                        "version": change.version,
+                        "version_type": "external",
+                        "_source": change.body,
+                    }
+                    for change in bodies()
+                    if change.body is not None
+                ),
+                chunk_size=chunk_size,
+                raise_on_error=False,
+                max_retries=2,
+            ):
+                sent += 1
+                if not ok:
+                    result = next(iter(item.values()))
+                    if result.get("status") != 409:
+                        raise SearchUnavailable(f"reindex write refused: {result}")
+                if sent % chunk_size == 0:
+                    progress(sent)
+            client.indices.put_settings(
+                index=new, settings={"index": {"refresh_interval": None}}
+            )
+            client.indices.refresh(index=new)
+            swap: list[dict[str, Any]] = [{"add": {"index": new, "alias": alias}}]
+            swap += [{"remove": {"index": index, "alias": alias}} for index in old]
+            swap.append({"remove": {"index": new, "alias": following}})
+            client.indices.update_aliases(actions=swap)
+        except BaseException:
+            client.options(ignore_status=404).indices.delete(index=new)
+            raise
+        for index in old:
+            client.options(ignore_status=404).indices.delete(index=index)
+        progress(sent)
+        return {"kind": kind, "index": new, "documents": sent, "replaced": old}
+
+
+__all__ = ["KINDS", "ElasticsearchBackend", "get_client", "index_name"]

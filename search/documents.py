@@ -1,0 +1,268 @@
+"""Index documents: the Elasticsearch mapping and the one function that builds bodies.
+
+Both backends store the same JSON body, built from current database state by
+``build_bodies``; the expensive part, jieba segmentation, was done when the listing was
+saved (``search.texts``), so building a body is a dictionary lookup and a few joins.
+Only published listings have a body: anything else is deleted from the public index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from elasticsearch.dsl import (
+    Boolean,
+    Completion,
+    Date,
+    Document,
+    Float,
+    Integer,
+    Keyword,
+    Long,
+    Text,
+    analyzer,
+    token_filter,
+)
+
+from market.models import (
+    Demand,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    Outcome,
+    maturity_stage,
+)
+from search.analysis import STOPWORDS, normalise, words
+from search.models import ListingText
+
+# Index (alias) base names by listing kind; challenges join when they exist.
+INDEXES: dict[str, str] = {
+    ListingKind.OUTCOME: "outcomes",
+    ListingKind.DEMAND: "demands",
+}
+KINDS: dict[str, str] = {index: kind for kind, index in INDEXES.items()}
+
+# Characters and their bigrams: recall for words jieba splits differently or a typo broke.
+char_bigrams = analyzer(
+    "char_bigrams",
+    tokenizer="standard",
+    filter=[
+        "lowercase",
+        token_filter(
+            "bigrams",
+            "shingle",
+            min_shingle_size=2,
+            max_shingle_size=2,
+            output_unigrams=True,
+        ),
+    ],
+)
+
+
+class ListingDocument(Document):
+    """A published outcome or demand as the public search sees it."""
+
+    listing_id = Long()
+    kind = Keyword()
+    title = Text(analyzer="standard")
+    title_words = Text(analyzer="whitespace")
+    keywords = Keyword(normalizer=None)
+    keywords_words = Text(analyzer="whitespace")
+    summary = Text(analyzer="standard")
+    summary_words = Text(analyzer="whitespace")
+    body_words = Text(analyzer="whitespace")
+    organisation = Keyword()
+    organisation_words = Text(analyzer="whitespace")
+    organisation_kind = Keyword()
+    chars = Text(analyzer=char_bigrams)
+    field = Keyword()
+    field_codes = Keyword()
+    region_codes = Keyword()
+    maturity = Integer()
+    stage = Keyword()
+    modes = Keyword()
+    amount = Float()
+    negotiable = Boolean()
+    published_at = Date()
+    view_count = Integer()
+    terms = Keyword()
+    suggest = Completion(
+        analyzer="simple",
+        preserve_separators=False,
+        contexts=[{"name": "kind", "type": "category", "path": "kind"}],
+    )
+
+    class Index:
+        settings = {"number_of_shards": 1, "number_of_replicas": 0}
+
+
+def index_body() -> dict[str, Any]:
+    """Settings and mappings of a new index (the same for every kind)."""
+    from elasticsearch.dsl import Index
+
+    index = Index("template")
+    index.settings(number_of_shards=1, number_of_replicas=0)
+    index.document(ListingDocument)
+    return index.to_dict()
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the index must do for one listing: put ``body`` or delete, at ``version``."""
+
+    listing_id: int
+    index: str
+    version: int
+    body: dict[str, Any] | None  # None: delete from the public index
+
+
+def _terms(title_words: str, keywords: list[str]) -> list[str]:
+    """Vocabulary for "did you mean": the keywords and the title's longer words."""
+    found: dict[str, None] = {}
+    for keyword in keywords:
+        found.setdefault(normalise(keyword), None)
+    for word in title_words.split():
+        if len(word) >= 2 and word not in STOPWORDS:
+            found.setdefault(word, None)
+    return [term for term in found if term]
+
+
+def _suggest_inputs(title: str, keywords: list[str]) -> list[str]:
+    """Completion inputs: the title from each of its word starts, and each keyword.
+
+    Completion matches prefixes only; starting the title at every word lets "电池"
+    find "锂离子电池正极材料" as the visitor types.
+    """
+    inputs: dict[str, None] = {}
+    text = normalise(title)
+    inputs.setdefault(text, None)
+    position = 0
+    for word in words(text):
+        at = text.find(word, position)
+        if at > 0:
+            inputs.setdefault(text[at:][:60], None)
+        if at >= 0:
+            position = at + 1
+    for keyword in keywords:
+        inputs.setdefault(normalise(keyword), None)
+    return [value for value in inputs if value][:24]
+
+
+def _region_codes(code: str | None) -> list[str]:
+    """A region's own GB/T 2260 code and those of the divisions above it."""
+    if not code:
+        return []
+    codes = [code[:2] + "0000"]
+    if code[2:4] != "00":
+        codes.append(code[:4] + "00")
+    if code[4:] != "00":
+        codes.append(code)
+    return codes
+
+
+def _queryset(kind: str, ids: Iterable[int]) -> QuerySet[Any]:
+    model: type[Listing] = Outcome if kind == ListingKind.OUTCOME else Demand
+    return (
+        model.objects.filter(pk__in=list(ids), status=ListingStatus.PUBLISHED)
+        .select_related("organisation", "field", "region")
+        .prefetch_related("modes")
+    )
+
+
+def body_of(listing: Listing, text: ListingText) -> dict[str, Any]:
+    """The document body of a published listing with its segmented text."""
+    kind = listing.kind
+    keywords = [str(k) for k in (listing.keywords or []) if str(k).strip()]
+    hidden = listing.owner_hidden
+    organisation = listing.organisation
+    field = listing.field
+    if kind == ListingKind.OUTCOME:
+        assert isinstance(listing, Outcome)
+        maturity = listing.maturity
+        amount = listing.price_wan
+        negotiable = listing.price_negotiable
+    else:
+        assert isinstance(listing, Demand)
+        maturity = listing.expected_maturity
+        amount = listing.budget_max_wan or listing.budget_min_wan
+        negotiable = listing.budget_negotiable
+    field_codes: list[str] = []
+    if field is not None:
+        field_codes = (
+            [field.code[:2], field.code] if len(field.code) > 2 else [field.code]
+        )
+    return {
+        "listing_id": listing.pk,
+        "kind": kind,
+        "title": listing.title,
+        "title_words": text.title_words,
+        "keywords": keywords,
+        "keywords_words": text.keywords_words,
+        "summary": listing.summary,
+        "summary_words": text.summary_words,
+        "body_words": text.body_words,
+        "organisation": "" if hidden else organisation.name,
+        "organisation_words": "" if hidden else text.organisation_words,
+        "organisation_kind": "" if hidden else organisation.kind,
+        "chars": " ".join([listing.title, " ".join(keywords), listing.summary]),
+        "field": field.code if field is not None else "",
+        "field_codes": field_codes,
+        "region_codes": _region_codes(listing.region.code if listing.region else None),
+        "maturity": maturity,
+        "stage": maturity_stage(maturity) or "",
+        "modes": sorted(mode.code for mode in listing.modes.all()),
+        "amount": float(amount) if amount is not None else None,
+        "negotiable": bool(negotiable),
+        "published_at": listing.published_at.isoformat()
+        if listing.published_at
+        else None,
+        "view_count": listing.view_count,
+        "terms": _terms(text.title_words, keywords),
+        "suggest": {
+            "input": _suggest_inputs(listing.title, keywords),
+            "weight": 1 + min(listing.view_count, 10_000) // 10,
+            "contexts": {"kind": [kind]},
+        },
+    }
+
+
+def build_changes(listing_ids: Iterable[int]) -> Iterator[Change]:
+    """The change each listing needs, from current database state, in ``listing_ids`` order.
+
+    A published listing gets its body; a listing that is not published or no longer
+    exists gets a delete. Both carry the listing's text version.
+    """
+    ids = list(dict.fromkeys(int(i) for i in listing_ids))
+    if not ids:
+        return
+    from search.texts import ensure_texts
+
+    texts = ensure_texts(ids)
+    kinds = dict(Listing.objects.filter(pk__in=ids).values_list("pk", "kind"))
+    published: dict[int, Listing] = {}
+    for kind in set(kinds.values()):
+        ids_of_kind = [pk for pk, k in kinds.items() if k == kind]
+        published.update({row.pk: row for row in _queryset(kind, ids_of_kind)})
+    for pk in ids:
+        text = texts.get(pk)
+        version = text.version if text is not None else 1
+        kind = kinds.get(pk)
+        listing = published.get(pk)
+        if listing is not None and text is not None:
+            yield Change(pk, INDEXES[listing.kind], version, body_of(listing, text))
+        else:
+            # Gone or not public: delete from every kind's index it could be in.
+            for index in [INDEXES[kind]] if kind else list(INDEXES.values()):
+                yield Change(pk, index, version, None)
+
+
+def published_ids(kind: str) -> QuerySet[Any]:
+    """Ids of a kind's published listings, in primary-key order (for reindexing)."""
+    return (
+        Listing.objects.filter(kind=kind, status=ListingStatus.PUBLISHED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

@@ -1,0 +1,284 @@
+"""What a search asks and answers, shared by both backends, the page and the JSON API.
+
+``SearchRequest.from_params`` turns query parameters into a request (malformed values
+are dropped, overlong text is cut and said so); ``plan`` analyses the text once —
+segmentation, synonym variants, the phrases to highlight — so that Elasticsearch and
+the embedded backend match the same words; ``SearchResults`` is what both return.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from market.models import STAGE_LEVELS, ListingKind, OrganisationKind
+from market.selectors import NEGOTIABLE, PRICE_BANDS
+from search.analysis import has_cjk, normalise, words
+from search.synonyms import variants
+
+MAX_QUERY_LENGTH = 100
+PER_PAGE = 20
+MAX_PER_PAGE = 50
+# Elasticsearch answers at most 10,000 hits deep (index.max_result_window).
+MAX_DEPTH = 10_000
+MAX_VARIANTS = 6
+
+SORTS = ("relevance", "newest", "price", "-price")
+
+_FIELD_CODE = re.compile(r"^\d{2}(\d{2})?$")
+_REGION_CODE = re.compile(r"^\d{6}$")
+_MODE_CODE = re.compile(r"^[-a-z0-9_]{1,30}$")
+# Characters that have a meaning in Lucene's query syntax or in HTML; a query is text,
+# so they are separators here.
+_SYNTAX = re.compile(r"[\"'<>{}\[\]()^~*?:\\!&|=;`$%@]+")
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """What a search is narrowed to; empty values mean "any"."""
+
+    kind: str = ""  # "outcome", "demand" or both
+    field: str = ""  # TechField code, top-level ("04") or sub-field ("0401")
+    region: str = ""  # GB/T 2260 code of a province, city or district
+    stage: str = ""  # MaturityStage value
+    trl: int | None = None
+    mode: str = ""  # CooperationMode code
+    price: str = ""  # a PRICE_BANDS key or NEGOTIABLE
+    org: str = ""  # OrganisationKind value
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> SearchFilters:
+        """Filters from query parameters; malformed values are dropped, never an error."""
+
+        def text(name: str) -> str:
+            value = params.get(name)
+            return value.strip() if isinstance(value, str) else ""
+
+        kind, fld, region = text("kind"), text("field"), text("region")
+        stage, mode, price, org = (
+            text("stage"),
+            text("mode"),
+            text("price"),
+            text("org"),
+        )
+        trl_text = text("trl")
+        return cls(
+            kind=kind if kind in ListingKind.values else "",
+            field=fld if _FIELD_CODE.match(fld) else "",
+            region=region if _REGION_CODE.match(region) else "",
+            stage=stage if stage in STAGE_LEVELS else "",
+            trl=int(trl_text)
+            if trl_text.isdigit() and 1 <= int(trl_text) <= 9
+            else None,
+            mode=mode if _MODE_CODE.match(mode) else "",
+            price=price if price in PRICE_BANDS or price == NEGOTIABLE else "",
+            org=org if org in OrganisationKind.values else "",
+        )
+
+    def without(self, name: str) -> SearchFilters:
+        """The same filters with one dimension cleared (for its facet's counts)."""
+        return dataclasses.replace(self, **{name: None if name == "trl" else ""})  # type: ignore[arg-type]
+
+    def as_params(self) -> dict[str, str]:
+        """The non-empty filters as query parameters."""
+        return {
+            key: str(value)
+            for key, value in dataclasses.asdict(self).items()
+            if value not in ("", None)
+        }
+
+    @property
+    def region_code(self) -> str:
+        """The region filter as the code documents list (province, city or district)."""
+        return self.region
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search: text, filters, order and page."""
+
+    q: str = ""
+    filters: SearchFilters = field(default_factory=SearchFilters)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = PER_PAGE
+    messages: tuple[str, ...] = ()
+    # Set when the text was corrected ("did you mean") and searched instead.
+    corrected_from: str = ""
+    # The visitor asked for exactly this text: no automatic correction.
+    verbatim: bool = False
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> SearchRequest:
+        """A request from query parameters; what cannot be used is dropped or cut, and said."""
+        messages: list[str] = []
+        raw = params.get("q")
+        q = raw if isinstance(raw, str) else ""
+        q = normalise(q.replace("\x00", " "))
+        if len(q) > MAX_QUERY_LENGTH:
+            q = q[:MAX_QUERY_LENGTH].strip()
+            messages.append(
+                _("Your search was cut to its first %(n)d characters.")
+                % {"n": MAX_QUERY_LENGTH}
+            )
+        sort = params.get("sort")
+        sort = sort if isinstance(sort, str) and sort in SORTS else ""
+        if not sort:
+            sort = "relevance" if q else "newest"
+        page = _positive_int(params.get("page"), 1)
+        per_page = min(_positive_int(params.get("per_page"), PER_PAGE), MAX_PER_PAGE)
+        return cls(
+            q=q,
+            filters=SearchFilters.from_params(params),
+            sort=sort,
+            page=page,
+            per_page=per_page,
+            messages=tuple(messages),
+            verbatim=params.get("verbatim") in ("1", "true", "on"),
+        )
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    @property
+    def beyond_depth(self) -> bool:
+        """Whether the page lies deeper than any backend answers."""
+        return self.offset + self.per_page > MAX_DEPTH
+
+    def as_params(self, **overrides: Any) -> dict[str, str]:
+        """The request as query parameters (for links), with ``overrides`` applied."""
+        params: dict[str, Any] = {"q": self.q, **self.filters.as_params()}
+        if self.sort != ("relevance" if self.q else "newest"):
+            params["sort"] = self.sort
+        if self.page != 1:
+            params["page"] = self.page
+        if self.verbatim:
+            params["verbatim"] = "1"
+        params.update(overrides)
+        return {k: str(v) for k, v in params.items() if v not in ("", None)}
+
+
+def _positive_int(value: Any, default: int) -> int:
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip()[:9])
+    else:
+        return default
+    return number if number >= 1 else default
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """The analysed text of a request, the same for both backends.
+
+    ``variants`` are word lists: the query's own words first, then one list per
+    synonym rewrite. ``phrases`` are what to highlight and to boost when they appear
+    verbatim. ``chars`` is the text for the character-bigram recall field.
+    """
+
+    text: str
+    variants: tuple[tuple[str, ...], ...]
+    phrases: tuple[str, ...]
+    chars: str
+
+    @property
+    def empty(self) -> bool:
+        return not self.variants or not self.variants[0]
+
+
+def plan(q: str) -> QueryPlan:
+    """Analyse ``q``: words, synonym variants, phrases to highlight."""
+    text = normalise(_SYNTAX.sub(" ", q or "")).strip(" -+/#.")
+    if not text:
+        return QueryPlan("", (), (), "")
+    texts = [text, *variants(text)][: MAX_VARIANTS + 1]
+    word_lists: list[tuple[str, ...]] = []
+    for variant in texts:
+        found = tuple(dict.fromkeys(words(variant)))
+        if found and found not in word_lists:
+            word_lists.append(found)
+    phrases: dict[str, None] = {}
+    for variant in texts:
+        # The whole text when it is short, then every word of two characters or more
+        # (single CJK characters highlight noise).
+        if len(variant) <= 20:
+            phrases.setdefault(variant, None)
+    for word_list in word_lists:
+        for word in word_list:
+            if len(word) >= 2 or not has_cjk(word):
+                phrases.setdefault(word, None)
+    return QueryPlan(text, tuple(word_lists), tuple(phrases), text)
+
+
+def required_matches(n: int) -> int:
+    """How many of ``n`` query words a document must hold: all up to 3, then 75 %."""
+    return n if n <= 3 else math.ceil(n * 0.75)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One found listing with what the result list shows."""
+
+    listing_id: int
+    kind: str
+    title: str
+    title_html: str  # escaped, matches in <mark>
+    snippet_html: str  # escaped, matches in <mark>
+    organisation: str
+    organisation_kind: str
+    field: str
+    region_codes: tuple[str, ...]
+    maturity: int | None
+    amount: float | None
+    negotiable: bool
+    modes: tuple[str, ...]
+    keywords: tuple[str, ...]
+    published_at: str | None
+    score: float | None
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """An as-you-type suggestion: a title (with its listing) or a keyword."""
+
+    text: str
+    kind: str  # "title" or "keyword"
+    listing_id: int | None = None
+    listing_kind: str = ""
+
+
+@dataclass
+class SearchResults:
+    """What a search found, with facet counts and what to tell the visitor."""
+
+    request: SearchRequest
+    total: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    did_you_mean: str = ""
+    messages: list[str] = field(default_factory=list)
+    backend: str = ""
+    degraded: bool = False  # the configured engine was down: fewer features
+
+    @property
+    def pages(self) -> int:
+        reachable = min(self.total, MAX_DEPTH)
+        return max(1, math.ceil(reachable / self.request.per_page))
+
+
+# Facets every search counts, each over the results with all other filters applied.
+FACETS = ("kind", "field", "subfield", "region", "stage", "mode", "price", "org")

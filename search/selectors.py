@@ -1,0 +1,121 @@
+"""The one search the page and the JSON endpoint share: backend, correction, fallback."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from market.models import Listing, ListingStatus
+from search.backends import SearchUnavailable, get_backend
+from search.backends.common import hit_from
+from search.query import SearchRequest, SearchResults, Suggestion, plan
+from search.spelling import did_you_mean
+
+logger = logging.getLogger(__name__)
+
+MAX_PREFIX = 30
+
+
+def search_listings(request: SearchRequest) -> SearchResults:
+    """Results of ``request`` from the configured backend.
+
+    Nothing found for a query with a likely typo: the corrected query is searched
+    instead and the results say so. The engine unreachable: a plain database search
+    (titles and summaries, no facets) answers, marked ``degraded``.
+    """
+    backend = get_backend()
+    try:
+        results = backend.search(request)
+        if request.q and results.total < 3 and not request.verbatim:
+            suggestion = did_you_mean(request.q, backend.vocabulary())
+            if suggestion and suggestion != request.q:
+                corrected = dataclasses.replace(
+                    request, q=suggestion, corrected_from=request.q
+                )
+                retry = backend.search(corrected)
+                if results.total == 0 and retry.total:
+                    results = retry  # searched instead, and the page says so
+                elif retry.total > results.total:
+                    results.did_you_mean = suggestion
+    except SearchUnavailable:
+        logger.warning("search engine unavailable, falling back", exc_info=True)
+        results = database_search(request)
+    results.messages[:0] = list(request.messages)
+    if request.q and not plan(request.q).variants:
+        results.messages.append(
+            _("Your search holds no letters or digits; showing everything instead.")
+        )
+    if request.page > results.pages and request.page > 1:
+        results.messages.append(_("There are no results on this page."))
+    return results
+
+
+def database_search(request: SearchRequest) -> SearchResults:
+    """A reduced search straight from the database, for when the engine is down."""
+    results = SearchResults(request=request, backend="database", degraded=True)
+    results.messages.append(
+        _(
+            "The search engine is unavailable at the moment. These results match "
+            "titles and summaries only, without counts or suggestions."
+        )
+    )
+    queryset: Any = Listing.objects.filter(status=ListingStatus.PUBLISHED)
+    filters = request.filters
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.field:
+        queryset = queryset.filter(
+            Q(field__code=filters.field) | Q(field__parent__code=filters.field)
+        )
+    words = (
+        plan(request.q).variants[0] if request.q and plan(request.q).variants else ()
+    )
+    for word in words[:8]:
+        queryset = queryset.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word)
+        )
+    results.total = queryset.count()
+    rows = list(
+        queryset.select_related("organisation", "field").order_by(
+            "-published_at", "-pk"
+        )[request.offset : request.offset + request.per_page]
+    )
+    for row in rows:
+        results.hits.append(
+            hit_from(
+                {
+                    "listing_id": row.pk,
+                    "kind": row.kind,
+                    "title": row.title,
+                    "summary": row.summary,
+                    "organisation": "" if row.owner_hidden else row.organisation.name,
+                    "field": row.field.code if row.field else "",
+                    "published_at": row.published_at.isoformat()
+                    if row.published_at
+                    else None,
+                    "keywords": row.keywords or [],
+                },
+                title_html=None,
+                snippet_html=None,
+                score=None,
+            )
+        )
+    return results
+
+
+def suggestions(prefix: str, kind: str = "", size: int = 8) -> list[Suggestion]:
+    """As-you-type suggestions; none (not an error) when the engine is down."""
+    prefix = (prefix or "").strip()[:MAX_PREFIX]
+    if not prefix:
+        return []
+    try:
+        return get_backend().suggest(prefix.lower(), kind, size)
+    except SearchUnavailable:
+        return []
+
+
+__all__ = ["database_search", "search_listings", "suggestions"]

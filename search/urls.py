@@ -1,0 +1,13 @@
+"""URLs of the public search page and the JSON search API."""
+
+from django.urls import path
+
+from search import views
+
+app_name = "search"
+
+urlpatterns = [
+    path("search/", views.search_page, name="page"),
+    path("api/search/", views.search_api, name="api"),
+    path("api/search/suggest/", views.suggest_api, name="suggest"),
+]
