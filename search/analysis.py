@@ -26,7 +26,33 @@ _TERM_SEPARATORS = re.compile(r"[,，、;；\n]+")
 _MEANINGFUL = re.compile(r"\w")
 # Function words that match everything and rank nothing.
 STOPWORDS = frozenset(
-    ["的", "了", "和", "与", "及", "或", "在", "是", "等", "对", "用", "于", "其", "之", "以", "为", "an", "and", "of", "the", "for", "in", "on", "with", "to"]
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "或",
+        "在",
+        "是",
+        "等",
+        "对",
+        "用",
+        "于",
+        "其",
+        "之",
+        "以",
+        "为",
+        "an",
+        "and",
+        "of",
+        "the",
+        "for",
+        "in",
+        "on",
+        "with",
+        "to",
+    ]
 )
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -116,6 +142,13 @@ def words(text: str) -> list[str]:
         if word and word not in STOPWORDS and _MEANINGFUL.search(word):
             found.append(word)
     return found
+
+
+def precise_words(text: str) -> list[str]:
+    """The words of ``text`` (normalised) without search sub-words, in order."""
+    return [
+        w for w in _load().lcut(normalise(text)) if w.strip() and _MEANINGFUL.search(w)
+    ]
 
 
 def segment(text: str) -> str:

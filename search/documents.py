@@ -35,7 +35,7 @@ from market.models import (
     Outcome,
     maturity_stage,
 )
-from search.analysis import STOPWORDS, normalise, words
+from search.analysis import STOPWORDS, normalise, precise_words
 from search.models import ListingText
 
 # Index (alias) base names by listing kind; challenges join when they exist.
@@ -140,7 +140,7 @@ def _suggest_inputs(title: str, keywords: list[str]) -> list[str]:
     text = normalise(title)
     inputs.setdefault(text, None)
     position = 0
-    for word in words(text):
+    for word in precise_words(text):
         at = text.find(word, position)
         if at > 0:
             inputs.setdefault(text[at:][:60], None)

@@ -68,7 +68,9 @@ def did_you_mean(q: str, vocabulary: Mapping[str, int]) -> str:
         part = parts[i]
         # jieba splits an unknown word into known pieces; try it with its neighbour.
         joined = part + parts[i + 1] if i + 1 < len(parts) else ""
-        if joined and not known(joined) and len(joined) <= 8 and not known(part):
+        next_part = parts[i + 1] if joined else ""
+        unsure = not known(part) or len(part) == 1 or not known(next_part)
+        if joined and unsure and len(joined) <= 8 and not known(joined):
             fixed = _correct_word(joined, vocabulary)
             if fixed:
                 out.append(fixed)

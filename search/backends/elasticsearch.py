@@ -51,6 +51,8 @@ WORD_FIELDS = [
     "body_words",
 ]
 CHAR_BOOST = 0.3
+# Up to three characters all must match; longer text 75 % of them (rounded down).
+CHAR_MINIMUM = "3<75%"
 SYNONYM_BOOST = 0.9
 VOCABULARY_SIZE = 5000
 VOCABULARY_TTL = 300.0
@@ -140,7 +142,7 @@ def text_query(analysed: QueryPlan) -> dict[str, Any]:
             "match": {
                 "chars": {
                     "query": analysed.chars,
-                    "minimum_should_match": "75%",
+                    "minimum_should_match": CHAR_MINIMUM,
                     "boost": CHAR_BOOST,
                 }
             }
@@ -446,8 +448,8 @@ class ElasticsearchBackend:
             "size": size,
             "skip_duplicates": True,
         }
-        if kind:
-            completion["contexts"] = {"kind": [kind]}
+        # A context suggester needs its contexts named: every kind unless one is asked.
+        completion["contexts"] = {"kind": [kind] if kind else list(INDEXES)}
         try:
             response = get_client().search(
                 index=self._aliases(),

@@ -11,7 +11,6 @@ beyond that, use Elasticsearch.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 import threading
@@ -57,13 +56,32 @@ SYNONYM_BOOST = 0.9
 K1, B = 1.2, 0.75
 SNIPPET = 140
 
+_NON_WORD = re.compile(r"[\W_]+")
 _STANDARD_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W_]+")
 
 
-def char_grams(text: str) -> list[str]:
-    """What the ``char_bigrams`` analyzer makes of ``text``: tokens and their bigrams."""
+def char_positions(text: str) -> list[tuple[str, ...]]:
+    """What the ``char_bigrams`` analyzer makes of ``text``, by position.
+
+    Each position holds a token and the bigram starting there; Elasticsearch's match
+    query counts a position as matched when either matches, and rounds the 75 % of
+    positions down.
+    """
     tokens = _STANDARD_TOKEN.findall((text or "").lower())
-    return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+    return [
+        (token, f"{token} {tokens[i + 1]}") if i + 1 < len(tokens) else (token,)
+        for i, token in enumerate(tokens)
+    ]
+
+
+def char_grams(text: str) -> set[str]:
+    """Every token and bigram of ``text`` (what a document's character field holds)."""
+    return {gram for position in char_positions(text) for gram in position}
+
+
+def compact(text: str) -> str:
+    """Text without spaces and punctuation: what a phrase of the standard analyzer sees."""
+    return _NON_WORD.sub("", (text or "").lower())
 
 
 @dataclass
@@ -98,8 +116,8 @@ class _Index:
                 fields=fields,
                 lengths=lengths,
                 grams=frozenset(char_grams(str(body.get("chars") or ""))),
-                title_lower=str(body.get("title") or "").lower(),
-                summary_lower=str(body.get("summary") or "").lower(),
+                title_lower=compact(str(body.get("title") or "")),
+                summary_lower=compact(str(body.get("summary") or "")),
             )
         count = max(len(self.docs), 1)
         self.average = {name: (totals[name] / count) or 1.0 for name in WORD_FIELDS}
@@ -185,14 +203,15 @@ def _score(index: _Index, doc: _Doc, analysed: QueryPlan) -> float | None:
         if sum(1 for s in scores if s > 0) >= required_matches(len(words)):
             matched = True
             best += sum(scores) * (1.0 if i == 0 else SYNONYM_BOOST)
-    grams = char_grams(analysed.chars)
-    if grams:
-        found = sum(1 for gram in grams if gram in doc.grams)
-        if found >= math.ceil(len(grams) * 0.75):
+    positions = char_positions(analysed.chars)
+    if positions:
+        found = sum(1 for grams in positions if any(g in doc.grams for g in grams))
+        needed = len(positions) if len(positions) <= 3 else len(positions) * 3 // 4
+        if found >= needed:
             matched = True
             best += CHAR_BOOST * 2.0 * found
     if analysed.phrases:
-        phrase = analysed.phrases[0]
+        phrase = compact(analysed.phrases[0])
         if phrase in doc.title_lower:
             matched = True
             best += 3 * 4.0
