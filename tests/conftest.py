@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 import uuid
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
@@ -40,3 +47,61 @@ def django_db_setup(django_db_setup, django_db_blocker):
         snapshot = getattr(connection, "_test_serialized_contents", None)
         if snapshot:
             type(connection)._test_serialized_contents = snapshot
+
+
+@pytest.fixture
+def worker_process(tmp_path):
+    """A worker in its own process, on the test database, writing mail into tmp_path."""
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    from django.db import connection
+
+    from config.celery import app as celery_app
+
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        DATABASE_URL=(
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        ),
+        TEST_EMAIL_DIR=str(mail_dir),
+    )
+    celery_app.control.purge()  # leftovers of an interrupted earlier run
+    log = (tmp_path / "worker.log").open("w")
+    hostname = f"test-{os.getpid()}@%h"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            hostname,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not celery_app.control.ping(timeout=0.5):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(
+                    "celery worker did not start:\n"
+                    + (tmp_path / "worker.log").read_text()
+                )
+        yield mail_dir
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
