@@ -131,26 +131,35 @@ def _words_clause(words: tuple[str, ...], boost: float) -> dict[str, Any]:
     }
 
 
-def text_query(analysed: QueryPlan) -> dict[str, Any]:
+# The clauses a query is made of; bench/search_relevance.py compares subsets.
+QUERY_PARTS = frozenset({"words", "synonyms", "chars", "phrase"})
+
+
+def text_query(
+    analysed: QueryPlan, parts: frozenset[str] | None = None
+) -> dict[str, Any]:
     """The scoring part: words (and synonym rewrites), character bigrams, phrases."""
-    should: list[dict[str, Any]] = [
-        _words_clause(words, 1.0 if i == 0 else SYNONYM_BOOST)
-        for i, words in enumerate(analysed.variants)
-    ]
-    should.append(
-        {
-            "match": {
-                "chars": {
-                    "query": analysed.chars,
-                    "minimum_should_match": CHAR_MINIMUM,
-                    "boost": CHAR_BOOST,
+    parts = QUERY_PARTS if parts is None else parts
+    should: list[dict[str, Any]] = []
+    for i, words in enumerate(analysed.variants):
+        if (i == 0 and "words" in parts) or (i > 0 and "synonyms" in parts):
+            should.append(_words_clause(words, 1.0 if i == 0 else SYNONYM_BOOST))
+    if "chars" in parts:
+        should.append(
+            {
+                "match": {
+                    "chars": {
+                        "query": analysed.chars,
+                        "minimum_should_match": CHAR_MINIMUM,
+                        "boost": CHAR_BOOST,
+                    }
                 }
             }
-        }
-    )
-    for phrase in analysed.phrases[:1]:
-        should.append({"match_phrase": {"title": {"query": phrase, "boost": 3}}})
-        should.append({"match_phrase": {"summary": {"query": phrase, "boost": 1}}})
+        )
+    if "phrase" in parts:
+        for phrase in analysed.phrases[:1]:
+            should.append({"match_phrase": {"title": {"query": phrase, "boost": 3}}})
+            should.append({"match_phrase": {"summary": {"query": phrase, "boost": 1}}})
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
