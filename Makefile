@@ -40,6 +40,7 @@ run: venv compile-messages ## Embedded default: SQLite, Celery eager, embedded s
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py search_check --repair
 	@echo ""
 	@echo "  Portal:        http://$(HOST):$(PORT)/"
 	@echo "  Wagtail admin: http://$(HOST):$(PORT)/admin/"

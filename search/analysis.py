@@ -125,9 +125,9 @@ def _load(force: bool = False) -> jieba.Tokenizer:
             old = _state["words"]
             assert isinstance(old, frozenset)
             for word in old - words:
-                tokenizer.del_word(word)  # type: ignore[union-attr]
+                tokenizer.del_word(word)  # type: ignore[attr-defined]
             for word in words - old:
-                tokenizer.add_word(word, freq=None)  # type: ignore[union-attr]
+                tokenizer.add_word(word, freq=None)  # type: ignore[attr-defined]
             _state["words"] = words
             _state["version"] = version
         _state["checked"] = now

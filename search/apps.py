@@ -11,7 +11,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        from market.models import Listing
+        from market.models import Listing, Organisation
         from market.signals import listing_status_changed, listings_changed
         from search import receivers, sync
         from search.models import DictionaryWord, Synonym
@@ -25,9 +25,12 @@ class SearchConfig(AppConfig):
         post_delete.connect(
             sync.on_listing_deleted, sender=Listing, dispatch_uid="search.deleted"
         )
-        for model in (Synonym,):
-            post_save.connect(receivers.synonyms_saved, sender=model)
-            post_delete.connect(receivers.synonyms_saved, sender=model)
-        for model in (DictionaryWord,):
-            post_save.connect(receivers.dictionary_saved, sender=model)
-            post_delete.connect(receivers.dictionary_saved, sender=model)
+        post_save.connect(
+            sync.on_organisation_saved,
+            sender=Organisation,
+            dispatch_uid="search.organisation_saved",
+        )
+        post_save.connect(receivers.synonyms_saved, sender=Synonym)
+        post_delete.connect(receivers.synonyms_saved, sender=Synonym)
+        post_save.connect(receivers.dictionary_saved, sender=DictionaryWord)
+        post_delete.connect(receivers.dictionary_saved, sender=DictionaryWord)

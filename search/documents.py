@@ -69,7 +69,7 @@ class ListingDocument(Document):
     kind = Keyword()
     title = Text(analyzer="standard")
     title_words = Text(analyzer="whitespace")
-    keywords = Keyword(normalizer=None)
+    keywords = Keyword()
     keywords_words = Text(analyzer="whitespace")
     summary = Text(analyzer="standard")
     summary_words = Text(analyzer="whitespace")
@@ -249,13 +249,14 @@ def build_changes(listing_ids: Iterable[int]) -> Iterator[Change]:
     for pk in ids:
         text = texts.get(pk)
         version = text.version if text is not None else 1
-        kind = kinds.get(pk)
+        known_kind = kinds.get(pk)
         listing = published.get(pk)
         if listing is not None and text is not None:
             yield Change(pk, INDEXES[listing.kind], version, body_of(listing, text))
         else:
             # Gone or not public: delete from every kind's index it could be in.
-            for index in [INDEXES[kind]] if kind else list(INDEXES.values()):
+            targets = [INDEXES[known_kind]] if known_kind else list(INDEXES.values())
+            for index in targets:
                 yield Change(pk, index, version, None)
 
 

@@ -139,6 +139,22 @@ def on_listings_changed(
     record_changes(listing_ids)
 
 
+def on_organisation_saved(
+    sender: Any, *, instance: Any, created: bool, **kwargs: Any
+) -> None:
+    """An organisation's name or kind may have changed: reindex its public listings."""
+    if created:
+        return
+    from market.models import Listing, ListingStatus
+
+    ids = list(
+        Listing.objects.filter(
+            organisation_id=instance.pk, status=ListingStatus.PUBLISHED
+        ).values_list("pk", flat=True)
+    )
+    record_changes(ids)
+
+
 def on_listing_deleted(sender: Any, *, instance: Any, **kwargs: Any) -> None:
     """A listing row was deleted (admin or cascade): delete its document."""
     record_changes([instance.pk], segment_text=False)

@@ -464,7 +464,7 @@ class ElasticsearchBackend:
                 index=self._aliases(),
                 ignore_unavailable=True,
                 suggest={"s": {"prefix": prefix, "completion": completion}},
-                source=["title", "keywords", "kind", "listing_id"],
+                source={"includes": ["title", "keywords", "kind", "listing_id"]},
                 size=0,
             )
         except (TransportError, ApiError) as error:

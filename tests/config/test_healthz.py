@@ -59,5 +59,5 @@ def test_healthz_reports_the_embedded_defaults(client, settings):
     settings.SEARCH_BACKEND = "embedded"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     body = client.get("/healthz").json()
-    assert body["checks"]["search"]["detail"] == "embedded (in-process)"
+    assert body["checks"]["search"]["detail"].startswith("embedded (in-process")
     assert body["checks"]["broker"]["detail"].startswith("eager")

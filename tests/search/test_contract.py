@@ -341,3 +341,16 @@ def test_listing_status_round_trip_reaches_the_index(backend, catalogue, index_n
     )
     index_now()
     assert vision.pk not in ids(search(backend))
+
+
+def test_renamed_organisation_is_found_by_its_new_name(backend, index_now):
+    organisation = OrganisationFactory(name="滨江新材料研究所")
+    listing = OutcomeFactory(
+        published=True, organisation=organisation, title="耐高温聚酰亚胺薄膜"
+    )
+    index_now(listing)
+    organisation.name = "钱江先进材料研究院"
+    organisation.save()
+    index_now()
+    assert ids(search(backend, q="钱江先进材料研究院")) == [listing.pk]
+    assert ids(search(backend, q="滨江新材料研究所")) == []
