@@ -1,7 +1,7 @@
 """Search app configuration: listens to the market's signals."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,6 +24,11 @@ class SearchConfig(AppConfig):
         )
         post_delete.connect(
             sync.on_listing_deleted, sender=Listing, dispatch_uid="search.deleted"
+        )
+        pre_save.connect(
+            sync.before_organisation_saved,
+            sender=Organisation,
+            dispatch_uid="search.organisation_before",
         )
         post_save.connect(
             sync.on_organisation_saved,

@@ -139,11 +139,25 @@ def on_listings_changed(
     record_changes(listing_ids)
 
 
-def on_organisation_saved(
-    sender: Any, *, instance: Any, created: bool, **kwargs: Any
-) -> None:
-    """An organisation's name or kind may have changed: reindex its public listings."""
-    if created:
+_ORGANISATION_FIELDS = ("name", "short_name", "kind")
+
+
+def before_organisation_saved(sender: Any, *, instance: Any, **kwargs: Any) -> None:
+    """Remember what the index shows of an organisation, to compare after the save."""
+    if instance.pk:
+        instance._search_before = (
+            type(instance)
+            .objects.filter(pk=instance.pk)
+            .values_list(*_ORGANISATION_FIELDS)
+            .first()
+        )
+
+
+def on_organisation_saved(sender: Any, *, instance: Any, **kwargs: Any) -> None:
+    """An organisation's name or kind changed: reindex its public listings."""
+    before = getattr(instance, "_search_before", None)
+    after = tuple(getattr(instance, name) for name in _ORGANISATION_FIELDS)
+    if before is None or tuple(before) == after:
         return
     from market.models import Listing, ListingStatus
 

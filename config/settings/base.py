@@ -206,6 +206,8 @@ LOGGING = {
     "loggers": {
         "elastic_transport": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # One line per successful task drowns the log (eager mode runs them inline).
+        "celery.app.trace": {"level": "WARNING"},
     },
 }
 
