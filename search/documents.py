@@ -35,7 +35,7 @@ from market.models import (
     Outcome,
     maturity_stage,
 )
-from search.analysis import STOPWORDS, normalise, precise_words
+from search.analysis import STOPWORDS, normalise
 from search.models import ListingText
 
 # Index (alias) base names by listing kind; challenges join when they exist.
@@ -130,22 +130,21 @@ def _terms(title_words: str, keywords: list[str]) -> list[str]:
     return [term for term in found if term]
 
 
-def _suggest_inputs(title: str, keywords: list[str]) -> list[str]:
+def _suggest_inputs(title: str, title_words: str, keywords: list[str]) -> list[str]:
     """Completion inputs: the title from each of its word starts, and each keyword.
 
     Completion matches prefixes only; starting the title at every word lets "电池"
-    find "锂离子电池正极材料" as the visitor types.
+    find "锂离子电池正极材料" as the visitor types. The word starts come from the
+    words segmented at save time, so building a document runs no jieba.
     """
     inputs: dict[str, None] = {}
     text = normalise(title)
     inputs.setdefault(text, None)
-    position = 0
-    for word in precise_words(text):
-        at = text.find(word, position)
-        if at > 0:
-            inputs.setdefault(text[at:][:60], None)
-        if at >= 0:
-            position = at + 1
+    starts = sorted(
+        {text.find(word) for word in title_words.split() if len(word) >= 2} - {-1, 0}
+    )
+    for at in starts:
+        inputs.setdefault(text[at:][:60], None)
     for keyword in keywords:
         inputs.setdefault(normalise(keyword), None)
     return [value for value in inputs if value][:24]
@@ -222,7 +221,7 @@ def body_of(listing: Listing, text: ListingText) -> dict[str, Any]:
         "view_count": listing.view_count,
         "terms": _terms(text.title_words, keywords),
         "suggest": {
-            "input": _suggest_inputs(listing.title, keywords),
+            "input": _suggest_inputs(listing.title, text.title_words, keywords),
             "weight": 1 + min(listing.view_count, 10_000) // 10,
             "contexts": {"kind": [kind]},
         },
