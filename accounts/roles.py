@@ -52,6 +52,13 @@ _REFERENCE_DATA = [
     "market.change_cooperationmode",
 ]
 
+# Operator-managed search vocabulary: synonym groups and the jieba user dictionary.
+_SEARCH_TERMS = [
+    f"search.{action}_{model}"
+    for model in ("synonym", "dictionaryword")
+    for action in ("view", "add", "change", "delete")
+]
+
 # Wagtail page permissions on the whole page tree, and image/document permissions on
 # the root collection, for the roles that curate the portal.
 PAGE_PERMISSION_ROLES = (Role.MODERATOR, Role.ADMINISTRATOR)
@@ -77,11 +84,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ENTERPRISE: [],
     Role.AGENT: _ADMIN_ACCESS + _ORGANISATION_READ + _LISTING_READ,
     Role.EXPERT: [],
-    Role.MODERATOR: _ADMIN_ACCESS + _ORGANISATION_MODERATE + _LISTING_MODERATE,
+    Role.MODERATOR: _ADMIN_ACCESS
+    + _ORGANISATION_MODERATE
+    + _LISTING_MODERATE
+    + _SEARCH_TERMS,
     Role.ADMINISTRATOR: _ADMIN_ACCESS
     + _ORGANISATION_MODERATE
     + _LISTING_MODERATE
     + _REFERENCE_DATA
+    + _SEARCH_TERMS
     + [
         "market.delete_organisation",
         "accounts.view_user",

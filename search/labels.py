@@ -1,0 +1,170 @@
+"""Names of the codes a search answers with: fields, regions, modes and choice values.
+
+Reference rows (technology fields, regions, cooperation modes) change rarely, so their
+names are read once per process and kept until a version key in the shared cache
+changes: an edit of any of them drops the key, and every process reloads on its next
+search. Both languages are kept; the active one is picked when a label is asked for.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
+
+from market.models import (
+    CooperationMode,
+    ListingKind,
+    MaturityStage,
+    OrganisationKind,
+    Region,
+    TechField,
+)
+from market.selectors import PRICE_BAND_LABELS
+
+logger = logging.getLogger(__name__)
+
+_VERSION_KEY = "search:labels-version"
+_TIMEOUT = 24 * 3600
+
+Names = dict[str, tuple[str, str]]  # code → (Chinese name, English name)
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {"version": None, "tables": None}
+
+
+def _version() -> str | None:
+    from django.core.cache import cache
+
+    try:
+        version = cache.get(_VERSION_KEY)
+        if version is None:
+            version = uuid.uuid4().hex
+            # add(): two processes starting together agree on one version.
+            cache.add(_VERSION_KEY, version, _TIMEOUT)
+            version = cache.get(_VERSION_KEY, version)
+        return str(version)
+    except Exception:  # the cache is down: keep what this process has
+        return _state["version"]
+
+
+def _load() -> dict[str, Names]:
+    return {
+        "field": {
+            code: (name, name_en)
+            for code, name, name_en in TechField.objects.values_list(
+                "code", "name", "name_en"
+            )
+        },
+        "region": {
+            code: (name, name_en)
+            for code, name, name_en in Region.objects.values_list(
+                "code", "name", "name_en"
+            )
+        },
+        "mode": {
+            code: (name, name_en)
+            for code, name, name_en in CooperationMode.objects.values_list(
+                "code", "name", "name_en"
+            )
+        },
+    }
+
+
+def _tables() -> dict[str, Names]:
+    version = _version()
+    tables = _state["tables"]
+    if tables is None or version is None or version != _state["version"]:
+        with _lock:
+            tables = _load()
+            _state["tables"], _state["version"] = tables, version
+    return tables
+
+
+def labels_changed(*args: Any, **kwargs: Any) -> None:
+    """Reference data changed: every process reloads the names on its next search."""
+    from django.core.cache import cache
+
+    _state["tables"] = None
+    try:
+        cache.delete(_VERSION_KEY)
+    except Exception:  # the cache is down: other processes reload after its timeout
+        logger.warning("cache down: label change not shared", exc_info=True)
+
+
+for _model in (TechField, Region, CooperationMode):
+    post_save.connect(
+        labels_changed,
+        sender=_model,
+        dispatch_uid=f"search.labels.{_model.__name__}.save",
+    )
+    post_delete.connect(
+        labels_changed,
+        sender=_model,
+        dispatch_uid=f"search.labels.{_model.__name__}.delete",
+    )
+
+
+def _name(table: str, code: str) -> str:
+    names = _tables()[table].get(code)
+    if names is None:
+        return code
+    name, name_en = names
+    language = get_language() or "zh-hans"
+    return name_en if language.startswith("en") and name_en else name
+
+
+def field_label(code: str) -> str:
+    """The name of a technology field or sub-field in the active language."""
+    return _name("field", code)
+
+
+def region_label(code: str) -> str:
+    """The name of one administrative division."""
+    return _name("region", code)
+
+
+def region_path_label(codes: tuple[str, ...] | list[str]) -> str:
+    """ "江苏省 苏州市 吴中区" from a listing's province, city and district codes."""
+    names: list[str] = []
+    for code in sorted(codes):
+        name = region_label(code)
+        # Municipalities repeat their own name at city level (北京市 北京市).
+        if not names or names[-1] != name:
+            names.append(name)
+    return " ".join(names)
+
+
+def mode_label(code: str) -> str:
+    """The name of a cooperation mode."""
+    return _name("mode", code)
+
+
+def _choice(choices: Any, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def facet_label(facet: str, value: str) -> str:
+    """The label of one value of a facet (its code when nothing better is known)."""
+    if facet in ("field", "subfield"):
+        return field_label(value)
+    if facet == "region":
+        return region_label(value)
+    if facet == "mode":
+        return mode_label(value)
+    if facet == "kind":
+        return _choice(ListingKind, value)
+    if facet == "stage":
+        return _choice(MaturityStage, value)
+    if facet == "org":
+        return _choice(OrganisationKind, value)
+    if facet == "price":
+        return str(PRICE_BAND_LABELS.get(value, value))
+    return value
