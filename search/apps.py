@@ -13,7 +13,7 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         from market.models import Listing, Organisation
         from market.signals import listing_status_changed, listings_changed
-        from search import receivers, sync
+        from search import labels, receivers, sync  # noqa: F401 - labels listens too
         from search.models import DictionaryWord, Synonym
 
         listing_status_changed.connect(
@@ -37,5 +37,6 @@ class SearchConfig(AppConfig):
         )
         post_save.connect(receivers.synonyms_saved, sender=Synonym)
         post_delete.connect(receivers.synonyms_saved, sender=Synonym)
+        pre_save.connect(receivers.dictionary_before_save, sender=DictionaryWord)
         post_save.connect(receivers.dictionary_saved, sender=DictionaryWord)
         post_delete.connect(receivers.dictionary_saved, sender=DictionaryWord)

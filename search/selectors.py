@@ -6,13 +6,15 @@ import dataclasses
 import logging
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from market.models import Listing, ListingStatus
+from market.models import STAGE_LEVELS, Listing, ListingStatus
+from market.selectors import NEGOTIABLE, PRICE_BANDS
 from search.backends import SearchUnavailable, get_backend
 from search.backends.common import hit_from
-from search.query import SearchRequest, SearchResults, Suggestion, plan
+from search.query import SearchFilters, SearchRequest, SearchResults, Suggestion, plan
 from search.spelling import did_you_mean
 
 logger = logging.getLogger(__name__)
@@ -39,7 +41,7 @@ def search_listings(request: SearchRequest) -> SearchResults:
                 retry = backend.search(corrected)
                 if results.total == 0 and retry.total:
                     results = retry  # searched instead, and the page says so
-                elif retry.total > results.total:
+                elif retry.total and retry.total >= results.total:
                     results.did_you_mean = suggestion
     except SearchUnavailable:
         logger.warning("search engine unavailable, falling back", exc_info=True)
@@ -64,25 +66,29 @@ def database_search(request: SearchRequest) -> SearchResults:
         )
     )
     queryset: Any = Listing.objects.filter(status=ListingStatus.PUBLISHED)
-    filters = request.filters
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.field:
-        queryset = queryset.filter(
-            Q(field__code=filters.field) | Q(field__parent__code=filters.field)
-        )
-    words = (
-        plan(request.q).variants[0] if request.q and plan(request.q).variants else ()
-    )
+    queryset = _narrowed(queryset, request.filters)
+    words = plan(request.q).variants[0] if plan(request.q).variants else ()
     for word in words[:8]:
         queryset = queryset.filter(
             Q(title__icontains=word) | Q(summary__icontains=word)
         )
+    amount = Coalesce(
+        "outcome__price_wan", "demand__budget_max_wan", "demand__budget_min_wan"
+    )
+    newest = ("-published_at", "-pk")
+    if request.sort in ("price", "-price"):
+        queryset = queryset.annotate(amount=amount)
+        order = F("amount").asc(nulls_last=True)
+        if request.sort == "-price":
+            order = F("amount").desc(nulls_last=True)
+        queryset = queryset.order_by(order, *newest)
+    else:
+        queryset = queryset.order_by(*newest)
     results.total = queryset.count()
     rows = list(
-        queryset.select_related("organisation", "field").order_by(
-            "-published_at", "-pk"
-        )[request.offset : request.offset + request.per_page]
+        queryset.select_related("organisation", "field")[
+            request.offset : request.offset + request.per_page
+        ]
     )
     for row in rows:
         results.hits.append(
@@ -105,6 +111,55 @@ def database_search(request: SearchRequest) -> SearchResults:
             )
         )
     return results
+
+
+def _narrowed(queryset: Any, filters: SearchFilters) -> Any:
+    """``queryset`` of listings narrowed like the engine narrows documents."""
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.field:
+        queryset = queryset.filter(
+            Q(field__code=filters.field) | Q(field__parent__code=filters.field)
+        )
+    if filters.region:
+        code = filters.region
+        prefix = (
+            code[:2]
+            if code.endswith("0000")
+            else code[:4]
+            if code.endswith("00")
+            else code
+        )
+        queryset = queryset.filter(region__code__startswith=prefix)
+    levels: tuple[int, ...] = ()
+    if filters.stage:
+        levels = STAGE_LEVELS[filters.stage]
+    if filters.trl is not None:
+        levels = (filters.trl,) if not levels or filters.trl in levels else (0,)
+    if levels:
+        queryset = queryset.filter(
+            Q(outcome__maturity__in=levels) | Q(demand__expected_maturity__in=levels)
+        )
+    if filters.mode:
+        queryset = queryset.filter(modes__code=filters.mode)
+    if filters.price == NEGOTIABLE:
+        queryset = queryset.filter(
+            Q(outcome__price_negotiable=True) | Q(demand__budget_negotiable=True)
+        )
+    elif filters.price:
+        above, up_to = PRICE_BANDS[filters.price]
+        queryset = queryset.annotate(
+            band_amount=Coalesce(
+                "outcome__price_wan", "demand__budget_max_wan", "demand__budget_min_wan"
+            )
+        )
+        if above is not None:
+            queryset = queryset.filter(band_amount__gt=above)
+        if up_to is not None:
+            queryset = queryset.filter(band_amount__lte=up_to)
+    if filters.org:
+        queryset = queryset.filter(organisation__kind=filters.org)
+    return queryset
 
 
 def suggestions(prefix: str, kind: str = "", size: int = 8) -> list[Suggestion]:

@@ -9,6 +9,7 @@ last, the newest version wins and a change sent twice is applied once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -56,6 +57,7 @@ CHAR_MINIMUM = "3<75%"
 SYNONYM_BOOST = 0.9
 VOCABULARY_SIZE = 5000
 VOCABULARY_TTL = 300.0
+REINDEX_TIMEOUT = 120  # seconds a bulk request of a reindex may take
 
 _vocabulary: dict[str, Any] = {"at": 0.0, "terms": {}}
 
@@ -402,13 +404,7 @@ class ElasticsearchBackend:
         """Results of ``request`` with facets, highlights and exact totals."""
         results = SearchResults(request=request, backend=self.name)
         if request.beyond_depth:
-            request = SearchRequest(
-                q=request.q,
-                filters=request.filters,
-                sort=request.sort,
-                page=1,
-                per_page=request.per_page,
-            )
+            request = dataclasses.replace(request, page=1)
             results.request = request
             out_of_range = True
         else:
@@ -554,7 +550,9 @@ class ElasticsearchBackend:
         """
         base = INDEXES[kind]
         alias, following = index_name(base), next_alias(base)
-        client = get_client()
+        # A bulk of a thousand documents can take longer than a search may wait,
+        # when the cluster merges segments or collects garbage on a small machine.
+        client = get_client().options(request_timeout=REINDEX_TIMEOUT)
         old = self.indices_of(alias)
         for stale in self.indices_of(following):
             client.options(ignore_status=404).indices.delete(index=stale)
