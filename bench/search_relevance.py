@@ -41,7 +41,12 @@ CASES = json.loads(
     (ROOT / "tests" / "search" / "relevance_set.json").read_text(encoding="utf-8")
 )
 CONFIGURATIONS = {
-    "words + synonyms + chars + phrase (shipped)": {"words", "synonyms", "chars", "phrase"},
+    "words + synonyms + chars + phrase (shipped)": {
+        "words",
+        "synonyms",
+        "chars",
+        "phrase",
+    },
     "words + synonyms + chars": {"words", "synonyms", "chars"},
     "words + synonyms + phrase": {"words", "synonyms", "phrase"},
     "words + synonyms": {"words", "synonyms"},

@@ -28,7 +28,10 @@ def found(**params) -> list[int]:
 
 def test_fallback_search_filters_by_text_region_price_stage_and_kind(engine_down):
     cheap = OutcomeFactory(
-        published=True, title="低成本光伏清洗机器人", price_wan=Decimal("30"), maturity=4
+        published=True,
+        title="低成本光伏清洗机器人",
+        price_wan=Decimal("30"),
+        maturity=4,
     )
     dear = OutcomeFactory(
         published=True,
