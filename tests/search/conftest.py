@@ -8,10 +8,9 @@ from search.backends import get_backend
 from search.sync import drain_all, record_changes
 
 
-@pytest.fixture(params=["embedded", "elasticsearch"])
-def backend(request, settings, db):
-    """Each backend in turn, with empty indices (Elasticsearch: this worker's prefix)."""
-    settings.SEARCH_BACKEND = request.param
+def _clean_backend(settings, name: str):
+    """The backend called ``name``, with empty indices before and after the test."""
+    settings.SEARCH_BACKEND = name
     engine = get_backend()
     engine.drop_all()
     engine.ensure_indices()
@@ -19,19 +18,18 @@ def backend(request, settings, db):
     yield engine
     engine.drop_all()
     engine.forget_vocabulary()
+
+
+@pytest.fixture(params=["embedded", "elasticsearch"])
+def backend(request, settings, db):
+    """Each backend in turn, with empty indices (Elasticsearch: this worker's prefix)."""
+    yield from _clean_backend(settings, request.param)
 
 
 @pytest.fixture
 def es_backend(settings, db):
     """The Elasticsearch backend alone, with empty indices."""
-    settings.SEARCH_BACKEND = "elasticsearch"
-    engine = get_backend()
-    engine.drop_all()
-    engine.ensure_indices()
-    engine.forget_vocabulary()
-    yield engine
-    engine.drop_all()
-    engine.forget_vocabulary()
+    yield from _clean_backend(settings, "elasticsearch")
 
 
 @pytest.fixture
