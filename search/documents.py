@@ -28,6 +28,7 @@ from elasticsearch.dsl import (
 )
 
 from market.models import (
+    Confidentiality,
     Demand,
     Listing,
     ListingKind,
@@ -162,67 +163,128 @@ def _region_codes(code: str | None) -> list[str]:
     return codes
 
 
-def _queryset(kind: str, ids: Iterable[int]) -> QuerySet[Any]:
+_COMMON = (
+    "pk",
+    "kind",
+    "title",
+    "summary",
+    "keywords",
+    "confidentiality",
+    "published_at",
+    "view_count",
+    "organisation__name",
+    "organisation__kind",
+    "field__code",
+    "region__code",
+)
+_OWN: dict[str, tuple[str, ...]] = {
+    ListingKind.OUTCOME: ("maturity", "price_wan", "price_negotiable"),
+    ListingKind.DEMAND: (
+        "expected_maturity",
+        "budget_min_wan",
+        "budget_max_wan",
+        "budget_negotiable",
+    ),
+}
+_TEXT_FIELDS = (
+    "listing_id",
+    "version",
+    "title_words",
+    "keywords_words",
+    "summary_words",
+    "body_words",
+    "organisation_words",
+)
+
+
+def _rows(kind: str, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Published listings of ``kind`` as plain rows: one joined query, no model objects."""
     model: type[Listing] = Outcome if kind == ListingKind.OUTCOME else Demand
-    return (
-        model.objects.filter(pk__in=list(ids), status=ListingStatus.PUBLISHED)
-        .select_related("organisation", "field", "region")
-        .prefetch_related("modes")
+    rows = model.objects.filter(pk__in=ids, status=ListingStatus.PUBLISHED).values(
+        *_COMMON, *_OWN[kind]
     )
+    return {row["pk"]: row for row in rows}
 
 
-def body_of(listing: Listing, text: ListingText) -> dict[str, Any]:
-    """The document body of a published listing with its segmented text."""
-    kind = listing.kind
-    keywords = [str(k) for k in (listing.keywords or []) if str(k).strip()]
-    hidden = listing.owner_hidden
-    organisation = listing.organisation
-    field = listing.field
-    if kind == ListingKind.OUTCOME:
-        assert isinstance(listing, Outcome)
-        maturity = listing.maturity
-        amount = listing.price_wan
-        negotiable = listing.price_negotiable
-    else:
-        assert isinstance(listing, Demand)
-        maturity = listing.expected_maturity
-        amount = listing.budget_max_wan or listing.budget_min_wan
-        negotiable = listing.budget_negotiable
-    field_codes: list[str] = []
-    if field is not None:
-        field_codes = (
-            [field.code[:2], field.code] if len(field.code) > 2 else [field.code]
+def _modes(ids: list[int]) -> dict[int, list[str]]:
+    through = Listing.modes.through
+    found: dict[int, list[str]] = {}
+    for listing_id, code in through.objects.filter(listing_id__in=ids).values_list(
+        "listing_id", "cooperationmode__code"
+    ):
+        found.setdefault(listing_id, []).append(code)
+    return found
+
+
+def _texts(ids: list[int]) -> dict[int, dict[str, Any]]:
+    texts = {
+        row["listing_id"]: row
+        for row in ListingText.objects.filter(pk__in=ids).values(*_TEXT_FIELDS)
+    }
+    missing = [pk for pk in ids if pk not in texts]
+    if missing:  # published before the search app knew it: segment it now, once
+        from search.texts import ensure_texts
+
+        ensure_texts(missing)
+        texts.update(
+            {
+                row["listing_id"]: row
+                for row in ListingText.objects.filter(pk__in=missing).values(
+                    *_TEXT_FIELDS
+                )
+            }
         )
+    return texts
+
+
+def body_of(
+    row: dict[str, Any], text: dict[str, Any], modes: list[str]
+) -> dict[str, Any]:
+    """The document body of a published listing (a row of ``_rows``) and its words."""
+    kind = row["kind"]
+    keywords = [str(k) for k in (row["keywords"] or []) if str(k).strip()]
+    hidden = row["confidentiality"] == Confidentiality.ANONYMOUS
+    if kind == ListingKind.OUTCOME:
+        maturity = row["maturity"]
+        amount = row["price_wan"]
+        negotiable = row["price_negotiable"]
+    else:
+        maturity = row["expected_maturity"]
+        amount = row["budget_max_wan"] or row["budget_min_wan"]
+        negotiable = row["budget_negotiable"]
+    code = row["field__code"] or ""
+    field_codes = [code[:2], code] if len(code) > 2 else ([code] if code else [])
+    title, summary, title_words = row["title"], row["summary"], text["title_words"]
+    published_at = row["published_at"]
+    view_count = row["view_count"]
     return {
-        "listing_id": listing.pk,
+        "listing_id": row["pk"],
         "kind": kind,
-        "title": listing.title,
-        "title_words": text.title_words,
+        "title": title,
+        "title_words": title_words,
         "keywords": keywords,
-        "keywords_words": text.keywords_words,
-        "summary": listing.summary,
-        "summary_words": text.summary_words,
-        "body_words": text.body_words,
-        "organisation": "" if hidden else organisation.name,
-        "organisation_words": "" if hidden else text.organisation_words,
-        "organisation_kind": "" if hidden else organisation.kind,
-        "chars": " ".join([listing.title, " ".join(keywords), listing.summary]),
-        "field": field.code if field is not None else "",
+        "keywords_words": text["keywords_words"],
+        "summary": summary,
+        "summary_words": text["summary_words"],
+        "body_words": text["body_words"],
+        "organisation": "" if hidden else row["organisation__name"],
+        "organisation_words": "" if hidden else text["organisation_words"],
+        "organisation_kind": "" if hidden else row["organisation__kind"],
+        "chars": " ".join([title, " ".join(keywords), summary]),
+        "field": code,
         "field_codes": field_codes,
-        "region_codes": _region_codes(listing.region.code if listing.region else None),
+        "region_codes": _region_codes(row["region__code"]),
         "maturity": maturity,
         "stage": maturity_stage(maturity) or "",
-        "modes": sorted(mode.code for mode in listing.modes.all()),
+        "modes": sorted(modes),
         "amount": float(amount) if amount is not None else None,
         "negotiable": bool(negotiable),
-        "published_at": listing.published_at.isoformat()
-        if listing.published_at
-        else None,
-        "view_count": listing.view_count,
-        "terms": _terms(text.title_words, keywords),
+        "published_at": published_at.isoformat() if published_at else None,
+        "view_count": view_count,
+        "terms": _terms(title_words, keywords),
         "suggest": {
-            "input": _suggest_inputs(listing.title, text.title_words, keywords),
-            "weight": 1 + min(listing.view_count, 10_000) // 10,
+            "input": _suggest_inputs(title, title_words, keywords),
+            "weight": 1 + min(view_count, 10_000) // 10,
             "contexts": {"kind": [kind]},
         },
     }
@@ -232,26 +294,26 @@ def build_changes(listing_ids: Iterable[int]) -> Iterator[Change]:
     """The change each listing needs, from current database state, in ``listing_ids`` order.
 
     A published listing gets its body; a listing that is not published or no longer
-    exists gets a delete. Both carry the listing's text version.
+    exists gets a delete. Both carry the listing's text version. Rows, not model
+    objects: a reindex builds 150,000 of these.
     """
     ids = list(dict.fromkeys(int(i) for i in listing_ids))
     if not ids:
         return
-    from search.texts import ensure_texts
-
-    texts = ensure_texts(ids)
     kinds = dict(Listing.objects.filter(pk__in=ids).values_list("pk", "kind"))
-    published: dict[int, Listing] = {}
+    published: dict[int, dict[str, Any]] = {}
     for kind in set(kinds.values()):
-        ids_of_kind = [pk for pk, k in kinds.items() if k == kind]
-        published.update({row.pk: row for row in _queryset(kind, ids_of_kind)})
+        published.update(_rows(kind, [pk for pk, k in kinds.items() if k == kind]))
+    texts = _texts(ids)
+    modes = _modes(list(published))
     for pk in ids:
         text = texts.get(pk)
-        version = text.version if text is not None else 1
+        version = text["version"] if text is not None else 1
         known_kind = kinds.get(pk)
-        listing = published.get(pk)
-        if listing is not None and text is not None:
-            yield Change(pk, INDEXES[listing.kind], version, body_of(listing, text))
+        row = published.get(pk)
+        if row is not None and text is not None:
+            body = body_of(row, text, modes.get(pk, []))
+            yield Change(pk, INDEXES[row["kind"]], version, body)
         else:
             # Gone or not public: delete from every kind's index it could be in.
             targets = [INDEXES[known_kind]] if known_kind else list(INDEXES.values())

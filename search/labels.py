@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -34,7 +35,8 @@ _TIMEOUT = 24 * 3600
 Names = dict[str, tuple[str, str]]  # code → (Chinese name, English name)
 
 _lock = threading.Lock()
-_state: dict[str, Any] = {"version": None, "tables": None}
+_state: dict[str, Any] = {"version": None, "tables": None, "checked": 0.0}
+CHECK_EVERY = 5.0  # seconds between two looks at the shared version key
 
 
 def _version() -> str | None:
@@ -76,13 +78,19 @@ def _load() -> dict[str, Names]:
 
 
 def _tables() -> dict[str, Names]:
-    version = _version()
+    # A search asks for a hundred labels or more: look at the shared version once every
+    # few seconds, not once a label (each look is a Redis round trip).
+    now = time.monotonic()
     tables = _state["tables"]
+    if tables is not None and now - _state["checked"] < CHECK_EVERY:
+        return tables  # type: ignore[no-any-return]
+    version = _version()
     if tables is None or version is None or version != _state["version"]:
         with _lock:
             tables = _load()
             _state["tables"], _state["version"] = tables, version
-    return tables
+    _state["checked"] = now
+    return tables  # type: ignore[no-any-return]
 
 
 def labels_changed(*args: Any, **kwargs: Any) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from search.backends import SearchBackend, get_backend
 from search.documents import INDEXES, Change, build_changes, published_ids
@@ -25,6 +27,54 @@ def changes_of(kind: str, *, batch: int = 1000) -> Iterator[Change]:
         last = ids[-1]
 
 
+def ahead(
+    source: Iterator[Change], *, batches: int = 2, size: int = 1000
+) -> Iterator[Change]:
+    """``source`` read by a thread up to ``batches`` batches ahead of the consumer.
+
+    Reading and building documents (Python, the database) then overlaps with the bulk
+    requests (Elasticsearch). The thread has its own database connection, so it only
+    sees committed rows: callers inside a transaction read in their own thread.
+    """
+    pipe: queue.Queue[list[Change] | BaseException | None] = queue.Queue(batches)
+    stop = threading.Event()
+
+    def put(item: list[Change] | BaseException | None) -> bool:
+        while not stop.is_set():
+            try:
+                pipe.put(item, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False  # the consumer stopped: drop the rest
+
+    def produce() -> None:
+        try:
+            batch: list[Change] = []
+            for change in source:
+                batch.append(change)
+                if len(batch) >= size:
+                    if not put(batch):
+                        return
+                    batch = []
+            if put(batch):
+                put(None)
+        except BaseException as error:  # handed to the consumer, raised there
+            put(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=produce, name="reindex-reader", daemon=True)
+    thread.start()
+    try:
+        while (item := pipe.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield from item
+    finally:
+        stop.set()
+
+
 def reindex(
     kind: str,
     *,
@@ -34,12 +84,17 @@ def reindex(
 ) -> dict[str, Any]:
     """Rebuild ``kind``'s index from the database and swap it in."""
     backend = backend or get_backend()
-    return backend.reindex(
-        kind,
-        lambda: changes_of(kind, batch=chunk_size),
-        progress=progress,
-        chunk_size=chunk_size,
-    )
+
+    def bodies() -> Iterator[Change]:
+        changes = changes_of(kind, batch=chunk_size)
+        # Elasticsearch indexes in its own process, so reading ahead overlaps; the
+        # embedded backend writes in this process, and uncommitted rows (a caller's
+        # transaction) are invisible to another thread.
+        if backend.name != "elasticsearch" or connection.in_atomic_block:
+            return changes
+        return ahead(changes, size=chunk_size)
+
+    return backend.reindex(kind, bodies, progress=progress, chunk_size=chunk_size)
 
 
 def resegment(kind: str, *, batch: int = 500) -> int:
