@@ -719,5 +719,5 @@ def listings_changed_receiver(
 
 
 def catalogue_page_changed_receiver(sender: Any, **kwargs: Any) -> None:
-    """An editor published or unpublished a page: titles and links may differ."""
+    """A page, a site or a view restriction changed: titles, links, routes may differ."""
     transaction.on_commit(bump_pages_version)

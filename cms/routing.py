@@ -16,6 +16,7 @@ Wagtail's own ``serve`` as before, and a catalogue page found here runs the same
 from __future__ import annotations
 
 import copy
+import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,8 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.wagtail_hooks import check_view_restrictions
 
 from cms.cache import PAGES, current_versions
+
+logger = logging.getLogger(__name__)
 
 # Hosts remembered per process; with a wildcard ALLOWED_HOSTS, others are routed
 # by Wagtail.
@@ -105,8 +108,8 @@ class RouteTable:
             self._version = ""
             self._hosts = {}
 
-    def for_request(self, request: HttpRequest) -> SiteRoutes | None:
-        """The routes of ``request``'s host, built on first use; None if uncached."""
+    def for_request(self, request: HttpRequest) -> SiteRoutes:
+        """The routes of ``request``'s host, built on first use."""
         version = current_versions(request)[PAGES]
         # Wagtail's own key: the raw host (already validated) and the port.
         host = (split_domain_port(request._get_raw_host())[0], request.get_port())
@@ -144,7 +147,12 @@ def _unrestricted_chain(
 
 def serve(request: HttpRequest, path: str) -> HttpResponse:
     """Serve a catalogue page from the route table, any other page through Wagtail."""
-    routes = route_table.for_request(request)
+    try:
+        routes = route_table.for_request(request)
+    except Exception:
+        # The table is an accelerator: without the cache, Wagtail routes.
+        logger.exception("catalogue route table unavailable")
+        routes = None
     if routes is not None:
         for catalogue in routes.catalogues:
             if path.startswith(catalogue.path):
