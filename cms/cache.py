@@ -169,6 +169,14 @@ def current_versions(request: HttpRequest | None = None) -> dict[str, str]:
     return versions
 
 
+def host(request: HttpRequest) -> str:
+    """``request.get_host()``, validated once per request (Django checks every call)."""
+    found = request.__dict__.get("_cms_host")
+    if found is None:
+        found = request.__dict__["_cms_host"] = request.get_host()
+    return found  # type: ignore[no-any-return]
+
+
 def known_versions(request: HttpRequest | None) -> dict[str, str] | None:
     """The tokens if this request read them already (a cacheable page), else None."""
     return getattr(request, "_cms_versions", None)
@@ -297,7 +305,7 @@ def anonymous_fragment(
     user = getattr(request, "user", None)
     if request is None or versions is None or user is None or user.is_authenticated:
         return render()
-    key = "|".join((name, get_language(), request.get_host(), versions[PAGES]))
+    key = "|".join((name, get_language(), host(request), versions[PAGES]))
     found = _local_fragments.get_many((key,))
     if key in found:
         return found[key]  # type: ignore[no-any-return]
@@ -414,7 +422,7 @@ def _page_key(request: HttpRequest) -> str:
     address = "|".join(
         (
             request.scheme or "",
-            request.get_host(),
+            host(request),
             request.path,
             query,
             get_language_from_request(request),

@@ -35,6 +35,7 @@ from cms.cache import (
     cached_part,
     count_view,
     get_parts,
+    host,
     mark_cacheable,
     part_key,
     set_parts,
@@ -137,8 +138,7 @@ def catalogue_urls(request: HttpRequest | None = None) -> dict[str, str]:
 
 def _urls_part(request: HttpRequest | None) -> tuple[str, tuple[str], tuple[str]]:
     # Addresses are relative to the site the request is for.
-    host = request.get_host() if request is not None else ""
-    return "catalogue-urls", (PAGES,), (host,)
+    return "catalogue-urls", (PAGES,), (host(request) if request is not None else "",)
 
 
 def _remember_urls(request: HttpRequest | None, urls: dict[str, str]) -> None:
@@ -270,17 +270,15 @@ def catalogue_cards(
     listings of the cards not in the cache are read in one go.
     """
     user = getattr(request, "user", None)
-    # Cards link to the catalogue of the site the request is for.
-    context = (get_language(), request.get_host())
+    # Cards link to the catalogue of the site the request is for. One prefix for
+    # all cards of the page (a key per card without hashing: pages show 20).
+    prefix = part_key(request, "cards", (kind, PAGES), (get_language(), host(request)))
     # An entry carries all can_see_owner() reads: owner_hidden and organisation_id.
     wanted = [
         (entry.pk, can_see_owner(user, entry))  # type: ignore[arg-type]
         for entry in entries
     ]
-    keys = {
-        card: part_key(request, "card", (kind, PAGES), (*card, *context))
-        for card in wanted
-    }
+    keys = {card: f"{prefix}:{card[0]}:{card[1]:d}" for card in wanted}
     found = get_parts(keys)
     missing = [pk for pk, shown in wanted if (pk, shown) not in found]
     if missing:
@@ -527,7 +525,8 @@ def _page_links(
             links.append(
                 {
                     "ellipsis": False,
-                    "number": number,
+                    # A string: the template need not localise it (no separators).
+                    "number": str(number),
                     "current": current,
                     "href": "" if current else href(number),
                 }
