@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.template import RequestContext, Template
 from django.test import RequestFactory
+from django.utils.html import escape
 from wagtail import views as wagtail_views
 from wagtail.models import PageViewRestriction, Site
 
+from cms.catalogue import _page_hrefs
 from cms.models import HomePage, OutcomeIndexPage, StandardPage
 from tests.factories import OutcomeFactory
 
@@ -168,3 +171,18 @@ def test_routing_renders_the_page_frame_in_the_visitors_language(client):
     assert "Sign up" in english and "注册" not in english
     # The language switch returns each visitor to the address they came from.
     assert 'name="next" type="hidden" value="/outcomes/?utm_source=y"' in english
+
+
+@pytest.mark.parametrize(
+    "query", ["", "sort=price", "a=1&page=3&b=x%20y&a=2&c=%E6%88%90", "page=&x=1"]
+)
+def test_routing_pagination_links_match_the_querystring_tag(query):
+    request = RequestFactory().get(f"/outcomes/?{query}")
+    tag = Template("{% querystring page=number %}")
+
+    href = _page_hrefs(request)
+
+    for number in (1, 2, 17):
+        expected = tag.render(RequestContext(request, {"number": number}))
+        # Both are HTML-escaped on output ({{ link.href }} and the tag alike).
+        assert escape(href(number)) == expected
