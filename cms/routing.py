@@ -103,16 +103,12 @@ class RouteTable:
         self._version = ""
         self._hosts: dict[tuple[str, str], SiteRoutes] = {}
 
-    def clear(self) -> None:
-        with self._lock:
-            self._version = ""
-            self._hosts = {}
-
     def for_request(self, request: HttpRequest) -> SiteRoutes:
         """The routes of ``request``'s host, built on first use."""
         version = current_versions(request)[PAGES]
         # Wagtail's own key: the raw host (already validated) and the port.
-        host = (split_domain_port(request._get_raw_host())[0], request.get_port())
+        raw = request._get_raw_host()  # type: ignore[attr-defined]
+        host = (split_domain_port(raw)[0], request.get_port())
         with self._lock:
             if version != self._version:
                 self._version, self._hosts = version, {}
