@@ -10,6 +10,8 @@ class CmsConfig(AppConfig):
     verbose_name = _("Portal pages")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from cms import cache
@@ -30,4 +32,18 @@ class CmsConfig(AppConfig):
             signal.connect(
                 cache.catalogue_page_changed_receiver,
                 dispatch_uid=f"cms.cache.catalogue_page_{name}",
+            )
+        # What else decides where a page is served and to whom: sites, view
+        # restrictions, deleted pages (cms.routing keeps routes per page tree version).
+        for signal, sender, name in (
+            (post_save, Site, "site_saved"),
+            (post_delete, Site, "site_deleted"),
+            (post_save, PageViewRestriction, "restriction_saved"),
+            (post_delete, PageViewRestriction, "restriction_deleted"),
+            (post_delete, Page, "page_deleted"),
+        ):
+            signal.connect(
+                cache.catalogue_page_changed_receiver,
+                sender=sender,
+                dispatch_uid=f"cms.cache.{name}",
             )

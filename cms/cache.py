@@ -42,7 +42,7 @@ from django.utils.cache import (
     patch_cache_control,
     patch_vary_headers,
 )
-from django.utils.translation import get_language_from_request
+from django.utils.translation import get_language, get_language_from_request
 
 from market.models import Listing, ListingKind, ListingStatus
 from market.services.views import record_views
@@ -169,6 +169,19 @@ def current_versions(request: HttpRequest | None = None) -> dict[str, str]:
     return versions
 
 
+def host(request: HttpRequest) -> str:
+    """``request.get_host()``, validated once per request (Django checks every call)."""
+    found = request.__dict__.get("_cms_host")
+    if found is None:
+        found = request.__dict__["_cms_host"] = request.get_host()
+    return found  # type: ignore[no-any-return]
+
+
+def known_versions(request: HttpRequest | None) -> dict[str, str] | None:
+    """The tokens if this request read them already (a cacheable page), else None."""
+    return getattr(request, "_cms_versions", None)
+
+
 def bump_catalogue_version(*kinds: str) -> None:
     """Retire every cached page and part of the given kinds (all, pages too, if none)."""
     namespaces = kinds or NAMESPACES
@@ -202,15 +215,103 @@ def part_key(
     return f"cms:part:{name}:{tokens}:{digest.hexdigest()}"
 
 
+# Parts most recently used in this process, kept in memory as well. A part key names
+# the version tokens its value was built under, so a copy here can never be out of
+# date with respect to publications; only what no signal announces (a renamed
+# organisation) may outlive the Redis entry, by at most LOCAL_PART_SECONDS.
+LOCAL_PARTS = 4096
+LOCAL_PART_SECONDS = 60
+
+
+class _LocalParts:
+    """A bounded, thread-safe LRU of part key → value with a short lifetime.
+
+    Values are shared between requests and threads: callers must not change them.
+    """
+
+    def __init__(self, size: int, seconds: float) -> None:
+        self._size = size
+        self._seconds = seconds
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        now = time.monotonic()
+        found = {}
+        with self._lock:
+            for key in keys:
+                entry = self._entries.get(key)
+                if entry is None:
+                    continue
+                if entry[0] < now:
+                    del self._entries[key]
+                    continue
+                self._entries.move_to_end(key)
+                found[key] = entry[1]
+        return found
+
+    def put_many(self, values: Mapping[str, Any]) -> None:
+        expires = time.monotonic() + self._seconds
+        with self._lock:
+            for key, value in values.items():
+                self._entries[key] = (expires, value)
+                self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_local_parts = _LocalParts(LOCAL_PARTS, LOCAL_PART_SECONDS)
+
+
 def get_parts(keys: Mapping[K, str]) -> dict[K, Any]:
-    """The stored values of ``keys`` (name → part key), in one round trip."""
-    found = _get_many(list(keys.values()))
+    """The stored values of ``keys`` (name → part key): from memory, else one round trip.
+
+    The values are shared with other requests: do not change them.
+    """
+    found = _local_parts.get_many(keys.values())
+    missing = [key for key in keys.values() if key not in found]
+    if missing:
+        fetched = _get_many(missing)
+        _local_parts.put_many(fetched)
+        found.update(fetched)
     return {name: found[key] for name, key in keys.items() if key in found}
 
 
 def set_parts(values: Mapping[str, Any]) -> None:
     """Store parts (part key → picklable value), in one round trip."""
     _set_many(values, PART_SECONDS)
+    _local_parts.put_many(values)
+
+
+# Rendered pieces of the page frame (navigation, footer) as anonymous visitors see
+# them, per language, host and page tree version: in process memory only.
+_local_fragments = _LocalParts(256, LOCAL_PART_SECONDS)
+
+
+def anonymous_fragment(
+    request: HttpRequest | None, name: str, render: Callable[[], str]
+) -> str:
+    """``render()`` of a piece of the page frame, kept for anonymous visitors.
+
+    The piece may depend only on the language, the host and the page tree (the
+    links to the catalogues). Rendered afresh for signed-in visitors, and where
+    the request did not read the version tokens anyway (pages not cacheable).
+    """
+    versions = known_versions(request)
+    user = getattr(request, "user", None)
+    if request is None or versions is None or user is None or user.is_authenticated:
+        return render()
+    key = "|".join((name, get_language(), host(request), versions[PAGES]))
+    found = _local_fragments.get_many((key,))
+    if key in found:
+        return found[key]  # type: ignore[no-any-return]
+    html = render()
+    _local_fragments.put_many({key: html})
+    return html
 
 
 def cached_part(
@@ -321,7 +422,7 @@ def _page_key(request: HttpRequest) -> str:
     address = "|".join(
         (
             request.scheme or "",
-            request.get_host(),
+            host(request),
             request.path,
             query,
             get_language_from_request(request),
@@ -626,5 +727,5 @@ def listings_changed_receiver(
 
 
 def catalogue_page_changed_receiver(sender: Any, **kwargs: Any) -> None:
-    """An editor published or unpublished a page: titles and links may differ."""
+    """A page, a site or a view restriction changed: titles, links, routes may differ."""
     transaction.on_commit(bump_pages_version)

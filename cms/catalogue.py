@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ from cms.cache import (
     cached_part,
     count_view,
     get_parts,
+    host,
     mark_cacheable,
     part_key,
     set_parts,
@@ -136,8 +138,7 @@ def catalogue_urls(request: HttpRequest | None = None) -> dict[str, str]:
 
 def _urls_part(request: HttpRequest | None) -> tuple[str, tuple[str], tuple[str]]:
     # Addresses are relative to the site the request is for.
-    host = request.get_host() if request is not None else ""
-    return "catalogue-urls", (PAGES,), (host,)
+    return "catalogue-urls", (PAGES,), (host(request) if request is not None else "",)
 
 
 def _remember_urls(request: HttpRequest | None, urls: dict[str, str]) -> None:
@@ -269,17 +270,15 @@ def catalogue_cards(
     listings of the cards not in the cache are read in one go.
     """
     user = getattr(request, "user", None)
-    # Cards link to the catalogue of the site the request is for.
-    context = (get_language(), request.get_host())
+    # Cards link to the catalogue of the site the request is for. One prefix for
+    # all cards of the page (a key per card without hashing: pages show 20).
+    prefix = part_key(request, "cards", (kind, PAGES), (get_language(), host(request)))
     # An entry carries all can_see_owner() reads: owner_hidden and organisation_id.
     wanted = [
         (entry.pk, can_see_owner(user, entry))  # type: ignore[arg-type]
         for entry in entries
     ]
-    keys = {
-        card: part_key(request, "card", (kind, PAGES), (*card, *context))
-        for card in wanted
-    }
+    keys = {card: f"{prefix}:{card[0]}:{card[1]:d}" for card in wanted}
     found = get_parts(keys)
     missing = [pk for pk, shown in wanted if (pk, shown) not in found]
     if missing:
@@ -495,12 +494,65 @@ def _page_number(value: str | None) -> int:
     return int(value) if value and value.isdigit() and int(value) > 0 else 1
 
 
+def _page_hrefs(request: HttpRequest) -> Callable[[int], str]:
+    """``{% querystring page=n %}`` for any n, the query encoded only once."""
+    params = request.GET.copy()
+    params["page"] = "0"  # where "page" goes: in place if present, else last
+    pieces = [
+        None if key == "page" else urlencode({key.encode(): str(value).encode()})
+        for key, values in params.lists()
+        for value in values
+    ]
+
+    def href(number: int) -> str:
+        page = f"page={number}"
+        return "?" + "&".join(page if piece is None else piece for piece in pieces)
+
+    return href
+
+
+def _page_links(
+    results: Any, numbers: list[Any], href: Callable[[int], str]
+) -> list[dict[str, Any]]:
+    """The numbered pagination links (the current page and ellipses unlinked)."""
+    links = []
+    for number in numbers:
+        # Every key in every link: a missing one costs the template an exception.
+        if number == results.paginator.ELLIPSIS:
+            links.append({"ellipsis": True, "number": "", "current": False, "href": ""})
+        else:
+            current = number == results.number
+            links.append(
+                {
+                    "ellipsis": False,
+                    # A string: the template need not localise it (no separators).
+                    "number": str(number),
+                    "current": current,
+                    "href": "" if current else href(number),
+                }
+            )
+    return links
+
+
+def _page_head(page: CatalogueIndexPage) -> dict[str, str]:
+    """The introduction as HTML and the meta description of a catalogue page."""
+    from wagtail.templatetags.wagtailcore_tags import richtext
+
+    return {
+        "intro_html": str(richtext(page.intro)) if page.intro else "",
+        "meta_description": Truncator(
+            page.search_description or strip_tags(page.intro)
+        ).chars(160),
+    }
+
+
 def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
     """A catalogue page: filters, counts and one page of published listings.
 
     The total, facet counts, filter form, the page's listings and their cards are
-    cached until the kind changes, each on its own (read in one round trip), so a page
-    the page cache has not seen is mostly assembled from parts other pages share.
+    cached until the kind changes, each on its own (read in one round trip, and
+    kept in process memory as well), so a page the page cache has not seen is mostly
+    assembled from parts other pages share.
     """
     kind = page.listing_kind
     page_url = page.get_url(request) or "/"
@@ -517,17 +569,20 @@ def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
     language = get_language()
     requested = _page_number(request.GET.get("page"))
 
-    def entries_key(number: int) -> str:
-        return part_key(request, "entries", (kind,), (kind, filters, sort, number))
-
     keys = {
         "total": part_key(request, "total", (kind,), (kind, filters)),
         "facets": part_key(request, "facets", (kind,), (kind, filters, language)),
         "form": part_key(
             request, "form", (kind, PAGES), (kind, filters, sort, language, page_url)
         ),
-        "entries": entries_key(requested),
+        "entries": part_key(
+            request, "entries", (kind,), (kind, filters, sort, requested)
+        ),
         "urls": part_key(request, *_urls_part(request)),
+        # The page's own fields, as published (a preview shows the draft's).
+        "head": part_key(
+            request, "head", (PAGES,), (page.pk, page.intro, page.search_description)
+        ),
     }
     parts = get_parts(keys)
     fresh: dict[str, Any] = {}
@@ -550,9 +605,13 @@ def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
                 kind, filters, sort, start=start, stop=start + PER_PAGE
             ),
         )
-    if "facets" not in parts:
-        parts["facets"] = fresh[keys["facets"]] = catalogue_facets(kind, filters)
-    groups = _filter_groups(kind, parts["facets"], filters)
+    if "head" not in parts:
+        parts["head"] = fresh[keys["head"]] = _page_head(page)
+    groups: list[dict[str, Any]] = []
+    if "form" not in parts or filters.active:
+        if "facets" not in parts:
+            parts["facets"] = fresh[keys["facets"]] = catalogue_facets(kind, filters)
+        groups = _filter_groups(kind, parts["facets"], filters)
     if "form" not in parts:
         parts["form"] = fresh[keys["form"]] = get_template(FILTERS_TEMPLATE).render(
             {
@@ -567,23 +626,40 @@ def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
     canonical = request.build_absolute_uri(page_url)
     if results.number > 1:
         canonical += f"?page={results.number}"
+    cards = catalogue_cards(request, kind, parts["entries"])
+    pagination: dict[str, Any] = {"page_links": []}
+    if results.paginator.num_pages > 1:
+        href = _page_hrefs(request)
+        pagination = {
+            "page_links": _page_links(
+                results,
+                list(results.paginator.get_elided_page_range(results.number)),
+                href,
+            ),
+            "previous_href": href(results.number - 1) if results.has_previous() else "",
+            "next_href": href(results.number + 1) if results.has_next() else "",
+        }
     return page.render(
         request,
         context_overrides={
             "kind": kind,
-            "listings": catalogue_cards(request, kind, parts["entries"]),
+            "listings": cards,
+            # Rendered by our card template (catalogue_cards): one string to output.
+            "listings_html": mark_safe("".join(cards)),  # noqa: S308
             "results": results,
-            "page_range": results.paginator.get_elided_page_range(results.number),
+            **pagination,
             "filters_form": mark_safe(parts["form"]),  # noqa: S308 - rendered above
-            "active_filters": _active_filters(request, page_url, groups, filters),
+            # Rendered by Wagtail's richtext filter (_page_head).
+            "intro_html": mark_safe(parts["head"]["intro_html"]),  # noqa: S308
+            "active_filters": _active_filters(request, page_url, groups, filters)
+            if groups
+            else [],
             "filters": filters,
             "sort": sort,
             "canonical_url": canonical,
             # Filtered and re-sorted views repeat the catalogue: keep them out of indexes.
             "noindex": filters.active or sort != DEFAULT_SORT,
-            "meta_description": Truncator(
-                page.search_description or strip_tags(page.intro)
-            ).chars(160),
+            "meta_description": parts["head"]["meta_description"],
             "negotiable": NEGOTIABLE,
         },
     )

@@ -7,7 +7,9 @@ from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import serve_pattern
 
+from cms import routing
 from cms.feeds import LatestDemandsFeed, LatestListingsFeed, LatestOutcomesFeed
 from cms.sitemaps import sitemap
 from config.health import healthz
@@ -41,4 +43,9 @@ elif settings.SERVE_IMAGE_RENDITIONS:
         )
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail's page addresses, but catalogue pages come from a per-process route
+    # table (cms.routing); Wagtail's own helpers under _util/ stay Wagtail's.
+    re_path(r"^(?!_util/)" + serve_pattern.removeprefix("^"), routing.serve),
+    path("", include(wagtail_urls)),
+]

@@ -124,15 +124,19 @@ class CatalogueFilters:
 
     def as_params(self) -> dict[str, str]:
         """The non-empty filters as query parameters."""
+        # Not dataclasses.asdict(): it deep-copies, and every catalogue page asks.
         return {
             key: str(value)
-            for key, value in dataclasses.asdict(self).items()
-            if value not in ("", None)
+            for key in _FILTER_NAMES
+            if (value := getattr(self, key)) not in ("", None)
         }
 
     @property
     def active(self) -> bool:
-        return bool(self.as_params())
+        return any(getattr(self, key) not in ("", None) for key in _FILTER_NAMES)
+
+
+_FILTER_NAMES = tuple(field.name for field in dataclasses.fields(CatalogueFilters))
 
 
 def _model(kind: str) -> type[Listing]:
