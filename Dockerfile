@@ -69,9 +69,13 @@ HEALTHCHECK --interval=30s --timeout=15s --start-period=60s --retries=3 \
 # service in docker-compose.yml); then execs the command.
 ENTRYPOINT ["/app/docker/entrypoint.sh"]
 
-# gunicorn reads its worker count from WEB_CONCURRENCY (default 3, set above).
+# gunicorn reads its worker count from WEB_CONCURRENCY (default 3, set above); each
+# worker serves 4 requests at once in threads (pages wait on PostgreSQL, Redis and
+# Elasticsearch more than they compute). bench/ measures this same shape.
 CMD ["gunicorn", "config.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
+     "--worker-class", "gthread", \
+     "--threads", "4", \
      "--access-logfile", "-", \
      "--error-logfile", "-", \
      "--worker-tmp-dir", "/dev/shm", \

@@ -9,7 +9,7 @@ machine's core count, the corpus counts and the figures of each measure asked fo
   ``elasticsearch.helpers.bulk`` of the same documents — built beforehand in memory by
   ``search.reindex.changes_of`` — into a scratch index with the same mapping and
   settings, with the same chunk size, round after round in the same run.
-- ``latency``: gunicorn as deployed (the Dockerfile's command: sync workers,
+- ``latency``: gunicorn as deployed (the Dockerfile's command: gthread workers,
   ``WEB_CONCURRENCY`` 3, ``--max-requests 1000``) on 127.0.0.1:8012 serving
   ``GET /api/search/``, driven by wrk (8 connections) over a fixed list of queries
   with facets and highlights; then the bare Elasticsearch request of the same
@@ -371,6 +371,10 @@ def start_gunicorn(workers: int, max_requests: int) -> subprocess.Popen[bytes]:
         f"127.0.0.1:{PORT}",
         "--workers",
         str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
         "--worker-tmp-dir",
         "/dev/shm",
         "--log-level",
@@ -477,7 +481,7 @@ def measure_latency(
     allowed = round(1.3 * bare_p95 + 5, 2)
     return {
         "latency": {
-            "gunicorn": f"{workers} sync workers"
+            "gunicorn": f"{workers} gthread workers x 4 threads"
             + (
                 f", --max-requests {max_requests} (+jitter 100)" if max_requests else ""
             ),

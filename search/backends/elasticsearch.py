@@ -13,7 +13,9 @@ import dataclasses
 import datetime as dt
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from typing import Any
 
@@ -57,6 +59,7 @@ CHAR_MINIMUM = "3<75%"
 SYNONYM_BOOST = 0.9
 VOCABULARY_SIZE = 5000
 VOCABULARY_TTL = 300.0
+REINDEX_REQUESTS = 2  # bulk requests a reindex keeps in flight
 REINDEX_TIMEOUT = 120  # seconds a bulk request of a reindex may take
 
 _vocabulary: dict[str, Any] = {"at": 0.0, "terms": {}}
@@ -275,6 +278,43 @@ def search_kwargs(body: dict[str, Any]) -> dict[str, Any]:
     """A request body as keyword arguments of ``Elasticsearch.search``."""
     renamed = {"from": "from_", "_source": "source"}
     return {renamed.get(key, key): value for key, value in body.items()}
+
+
+def _in_flight(
+    client: Elasticsearch, actions: Iterator[dict[str, Any]], chunk_size: int
+) -> Iterator[list[tuple[bool, Any]]]:
+    """Bulk-send ``actions`` in chunks with ``REINDEX_REQUESTS`` requests in flight.
+
+    Elasticsearch indexes one chunk while this thread builds and serialises the next.
+    The chunks are built here, in the caller's thread (and so on its database
+    connection); only the requests run in the pool. Yields each chunk's results.
+    """
+    pending: deque[Future[list[tuple[bool, Any]]]] = deque()
+
+    def send(chunk: list[dict[str, Any]]) -> list[tuple[bool, Any]]:
+        return list(
+            streaming_bulk(
+                client,
+                chunk,
+                chunk_size=len(chunk),
+                raise_on_error=False,
+                max_retries=2,
+            )
+        )
+
+    with ThreadPoolExecutor(REINDEX_REQUESTS, thread_name_prefix="reindex") as pool:
+        chunk: list[dict[str, Any]] = []
+        for action in actions:
+            chunk.append(action)
+            if len(chunk) >= chunk_size:
+                pending.append(pool.submit(send, chunk))
+                chunk = []
+                while len(pending) >= REINDEX_REQUESTS:
+                    yield pending.popleft().result()
+        if chunk:
+            pending.append(pool.submit(send, chunk))
+        while pending:
+            yield pending.popleft().result()
 
 
 class ElasticsearchBackend:
@@ -562,7 +602,7 @@ class ElasticsearchBackend:
         )
         sent = 0
         try:
-            for ok, item in streaming_bulk(
+            for results in _in_flight(
                 client,
                 (
                     {
@@ -575,17 +615,15 @@ class ElasticsearchBackend:
                     for change in bodies()
                     if change.body is not None
                 ),
-                chunk_size=chunk_size,
-                raise_on_error=False,
-                max_retries=2,
+                chunk_size,
             ):
-                sent += 1
-                if not ok:
-                    result = next(iter(item.values()))
-                    if result.get("status") != 409:
-                        raise SearchUnavailable(f"reindex write refused: {result}")
-                if sent % chunk_size == 0:
-                    progress(sent)
+                for ok, item in results:
+                    if not ok:
+                        result = next(iter(item.values()))
+                        if result.get("status") != 409:
+                            raise SearchUnavailable(f"reindex write refused: {result}")
+                sent += len(results)
+                progress(sent)
             client.indices.put_settings(
                 index=new, settings={"index": {"refresh_interval": None}}
             )
