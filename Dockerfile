@@ -71,11 +71,13 @@ ENTRYPOINT ["/app/docker/entrypoint.sh"]
 
 # gunicorn reads its worker count from WEB_CONCURRENCY (default 3, set above); each
 # worker serves 4 requests at once in threads (pages wait on PostgreSQL, Redis and
-# Elasticsearch more than they compute). bench/ measures this same shape.
+# Elasticsearch more than they compute). --preload loads the application, with jieba's
+# dictionary (config/wsgi.py), once in the master. bench/ measures this same shape.
 CMD ["gunicorn", "config.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--worker-class", "gthread", \
      "--threads", "4", \
+     "--preload", \
      "--access-logfile", "-", \
      "--error-logfile", "-", \
      "--worker-tmp-dir", "/dev/shm", \

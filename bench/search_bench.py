@@ -375,6 +375,7 @@ def start_gunicorn(workers: int, max_requests: int) -> subprocess.Popen[bytes]:
         "gthread",
         "--threads",
         "4",
+        "--preload",
         "--worker-tmp-dir",
         "/dev/shm",
         "--log-level",
@@ -481,7 +482,7 @@ def measure_latency(
     allowed = round(1.3 * bare_p95 + 5, 2)
     return {
         "latency": {
-            "gunicorn": f"{workers} gthread workers x 4 threads"
+            "gunicorn": f"{workers} gthread workers x 4 threads, --preload"
             + (
                 f", --max-requests {max_requests} (+jitter 100)" if max_requests else ""
             ),

@@ -164,3 +164,8 @@ def segment_many(texts: Iterable[str]) -> str:
 def has_cjk(text: str) -> bool:
     """Whether ``text`` holds a Chinese character."""
     return bool(_CJK.search(text or ""))
+
+
+def warm_up() -> None:
+    """Load jieba and the user dictionary now (a web process does so before serving)."""
+    _load(force=True)
