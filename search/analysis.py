@@ -169,3 +169,9 @@ def has_cjk(text: str) -> bool:
 def warm_up() -> None:
     """Load jieba and the user dictionary now (a web process does so before serving)."""
     _load(force=True)
+
+
+def forget() -> None:
+    """Make this process re-read the user dictionary on its next use (tests)."""
+    _state["checked"] = -1e9
+    _state["version"] = object()

@@ -2,7 +2,8 @@
 
 Expanding queries rather than documents means a new group applies to the next search,
 with no reindexing, and identically in both backends. Every process checks a version
-key in the shared cache on each search, so an admin edit reaches all of them at once.
+key in the shared cache (at most once a second), so an admin edit reaches the process
+that made it at once and every other within a second.
 """
 
 from __future__ import annotations
@@ -10,13 +11,17 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from itertools import product
 
 _VERSION_KEY = "search:synonyms-version"
 _ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9 .+#\-/]*$")
 
 _lock = threading.Lock()
-_state: dict[str, object] = {"version": object(), "groups": ()}
+_state: dict[str, object] = {"version": object(), "groups": (), "checked": -1e9}
+# Seconds between two looks at the shared version key: a search looks at the groups
+# twice or more, and each look is a Redis round trip.
+CHECK_EVERY = 1.0
 
 
 def _version() -> object:
@@ -39,10 +44,15 @@ def synonyms_changed() -> None:
     except Exception:
         logging.getLogger(__name__).warning("cache down: synonym change not shared")
     _state["version"] = object()
+    _state["checked"] = -1e9  # this process reloads on its next search
 
 
 def groups() -> tuple[tuple[str, ...], ...]:
     """The active synonym groups, each a tuple of normalised terms."""
+    now = time.monotonic()
+    if now - _state["checked"] < CHECK_EVERY:  # type: ignore[operator]
+        return _state["groups"]  # type: ignore[return-value]
+    _state["checked"] = now
     version = _version()
     if version != _state["version"]:
         with _lock:
@@ -114,3 +124,9 @@ def variants(text: str, limit: int = 6) -> list[str]:
         if len(rewrites) >= limit:
             break
     return rewrites
+
+
+def forget() -> None:
+    """Drop this process's groups: the next search reloads them (tests, commands)."""
+    _state["version"] = object()
+    _state["checked"] = -1e9

@@ -25,6 +25,16 @@ def _private_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_search_vocabulary():
+    """Synonyms and dictionary words of one test never leak into the next (each
+    process keeps them between looks at the shared cache)."""
+    from search import analysis, synonyms
+
+    synonyms.forget()
+    analysis.forget()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files of one test never leak into another or into var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
