@@ -10,7 +10,7 @@ machine's core count, the corpus counts and the figures of each measure asked fo
   ``search.reindex.changes_of`` — into a scratch index with the same mapping and
   settings, with the same chunk size, round after round in the same run.
 - ``latency``: gunicorn as deployed (the Dockerfile's command: gthread workers,
-  ``WEB_CONCURRENCY`` 3, ``--max-requests 1000``) on 127.0.0.1:8012 serving
+  ``WEB_CONCURRENCY`` 3, ``--max-requests 10000``) on 127.0.0.1:8012 serving
   ``GET /api/search/``, driven by wrk (8 connections) over a fixed list of queries
   with facets and highlights; then the bare Elasticsearch request of the same
   searches (``search_body`` of the same request, POSTed to ``_search``) by wrk with
@@ -382,7 +382,7 @@ def start_gunicorn(workers: int, max_requests: int) -> subprocess.Popen[bytes]:
         "warning",
     ]
     if max_requests:
-        command += ["--max-requests", str(max_requests), "--max-requests-jitter", "100"]
+        command += ["--max-requests", str(max_requests), "--max-requests-jitter", "1000"]
     server = subprocess.Popen(command, cwd=ROOT, env=ENV, start_new_session=True)
     deadline = time.monotonic() + 60
     while True:
@@ -484,7 +484,7 @@ def measure_latency(
         "latency": {
             "gunicorn": f"{workers} gthread workers x 4 threads, --preload"
             + (
-                f", --max-requests {max_requests} (+jitter 100)" if max_requests else ""
+                f", --max-requests {max_requests} (+jitter 1000)" if max_requests else ""
             ),
             "wrk": f"2 threads, {connections} connections, {seconds}s per run",
             "searches": len(params),
@@ -628,7 +628,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3, help="WEB_CONCURRENCY")
-    parser.add_argument("--max-requests", type=int, default=1000, help="0: never")
+    parser.add_argument("--max-requests", type=int, default=10000, help="0: never")
     parser.add_argument("--trials", type=int, default=50)
     args = parser.parse_args()
     measures = args.measures or ["reindex", "latency", "freshness"]

@@ -176,3 +176,11 @@ def facet_label(facet: str, value: str) -> str:
     if facet == "price":
         return str(PRICE_BAND_LABELS.get(value, value))
     return value
+
+
+def warm_up() -> None:
+    """Load the name tables now (a web process does so before serving)."""
+    try:
+        _tables()
+    except Exception:  # no database yet: the first search loads them
+        logger.warning("labels not loaded at start", exc_info=True)
