@@ -531,6 +531,8 @@ def start_worker() -> subprocess.Popen[bytes]:
         cwd=ROOT,
         env=ENV,
         start_new_session=True,
+        # Its banner goes to stderr: stdout is this script's JSON.
+        stdout=sys.stderr,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
