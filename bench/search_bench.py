@@ -382,7 +382,12 @@ def start_gunicorn(workers: int, max_requests: int) -> subprocess.Popen[bytes]:
         "warning",
     ]
     if max_requests:
-        command += ["--max-requests", str(max_requests), "--max-requests-jitter", "1000"]
+        command += [
+            "--max-requests",
+            str(max_requests),
+            "--max-requests-jitter",
+            "1000",
+        ]
     server = subprocess.Popen(command, cwd=ROOT, env=ENV, start_new_session=True)
     deadline = time.monotonic() + 60
     while True:
@@ -484,7 +489,9 @@ def measure_latency(
         "latency": {
             "gunicorn": f"{workers} gthread workers x 4 threads, --preload"
             + (
-                f", --max-requests {max_requests} (+jitter 1000)" if max_requests else ""
+                f", --max-requests {max_requests} (+jitter 1000)"
+                if max_requests
+                else ""
             ),
             "wrk": f"2 threads, {connections} connections, {seconds}s per run",
             "searches": len(params),
