@@ -34,6 +34,24 @@ def _fresh_search_vocabulary():
     analysis.forget()
 
 
+@pytest.fixture
+def eager_celery(settings):
+    """Run ``.delay()`` in-process, as `make run` does, and restore Celery afterwards.
+
+    Celery reads its configuration from Django settings once per process, so changing
+    ``settings.CELERY_TASK_ALWAYS_EAGER`` in a test only works if no earlier test read
+    it: the application's configuration itself is switched here.
+    """
+    from config.celery import app
+
+    conf = app.conf
+    previous = (conf.task_always_eager, conf.task_eager_propagates)
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    conf.task_always_eager = conf.task_eager_propagates = True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = previous
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files of one test never leak into another or into var/."""

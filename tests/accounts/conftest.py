@@ -7,20 +7,8 @@ import re
 import pytest
 
 from accounts.services.roles import sync_role_groups
-from config.celery import app as celery_app
 
 LINK_RE = re.compile(r"https?://\S+/accounts/verify/\S+")
-
-
-@pytest.fixture
-def eager_celery():
-    """Run .delay() in-process, as `make run` does, and restore the test setting."""
-    conf = celery_app.conf
-    previous = (conf.task_always_eager, conf.task_eager_propagates)
-    conf.task_always_eager = True
-    conf.task_eager_propagates = True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = previous
 
 
 @pytest.fixture

@@ -16,10 +16,9 @@ pytestmark = [
 
 
 @pytest.fixture
-def indexed(settings):
+def indexed(settings, eager_celery):
     """Two published outcomes in different fields, in a clean Elasticsearch index."""
     settings.SEARCH_BACKEND = "elasticsearch"
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     engine = get_backend()
     engine.drop_all()
     engine.ensure_indices()

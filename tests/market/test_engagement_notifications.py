@@ -7,7 +7,6 @@ from django.core import mail
 
 from accounts.models import Notification, NotificationKind
 from accounts.roles import Role
-from config.celery import app as celery_app
 from market.models import DeclineReason, InterestKind
 from market.services.engagement import (
     decide_access_request,
@@ -16,19 +15,6 @@ from market.services.engagement import (
     send_interest_request,
 )
 from tests.factories import MembershipFactory, OutcomeFactory, UserFactory
-
-
-@pytest.fixture
-def eager_celery(settings):
-    """Run .delay() in-process, and restore the Celery configuration afterwards."""
-    conf = celery_app.conf
-    # Read before changing the setting: Celery's configuration reads Django's live.
-    previous = (conf.task_always_eager, conf.task_eager_propagates)
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    conf.task_always_eager = True
-    conf.task_eager_propagates = True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = previous
 
 
 @pytest.fixture

@@ -119,16 +119,6 @@ def test_archive_stale_listings_second_run_changes_nothing(author):
 # --- renewal reminders ---------------------------------------------------------------
 
 
-@pytest.fixture
-def eager_celery():
-    conf = celery_app.conf
-    previous = (conf.task_always_eager, conf.task_eager_propagates)
-    conf.task_always_eager = True
-    conf.task_eager_propagates = True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = previous
-
-
 def test_send_renewal_reminders_reminds_once_with_a_workbench_link(
     settings, author, eager_celery, django_capture_on_commit_callbacks
 ):

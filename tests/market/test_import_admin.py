@@ -14,7 +14,6 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from accounts.roles import Role
-from config.celery import app as celery_app
 from config.urls import urlpatterns as site_urlpatterns
 from market.imports import jobs
 from market.imports.admin_views import get_urlpatterns, menu_items
@@ -43,16 +42,6 @@ urlpatterns = [
 ]
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
-
-
-@pytest.fixture
-def eager_celery():
-    """Run the queued import in-process when the request commits, as `make run` does."""
-    conf = celery_app.conf
-    previous = (conf.task_always_eager, conf.task_eager_propagates)
-    conf.task_always_eager = conf.task_eager_propagates = True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = previous
 
 
 @pytest.fixture

@@ -126,13 +126,12 @@ def test_moderator_sees_the_search_menu(client, moderator):
 
 def test_dictionary_word_keeps_the_term_whole_and_resegments_listings(
     client,
-    settings,
+    eager_celery,
     es_backend,
     index_now,
     moderator,
     django_capture_on_commit_callbacks,
 ):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     listing = OutcomeFactory(published=True, title="金属双极板氢燃料电堆")
     index_now(listing)
     assert "氢燃料电堆" not in words("金属双极板氢燃料电堆")
