@@ -3,7 +3,9 @@
 Reference rows (technology fields, regions, cooperation modes) change rarely, so their
 names are read once per process and kept until a version key in the shared cache
 changes: an edit of any of them drops the key, and every process reloads on its next
-search. Both languages are kept; the active one is picked when a label is asked for.
+search. Both languages are kept. A search answer names a hundred codes or more, so it
+takes a ``Labels`` for its language once and asks it: each name is then a dictionary
+look-up, and the labels of choice values are remembered per language.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
@@ -36,6 +39,10 @@ Names = dict[str, tuple[str, str]]  # code → (Chinese name, English name)
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {"version": None, "tables": None, "checked": 0.0}
+# Language → (facet, value) → label, for the names made of translations and tables;
+# emptied whenever the tables are reloaded. Bounded: codes and choices are finite.
+_memos: dict[str, dict[tuple[str, str], str]] = {}
+MEMO_LIMIT = 20_000
 CHECK_EVERY = 5.0  # seconds between two looks at the shared version key
 
 
@@ -89,6 +96,7 @@ def _tables() -> dict[str, Names]:
         with _lock:
             tables = _load()
             _state["tables"], _state["version"] = tables, version
+            _memos.clear()
     _state["checked"] = now
     return tables  # type: ignore[no-any-return]
 
@@ -98,6 +106,7 @@ def labels_changed(*args: Any, **kwargs: Any) -> None:
     from django.core.cache import cache
 
     _state["tables"] = None
+    _memos.clear()
     try:
         cache.delete(_VERSION_KEY)
     except Exception:  # the cache is down: other processes reload after its timeout
@@ -117,65 +126,115 @@ for _model in (TechField, Region, CooperationMode):
     )
 
 
-def _name(table: str, code: str) -> str:
-    names = _tables()[table].get(code)
-    if names is None:
-        return code
-    name, name_en = names
-    language = get_language() or "zh-hans"
-    return name_en if language.startswith("en") and name_en else name
+class Labels:
+    """The names of codes in the active language, for one search answer.
+
+    Take one per answer (not per label): the language and the tables are resolved
+    once, which matters when a page of results names a hundred codes.
+    """
+
+    def __init__(self) -> None:
+        language = get_language() or "zh-hans"
+        self.tables = _tables()
+        self.english = language.startswith("en")
+        memo = _memos.get(language)
+        if memo is None or len(memo) > MEMO_LIMIT:
+            memo = _memos[language] = {}
+        self.memo = memo
+
+    def name(self, table: str, code: str) -> str:
+        names = self.tables[table].get(code)
+        if names is None:
+            return code
+        name, name_en = names
+        return name_en if self.english and name_en else name
+
+    def field(self, code: str) -> str:
+        """The name of a technology field or sub-field."""
+        return self.name("field", code)
+
+    def region(self, code: str) -> str:
+        """The name of one administrative division."""
+        return self.name("region", code)
+
+    def mode(self, code: str) -> str:
+        """The name of a cooperation mode."""
+        return self.name("mode", code)
+
+    def region_path(self, codes: tuple[str, ...] | list[str]) -> str:
+        """ "江苏省 苏州市 吴中区" from a listing's province, city and district codes."""
+        names: list[str] = []
+        for code in sorted(codes):
+            name = self.region(code)
+            # Municipalities repeat their own name at city level (北京市 北京市).
+            if not names or names[-1] != name:
+                names.append(name)
+        return " ".join(names)
+
+    def facet(self, facet: str, value: str) -> str:
+        """The label of one value of a facet (its code when nothing better is known)."""
+        if facet in ("field", "subfield"):
+            return self.field(value)
+        if facet == "region":
+            return self.region(value)
+        if facet == "mode":
+            return self.mode(value)
+        key = (facet, value)
+        label = self.memo.get(key)
+        if label is None:
+            label = _choice_label(facet, value)
+            if label is None:
+                return value  # unknown: not remembered, the memo stays bounded
+            self.memo[key] = label
+        return label
+
+    def remembered(self, key: tuple[str, str], make: Callable[[], str]) -> str:
+        """A label made of translations (e.g. a maturity stage), made once a language."""
+        label = self.memo.get(key)
+        if label is None:
+            label = self.memo[key] = make()
+        return label
+
+
+def _choice_label(facet: str, value: str) -> str | None:
+    choices = {
+        "kind": ListingKind,
+        "stage": MaturityStage,
+        "org": OrganisationKind,
+    }.get(facet)
+    if choices is not None:
+        try:
+            return str(choices(value).label)
+        except ValueError:
+            return None
+    if facet == "price" and value in PRICE_BAND_LABELS:
+        return str(PRICE_BAND_LABELS[value])
+    return None
 
 
 def field_label(code: str) -> str:
     """The name of a technology field or sub-field in the active language."""
-    return _name("field", code)
+    return Labels().field(code)
 
 
 def region_label(code: str) -> str:
     """The name of one administrative division."""
-    return _name("region", code)
+    return Labels().region(code)
 
 
 def region_path_label(codes: tuple[str, ...] | list[str]) -> str:
     """ "江苏省 苏州市 吴中区" from a listing's province, city and district codes."""
-    names: list[str] = []
-    for code in sorted(codes):
-        name = region_label(code)
-        # Municipalities repeat their own name at city level (北京市 北京市).
-        if not names or names[-1] != name:
-            names.append(name)
-    return " ".join(names)
+    return Labels().region_path(codes)
 
 
 def mode_label(code: str) -> str:
     """The name of a cooperation mode."""
-    return _name("mode", code)
-
-
-def _choice(choices: Any, value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
+    return Labels().mode(code)
 
 
 def facet_label(facet: str, value: str) -> str:
     """The label of one value of a facet (its code when nothing better is known)."""
-    if facet in ("field", "subfield"):
-        return field_label(value)
-    if facet == "region":
-        return region_label(value)
-    if facet == "mode":
-        return mode_label(value)
-    if facet == "kind":
-        return _choice(ListingKind, value)
-    if facet == "stage":
-        return _choice(MaturityStage, value)
-    if facet == "org":
-        return _choice(OrganisationKind, value)
-    if facet == "price":
-        return str(PRICE_BAND_LABELS.get(value, value))
-    return value
+    return Labels().facet(facet, value)
 
 
 def warm_up() -> None:

@@ -24,13 +24,7 @@ from django.views.decorators.http import require_safe
 from cms.catalogue import catalogue_urls, stage_label, wan
 from market.models import ListingKind
 from market.selectors import SORTS as CATALOGUE_SORTS
-from search.labels import (
-    facet_label,
-    field_label,
-    mode_label,
-    region_label,
-    region_path_label,
-)
+from search.labels import Labels
 from search.query import FACETS, Hit, SearchFilters, SearchRequest, SearchResults
 from search.selectors import MAX_PREFIX, search_listings, suggestions
 
@@ -65,6 +59,7 @@ def search_data(
     """The JSON-ready answer of a search (``urls``: catalogue address by kind)."""
     searched = results.request
     filters = asked.filters
+    labels = Labels()
     return {
         "query": searched.q,
         "corrected_from": searched.corrected_from or None,
@@ -75,12 +70,12 @@ def search_data(
         "per_page": asked.per_page,
         "sort": asked.sort,
         "filters": dataclasses.asdict(filters),
-        "results": [hit_data(hit, urls) for hit in results.hits],
+        "results": [hit_data(hit, urls, labels) for hit in results.hits],
         "facets": {
             facet: [
                 {
                     "value": value.value,
-                    "label": facet_label(facet, value.value),
+                    "label": labels.facet(facet, value.value),
                     "count": value.count,
                     "selected": _selected(filters, facet, value.value),
                 }
@@ -128,13 +123,17 @@ def price_text(hit: Hit) -> str:
     return label
 
 
-def hit_data(hit: Hit, urls: dict[str, str]) -> dict[str, Any]:
+def hit_data(
+    hit: Hit, urls: dict[str, str], labels: Labels | None = None
+) -> dict[str, Any]:
     """One result, JSON-ready; ``title_html`` and ``snippet_html`` are already escaped."""
+    labels = labels or Labels()
     regions = sorted(hit.region_codes)
+    maturity = hit.maturity
     return {
         "id": hit.listing_id,
         "kind": hit.kind,
-        "kind_label": facet_label("kind", hit.kind),
+        "kind_label": labels.facet("kind", hit.kind),
         "title": hit.title,
         "title_html": hit.title_html,
         "snippet_html": hit.snippet_html,
@@ -144,22 +143,24 @@ def hit_data(hit: Hit, urls: dict[str, str]) -> dict[str, Any]:
         "organisation_kind": (
             {
                 "code": hit.organisation_kind,
-                "name": facet_label("org", hit.organisation_kind),
+                "name": labels.facet("org", hit.organisation_kind),
             }
             if hit.organisation_kind
             else None
         ),
         "field": (
-            {"code": hit.field, "name": field_label(hit.field)} if hit.field else None
+            {"code": hit.field, "name": labels.field(hit.field)} if hit.field else None
         ),
-        "regions": [{"code": code, "name": region_label(code)} for code in regions],
-        "region_label": region_path_label(regions),
+        "regions": [{"code": code, "name": labels.region(code)} for code in regions],
+        "region_label": labels.region_path(regions),
         "maturity": hit.maturity,
-        "maturity_label": stage_label(hit.maturity),
+        "maturity_label": labels.remembered(
+            ("maturity", str(maturity)), lambda: stage_label(maturity)
+        ),
         "amount": hit.amount,
         "negotiable": hit.negotiable,
         "price_label": price_text(hit),
-        "modes": [{"code": code, "name": mode_label(code)} for code in hit.modes],
+        "modes": [{"code": code, "name": labels.mode(code)} for code in hit.modes],
         "keywords": list(hit.keywords),
         "published_at": hit.published_at,
         "score": hit.score,
@@ -253,13 +254,14 @@ def _chips(filters: SearchFilters, link: _Links) -> list[dict[str, str]]:
         "org": _("Organisation type"),
     }
     chips = []
+    labels = Labels()
     for name, value in filters.as_params().items():
         if name == "region":
-            shown = region_path_label(_region_chain(value))
+            shown = labels.region_path(_region_chain(value))
         elif name == "trl":
             shown = value
         else:
-            shown = facet_label(name, value)
+            shown = labels.facet(name, value)
         chips.append(
             {
                 "label": _("%(name)s: %(value)s")

@@ -115,6 +115,41 @@ def test_search_api_facets_carry_labels_counts_and_selection(client, backend, li
     assert data["total"] == 2
 
 
+def test_search_api_names_codes_in_the_visitors_language(
+    client, settings, backend, listings
+):
+    def names(data):
+        first = next(r for r in data["results"] if r["id"] == listings["reducer"].pk)
+        kinds = {v["value"]: v["label"] for v in data["facets"]["kind"]}
+        return (
+            first["field"]["name"],
+            first["kind_label"],
+            sorted(mode["name"] for mode in first["modes"]),
+            kinds["outcome"],
+        )
+
+    chinese = names(api(client, q="减速器"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = names(api(client, q="减速器"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese_again = names(api(client, q="减速器"))
+
+    assert chinese == (
+        "高性能、智能化仪器仪表",
+        "科技成果",
+        ["许可", "转让"],
+        "科技成果",
+    )
+    assert english == (
+        "High-performance intelligent instruments",
+        "Research outcome",
+        ["Assignment", "Licence"],
+        "Research outcome",
+    )
+    # Labels remembered for one language never answer for the other.
+    assert chinese_again == chinese
+
+
 def test_search_api_and_page_give_the_same_answer(client, backend, listings):
     params = {"q": "工业", "sort": "newest"}
     data = api(client, **params)
