@@ -15,6 +15,8 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
+import orjson
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -372,11 +374,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
 # -- JSON ---------------------------------------------------------------------------
 
 
-def _json_get_only(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+def _json_get_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """GET and HEAD only; anything else is a 405 with a JSON message."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             response = JsonResponse(
                 {"error": _("Only GET requests are accepted here.")}, status=405
@@ -389,18 +391,25 @@ def _json_get_only(view: Callable[..., JsonResponse]) -> Callable[..., JsonRespo
     return csrf_exempt(wrapped)
 
 
-def _json(data: dict[str, Any]) -> JsonResponse:
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+_ENCODER = DjangoJSONEncoder()
+
+
+def _json(data: dict[str, Any]) -> HttpResponse:
+    """UTF-8 JSON (orjson: a search answer is encoded several times faster)."""
+    return HttpResponse(
+        orjson.dumps(data, default=_ENCODER.default),
+        content_type="application/json",
+    )
 
 
 @_json_get_only
-def search_api(request: HttpRequest) -> JsonResponse:
+def search_api(request: HttpRequest) -> HttpResponse:
     """The JSON search endpoint: the page's search, as data."""
     return _json(run_search(request).data)
 
 
 @_json_get_only
-def suggest_api(request: HttpRequest) -> JsonResponse:
+def suggest_api(request: HttpRequest) -> HttpResponse:
     """As-you-type suggestions: titles (with their address) and keywords."""
     q = request.GET.get("q", "")
     kind = request.GET.get("kind", "")

@@ -67,7 +67,15 @@ _vocabulary: dict[str, Any] = {"at": 0.0, "terms": {}}
 
 @cache
 def _client(url: str) -> Elasticsearch:
-    return Elasticsearch(url, request_timeout=5, retry_on_timeout=False, max_retries=1)
+    from elasticsearch.serializer import OrjsonSerializer
+
+    return Elasticsearch(
+        url,
+        request_timeout=5,
+        retry_on_timeout=False,
+        max_retries=1,
+        serializer=OrjsonSerializer(),
+    )
 
 
 def get_client() -> Elasticsearch:
