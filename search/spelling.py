@@ -7,7 +7,9 @@ one character (two for words of five characters or more), preferring the most co
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import heapq
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 import jieba
 
@@ -35,17 +37,60 @@ def _distance_at_most(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
+@dataclass
+class _Lexicon:
+    """A vocabulary arranged for correcting: terms by length, most common first."""
+
+    source: Mapping[str, int]
+    terms: frozenset[str]
+    joined: str  # every term, newline-separated: "is a word inside a known term?"
+    # length → (-count, position in the vocabulary, term), sorted
+    by_length: dict[int, list[tuple[int, int, str]]]
+
+
+_lexicon: list[_Lexicon] = []  # one slot: the vocabulary last asked about
+
+
+def _lexicon_of(vocabulary: Mapping[str, int]) -> _Lexicon:
+    """The arranged vocabulary, built once per vocabulary (a backend keeps its own for
+    minutes); a correction then looks at the likeliest terms of fitting length only."""
+    if _lexicon and _lexicon[0].source is vocabulary:
+        return _lexicon[0]
+    by_length: dict[int, list[tuple[int, int, str]]] = {}
+    for position, (term, count) in enumerate(vocabulary.items()):
+        by_length.setdefault(len(term), []).append((-count, position, term))
+    for entries in by_length.values():
+        entries.sort()
+    lexicon = _Lexicon(
+        vocabulary, frozenset(vocabulary), "\n".join(vocabulary), by_length
+    )
+    _lexicon[:] = [lexicon]
+    return lexicon
+
+
+def _candidates(word: str, lexicon: _Lexicon) -> Iterator[str]:
+    """Terms of a length a correction of ``word`` may have, most common first (ties in
+    vocabulary order)."""
+    spread = 0 if len(word) < 4 else 1
+    lists = [
+        lexicon.by_length.get(length, [])
+        for length in range(len(word) - spread, len(word) + spread + 1)
+    ]
+    for _, _, term in heapq.merge(*lists):
+        yield term
+
+
 def _correct_word(word: str, vocabulary: Mapping[str, int]) -> str | None:
+    """The most common known term within the edit limit of ``word``, if any."""
     limit = 2 if len(word) >= 5 else 1
-    best: tuple[int, str] | None = None
-    for term, count in vocabulary.items():
-        if term == word or abs(len(term) - len(word)) > (0 if len(word) < 4 else 1):
+    for term in _candidates(word, _lexicon_of(vocabulary)):
+        if term == word:
             continue
         if term[0] != word[0] and term[-1] != word[-1] and len(word) < 4:
             continue
-        if (best is None or count > best[0]) and _distance_at_most(word, term, limit):
-            best = (count, term)
-    return best[1] if best else None
+        if _distance_at_most(word, term, limit):
+            return term
+    return None
 
 
 def did_you_mean(q: str, vocabulary: Mapping[str, int]) -> str:
@@ -53,12 +98,11 @@ def did_you_mean(q: str, vocabulary: Mapping[str, int]) -> str:
     text = normalise(q)
     if not text or not vocabulary:
         return ""
-    terms = set(vocabulary)
-    joined_terms = "\n".join(terms)
+    lexicon = _lexicon_of(vocabulary)
 
     def known(word: str) -> bool:
         # A word inside a known term (锂离子 in 锂离子电池) is no typo either.
-        return word in terms or word in joined_terms
+        return word in lexicon.terms or word in lexicon.joined
 
     parts = jieba.lcut(text)
     changed = False

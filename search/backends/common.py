@@ -100,6 +100,7 @@ def facet_filters(filters: SearchFilters, facet: str) -> SearchFilters:
 
 __all__ = [
     "NEGOTIABLE",
+    "SNIPPET_LENGTH",
     "SOURCE_FIELDS",
     "SearchUnavailable",
     "facet_filters",

@@ -116,6 +116,22 @@ def test_search_highlight_escapes_the_listing_text(backend, index_now):
     assert "<script>" not in hit.snippet_html
 
 
+def test_search_snippet_is_the_summary_start_when_only_the_title_matched(
+    backend, index_now
+):
+    summary = "采用五轴联动加工与在线补偿，" * 20  # longer than a snippet
+    listing = OutcomeFactory(
+        published=True, title="航空发动机叶片精密磨削", summary=summary
+    )
+    index_now(listing)
+
+    hit = search(backend, q="叶片").hits[0]
+
+    assert "<mark>叶片</mark>" in hit.title_html
+    assert hit.snippet_html.startswith("采用五轴联动加工与在线补偿")
+    assert 100 <= len(hit.snippet_html) <= 160
+
+
 def test_search_filters_and_counts_facets_without_their_own_filter(backend, catalogue):
     everything = search(backend)
     assert everything.total == 4
