@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from html import escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
@@ -26,7 +27,7 @@ from django.template.loader import get_template
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -262,7 +263,7 @@ def listing_cards(listings: Any, request: HttpRequest | None) -> list[ListingCar
 
 def catalogue_cards(
     request: HttpRequest, kind: str, entries: list[CatalogueEntry]
-) -> list[SafeString]:
+) -> list[str]:
     """The cards of ``entries``, rendered, as the visitor may see them, in order.
 
     A card is rendered once per language and owner visibility until its kind changes
@@ -291,8 +292,9 @@ def catalogue_cards(
             if wanted_key in keys:
                 rendered[keys[wanted_key]] = html
         set_parts(rendered)
-    # Rendered by our template above or stored from such a rendering.
-    return [mark_safe(found[card]) for card in wanted if card in found]  # noqa: S308
+    # Rendered by our template above or stored from such a rendering (marked safe by
+    # the caller, once for the whole list).
+    return [found[card] for card in wanted if card in found]
 
 
 def json_ld_script(data: dict[str, Any]) -> str:
@@ -511,27 +513,34 @@ def _page_hrefs(request: HttpRequest) -> Callable[[int], str]:
     return href
 
 
-def _page_links(
+def pagination_html(
     results: Any, numbers: list[Any], href: Callable[[int], str]
-) -> list[dict[str, Any]]:
-    """The numbered pagination links (the current page and ellipses unlinked)."""
-    links = []
+) -> SafeString:
+    """The page links of a catalogue page, as HTML.
+
+    Made here rather than by a template loop: this runs for every catalogue page the
+    page cache has not seen, where the loop of ``{% if %}`` per link took ≈ 0.08 ms of
+    the ≈ 1.3 ms of CPU the whole page costs.
+    """
+    previous_text, next_text = escape(_("Previous page")), escape(_("Next page"))
+    label = escape(_("Result pages"))
+    items = []
+    if results.has_previous():
+        previous = escape(href(results.number - 1))
+        items.append(f'<li><a href="{previous}" rel="prev">{previous_text}</a></li>')
     for number in numbers:
-        # Every key in every link: a missing one costs the template an exception.
         if number == results.paginator.ELLIPSIS:
-            links.append({"ellipsis": True, "number": "", "current": False, "href": ""})
+            items.append('<li><span aria-hidden="true">…</span></li>')
+        elif number == results.number:
+            items.append(f'<li><span aria-current="page">{number}</span></li>')
         else:
-            current = number == results.number
-            links.append(
-                {
-                    "ellipsis": False,
-                    # A string: the template need not localise it (no separators).
-                    "number": str(number),
-                    "current": current,
-                    "href": "" if current else href(number),
-                }
-            )
-    return links
+            items.append(f'<li><a href="{escape(href(number))}">{number}</a></li>')
+    if results.has_next():
+        following = escape(href(results.number + 1))
+        items.append(f'<li><a href="{following}" rel="next">{next_text}</a></li>')
+    return mark_safe(  # noqa: S308 - every piece escaped above
+        f'<nav class="pagination" aria-label="{label}"><ul>{"".join(items)}</ul></nav>'
+    )
 
 
 def _page_head(page: CatalogueIndexPage) -> dict[str, str]:
@@ -544,6 +553,15 @@ def _page_head(page: CatalogueIndexPage) -> dict[str, str]:
             page.search_description or strip_tags(page.intro)
         ).chars(160),
     }
+
+
+def count_label(kind: str, count: int) -> str:
+    """ "128 outcomes": the heading of a catalogue's results."""
+    if kind == ListingKind.DEMAND:
+        text = ngettext("%(counter)s demand", "%(counter)s demands", count)
+    else:
+        text = ngettext("%(counter)s outcome", "%(counter)s outcomes", count)
+    return text % {"counter": count}
 
 
 def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
@@ -627,18 +645,15 @@ def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
     if results.number > 1:
         canonical += f"?page={results.number}"
     cards = catalogue_cards(request, kind, parts["entries"])
-    pagination: dict[str, Any] = {"page_links": []}
-    if results.paginator.num_pages > 1:
-        href = _page_hrefs(request)
-        pagination = {
-            "page_links": _page_links(
-                results,
-                list(results.paginator.get_elided_page_range(results.number)),
-                href,
-            ),
-            "previous_href": href(results.number - 1) if results.has_previous() else "",
-            "next_href": href(results.number + 1) if results.has_next() else "",
-        }
+    pagination = (
+        pagination_html(
+            results,
+            list(results.paginator.get_elided_page_range(results.number)),
+            _page_hrefs(request),
+        )
+        if results.paginator.num_pages > 1
+        else ""
+    )
     return page.render(
         request,
         context_overrides={
@@ -646,8 +661,9 @@ def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
             "listings": cards,
             # Rendered by our card template (catalogue_cards): one string to output.
             "listings_html": mark_safe("".join(cards)),  # noqa: S308
+            "count_label": count_label(kind, results.paginator.count),
             "results": results,
-            **pagination,
+            "pagination_html": pagination,
             "filters_form": mark_safe(parts["form"]),  # noqa: S308 - rendered above
             # Rendered by Wagtail's richtext filter (_page_head).
             "intro_html": mark_safe(parts["head"]["intro_html"]),  # noqa: S308

@@ -35,6 +35,10 @@ def absolute_url(context: dict[str, Any], url: str) -> str:
 class AnonymousFragmentNode(template.Node):
     """Renders its content once per language, host and page tree for anonymous visitors."""
 
+    # A fragment holds no {% block %} (it is rendered apart from the page): {% extends %}
+    # need not search it for blocks, which it does on every rendering of every page.
+    child_nodelists = ()
+
     def __init__(self, name: str, nodelist: template.NodeList) -> None:
         self.name = name
         self.nodelist = nodelist

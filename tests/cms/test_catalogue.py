@@ -232,6 +232,31 @@ def test_catalogue_pages_twenty_listings_at_a_time(client):
     assert 'rel="next"' in client.get("/outcomes/").content.decode()
 
 
+def test_catalogue_page_links_keep_the_filters_and_mark_the_current_page(client):
+    for n in range(45):
+        OutcomeFactory(title=f"成果{n:02d}", published=True)
+
+    html = client.get(
+        "/outcomes/?sort=newest&page=2", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    nav = re.search(
+        r'<nav class="pagination" aria-label="Result pages">.*?</nav>', html
+    )
+
+    assert nav is not None
+    links = re.findall(r'<a href="([^"]+)"(?: rel="(\w+)")?>([^<]+)</a>', nav.group(0))
+    assert links == [
+        ("?sort=newest&amp;page=1", "prev", "Previous page"),
+        ("?sort=newest&amp;page=1", "", "1"),
+        ("?sort=newest&amp;page=3", "", "3"),
+        ("?sort=newest&amp;page=3", "next", "Next page"),
+    ]
+    assert '<span aria-current="page">2</span>' in nav.group(0)
+    chinese = client.get("/outcomes/?page=3", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert ">上一页</a>" in chinese.content.decode()
+    assert 'rel="next"' not in chinese.content.decode()
+
+
 def test_catalogue_sorts_by_price_both_ways_with_unpriced_last(client):
     OutcomeFactory(title="中价", price_wan=Decimal("300"), published=True)
     OutcomeFactory(title="低价", price_wan=Decimal("20"), published=True)
@@ -290,6 +315,18 @@ def test_catalogue_shows_the_total_and_links_each_listing_to_its_detail(client):
     html = client.get("/outcomes/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert re.search(r"\s1 outcome\s", html)
     assert f'href="/outcomes/{outcome.pk}/"' in html
+
+
+def test_catalogue_heading_counts_in_the_visitors_language(client):
+    DemandFactory(published=True)
+    DemandFactory(published=True)
+
+    chinese = client.get("/demands/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    english = client.get("/demands/", HTTP_ACCEPT_LANGUAGE="en")
+
+    heading = re.compile(r'<h2 id="results-title"[^>]*>\s*([^<]+?)\s*</h2>')
+    assert heading.search(chinese.content.decode()).group(1) == "2 项技术需求"
+    assert heading.search(english.content.decode()).group(1) == "2 demands"
 
 
 def _count_queries(client, url: str) -> int:
