@@ -216,6 +216,39 @@ def test_a_deletion_while_cut_off_is_not_undone_by_an_older_write(proxy):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_change_waits_for_a_text_row_another_transaction_is_inserting():
+    # As when a reindex segments a listing that had no text row yet while the
+    # listing changes: the change must count on top of it, not fail on its key.
+    listing = OutcomeFactory(published=True, title="固体氧化物燃料电池")
+    ListingText.objects.filter(pk=listing.pk).delete()
+    inserted, release = threading.Event(), threading.Event()
+
+    def other_transaction() -> None:
+        with transaction.atomic():
+            ListingText.objects.create(listing_id=listing.pk, version=1)
+            inserted.set()
+            release.wait(5)
+        connection.close()
+
+    other = threading.Thread(target=other_transaction)
+    other.start()
+    assert inserted.wait(5)
+    # Let it commit while this change is already waiting on the row.
+    timer = threading.Timer(0.3, release.set)
+    timer.start()
+    try:
+        record_changes([listing.pk])
+    finally:
+        release.set()
+        other.join()
+        timer.cancel()
+
+    row = ListingText.objects.get(pk=listing.pk)
+    assert row.version == 2
+    assert "燃料电池" in row.title_words.split()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_reindex_swaps_the_alias_while_searches_keep_answering(settings):
     settings.SEARCH_BACKEND = "elasticsearch"
     backend = get_backend()
