@@ -212,31 +212,6 @@ def _choice_label(facet: str, value: str) -> str | None:
     return None
 
 
-def field_label(code: str) -> str:
-    """The name of a technology field or sub-field in the active language."""
-    return Labels().field(code)
-
-
-def region_label(code: str) -> str:
-    """The name of one administrative division."""
-    return Labels().region(code)
-
-
-def region_path_label(codes: tuple[str, ...] | list[str]) -> str:
-    """ "江苏省 苏州市 吴中区" from a listing's province, city and district codes."""
-    return Labels().region_path(codes)
-
-
-def mode_label(code: str) -> str:
-    """The name of a cooperation mode."""
-    return Labels().mode(code)
-
-
-def facet_label(facet: str, value: str) -> str:
-    """The label of one value of a facet (its code when nothing better is known)."""
-    return Labels().facet(facet, value)
-
-
 def warm_up() -> None:
     """Load the name tables now (a web process does so before serving)."""
     try:

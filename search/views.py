@@ -125,11 +125,8 @@ def price_text(hit: Hit) -> str:
     return label
 
 
-def hit_data(
-    hit: Hit, urls: dict[str, str], labels: Labels | None = None
-) -> dict[str, Any]:
+def hit_data(hit: Hit, urls: dict[str, str], labels: Labels) -> dict[str, Any]:
     """One result, JSON-ready; ``title_html`` and ``snippet_html`` are already escaped."""
-    labels = labels or Labels()
     regions = sorted(hit.region_codes)
     maturity = hit.maturity
     return {
