@@ -85,18 +85,10 @@ def record_texts(listing_ids: Iterable[int], *, segment_text: bool = True) -> No
         # Rows first, then locks: a row another transaction is inserting right now
         # (a reindex segmenting a listing that had none, a concurrent first change)
         # is waited for and kept, where a plain INSERT would fail on its key.
-        existing = set(
-            ListingText.objects.filter(pk__in=ids).values_list("pk", flat=True)
+        ListingText.objects.bulk_create(
+            [ListingText(listing_id=pk, version=0) for pk in ids],
+            ignore_conflicts=True,
         )
-        if len(existing) < len(ids):
-            ListingText.objects.bulk_create(
-                [
-                    ListingText(listing_id=pk, version=0)
-                    for pk in ids
-                    if pk not in existing
-                ],
-                ignore_conflicts=True,
-            )
         current = {
             row.pk: row
             for row in ListingText.objects.select_for_update().filter(pk__in=ids)
