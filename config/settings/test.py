@@ -23,8 +23,9 @@ DATABASES = {
     )
 }
 REDIS_URL = env_url("REDIS_URL", ("redis",), "redis://127.0.0.1:6379")
-# Database 0 is left to developers; each worker takes 1 + its number.
-_REDIS_DB = 1 + _WORKER_NUMBER
+# Database 0 is left to developers; each worker takes TEST_REDIS_DB_BASE (1) + its
+# number, so two checkouts testing at once on one Redis can keep apart.
+_REDIS_DB = int(os.environ.get("TEST_REDIS_DB_BASE", "1")) + _WORKER_NUMBER
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
