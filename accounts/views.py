@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,6 +25,7 @@ from accounts.forms import (
     email_taken_message,
 )
 from accounts.models import User
+from accounts.roles import SELF_SERVICE_ROLES
 from accounts.selectors import profile_for
 from accounts.services.profile import update_profile
 from accounts.services.registration import (
@@ -142,6 +143,13 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        # Publishers come to post and follow their listings: their workbench.
+        user = self.request.user
+        if any(user.has_role(role) for role in SELF_SERVICE_ROLES):  # type: ignore[union-attr]
+            return reverse("workbench:home")
+        return super().get_default_redirect_url()
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -55,7 +55,6 @@ from market.selectors import (
     DEFAULT_SORT,
     NEGOTIABLE,
     PER_PAGE,
-    SORTS,
     CatalogueEntry,
     CatalogueFilters,
     FacetOption,
@@ -67,6 +66,7 @@ from market.selectors import (
     latest_listings,
     listing_detail,
     market_counts,
+    sorts_for,
 )
 
 if TYPE_CHECKING:
@@ -581,8 +581,9 @@ def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
         under=urlsplit(page_url).path,
     )
     filters = CatalogueFilters.from_params(request.GET)
+    sorts = sorts_for(kind)
     sort = request.GET.get("sort", DEFAULT_SORT)
-    if sort not in SORTS:
+    if sort not in sorts:
         sort = DEFAULT_SORT
     language = get_language()
     requested = _page_number(request.GET.get("page"))
@@ -637,7 +638,7 @@ def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
                 "filter_groups": groups,
                 "filters": filters,
                 "sort": sort,
-                "sorts": list(SORTS.items()),
+                "sorts": list(sorts.items()),
             }
         )
     set_parts(fresh)

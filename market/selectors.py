@@ -60,8 +60,21 @@ SORTS: dict[str, str | Promise] = {
     "price": _("Price: low to high"),
     "-price": _("Price: high to low"),
     "views": _("Most viewed"),
+    "deadline": _("Closing soon"),
 }
 DEFAULT_SORT = "newest"
+# Sorts that only one kind has: demands close, outcomes do not.
+_KIND_SORTS: dict[str, str] = {"deadline": ListingKind.DEMAND}
+
+
+def sorts_for(kind: str) -> dict[str, str | Promise]:
+    """The sort orders the catalogue of ``kind`` offers, by name, with their labels."""
+    return {
+        name: label
+        for name, label in SORTS.items()
+        if _KIND_SORTS.get(name, kind) == kind
+    }
+
 
 _FIELD_CODE = re.compile(r"^\d{2}(\d{2})?$")
 _REGION_CODE = re.compile(r"^\d{6}$")
@@ -229,6 +242,8 @@ def _sorted(queryset: QuerySet[Any], sort: str) -> QuerySet[Any]:
         return queryset.order_by(F("amount").desc(nulls_last=True), *newest)
     if sort == "views":
         return queryset.order_by("-view_count", *newest)
+    if sort == "deadline" and queryset.model is Demand:
+        return queryset.order_by(F("deadline").asc(nulls_last=True), *newest)
     return queryset.order_by(*newest)
 
 
