@@ -50,6 +50,7 @@ from market.models import (
     Outcome,
     maturity_stage,
 )
+from market.params import parse_page
 from market.permissions import can_see_contact, can_see_owner, can_view, is_owner
 from market.selectors import (
     DEFAULT_SORT,
@@ -491,11 +492,6 @@ def _active_filters(
     return chips
 
 
-def _page_number(value: str | None) -> int:
-    """The page a visitor asks for, as the paginator will read it when in range."""
-    return int(value) if value and value.isdigit() and int(value) > 0 else 1
-
-
 def _page_hrefs(request: HttpRequest) -> Callable[[int], str]:
     """``{% querystring page=n %}`` for any n, the query encoded only once."""
     params = request.GET.copy()
@@ -586,7 +582,7 @@ def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
     if sort not in sorts:
         sort = DEFAULT_SORT
     language = get_language()
-    requested = _page_number(request.GET.get("page"))
+    requested = parse_page(request.GET.get("page"))
 
     keys = {
         "total": part_key(request, "total", (kind,), (kind, filters)),
@@ -610,9 +606,7 @@ def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
     if "total" not in parts:
         parts["total"] = fresh[keys["total"]] = catalogue_count(kind, filters)
     # The paginator needs only the total: the page's listings come below.
-    results = Paginator(range(parts["total"]), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    results = Paginator(range(parts["total"]), PER_PAGE).get_page(requested)
     if results.number != requested or "entries" not in parts:
         start = (results.number - 1) * PER_PAGE
         parts["entries"] = cached_part(

@@ -11,11 +11,11 @@ from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
+from django.utils.functional import cached_property, classproperty
 from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -30,7 +30,9 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import BaseButton, Button, ListingButton
 from wagtail.rich_text import RichText
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.side_panels import SnippetStatusSidePanel
+from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 
 from market.models import (
@@ -43,7 +45,8 @@ from market.models import (
     Outcome,
     TechField,
 )
-from market.permissions import can_moderate, can_view, member_organisation_ids
+from market.params import parse_int
+from market.permissions import can_moderate, can_view, visible_listings
 from market.services.listings import (
     IllegalTransition,
     ListingError,
@@ -432,13 +435,96 @@ class ListingInspectView(snippet_views.InspectView):
         )
 
 
-def listings_visible_to(queryset: QuerySet[Listing], user: Any) -> QuerySet[Listing]:
-    """Moderators list every listing; others (agents) the public ones and their own."""
-    if can_moderate(user):
-        return queryset
-    return queryset.filter(
-        Q(status=S.PUBLISHED) | Q(organisation_id__in=member_organisation_ids(user))
+# -- What an admin user may see of the listings ----------------------------------
+#
+# Wagtail's snippet views look listings up through the model's default manager: the
+# chooser (list, search, "chosen/<id>/"), the bulk-action confirmation pages and the
+# site history report would show any draft's title to anyone with admin access. Each
+# lookup below goes through market.permissions.visible_listings instead, so that the
+# admin shows an agent exactly what can_view allows (the site history through
+# market.models.ListingLogEntry, registered in wagtail_hooks.py).
+
+# Highest primary key a listing id in an admin URL may name (a PostgreSQL bigint).
+MAX_LISTING_ID = 2**63 - 1
+
+
+def listing_ids(values: Any) -> list[int]:
+    """The well-formed listing ids among ``values`` (ids in URLs and query strings)."""
+    ids = (
+        parse_int(v, minimum=1, maximum=MAX_LISTING_ID, default=None) for v in values
     )
+    return [listing_id for listing_id in ids if listing_id is not None]
+
+
+class VisibleListingsMixin:
+    """Narrows a view's listing lookups to the listings the user may see."""
+
+    request: HttpRequest
+
+    def visible(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return visible_listings(queryset, self.request.user)
+
+
+class _VisibleChoicesMixin(VisibleListingsMixin):
+    def get_object_list(self) -> QuerySet[Any]:
+        return self.visible(super().get_object_list())  # type: ignore[misc]
+
+
+class ListingChooseView(_VisibleChoicesMixin, snippet_chooser.ChooseView):
+    """The chooser modal, listing only what the user may see."""
+
+
+class ListingChooseResultsView(_VisibleChoicesMixin, snippet_chooser.ChooseResultsView):
+    """The chooser's search results and pages, only what the user may see."""
+
+
+class ListingChosenView(VisibleListingsMixin, snippet_chooser.SnippetChosenView):
+    """``chosen/<id>/``: a listing the user may not see is not found."""
+
+    def get_object(self, pk: Any) -> Any:
+        ids = listing_ids([pk])
+        if not ids:
+            raise Http404
+        return self.visible(self.model_class.objects.all()).get(pk=ids[0])
+
+
+class ListingChosenMultipleView(
+    VisibleListingsMixin, snippet_chooser.SnippetChosenMultipleView
+):
+    """``chosen-multiple/?id=…``: only the listings the user may see."""
+
+    def get_objects(self, pks: Any) -> QuerySet[Any]:
+        return self.visible(self.model_class.objects.filter(pk__in=listing_ids(pks)))
+
+
+class ListingChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    """Wagtail's snippet chooser for outcomes and demands, narrowed per user."""
+
+    choose_view_class = ListingChooseView
+    choose_results_view_class = ListingChooseResultsView
+    chosen_view_class = ListingChosenView
+    chosen_multiple_view_class = ListingChosenMultipleView
+
+
+class ListingDeleteBulkAction(VisibleListingsMixin, DeleteBulkAction):
+    """Wagtail's bulk delete of snippets, for listings: it names only visible ones.
+
+    Wagtail's version lists every chosen object, titles included, also those the user
+    may not delete; here listings the user may not see are not found at all.
+    """
+
+    @classproperty
+    def models(cls) -> list[type[Listing]]:
+        return [Outcome, Demand]
+
+    def get_queryset(self, model: Any, object_ids: Any) -> list[Any]:  # type: ignore[override]
+        found = list(self.visible(model.objects.filter(pk__in=listing_ids(object_ids))))
+        if not found:
+            raise Http404
+        return found
+
+    def get_all_objects_in_listing_query(self, parent_id: Any) -> Any:
+        return self.visible(self.model.objects.all()).values_list("pk", flat=True)
 
 
 # -- Review queue -----------------------------------------------------------------

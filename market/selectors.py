@@ -34,6 +34,7 @@ from market.models import (
     Region,
     TechField,
 )
+from market.params import parse_int
 
 PER_PAGE = 20
 
@@ -76,8 +77,9 @@ def sorts_for(kind: str) -> dict[str, str | Promise]:
     }
 
 
-_FIELD_CODE = re.compile(r"^\d{2}(\d{2})?$")
-_REGION_CODE = re.compile(r"^\d{6}$")
+# ASCII digits only: \d alone also matches "²" and "٣".
+_FIELD_CODE = re.compile(r"^\d{2}(\d{2})?$", re.ASCII)
+_REGION_CODE = re.compile(r"^\d{6}$", re.ASCII)
 _MODE_CODE = re.compile(r"^[-a-z0-9_]{1,30}$")
 
 _MODELS: dict[str, type[Listing]] = {
@@ -119,8 +121,7 @@ class CatalogueFilters:
         stage = text("stage")
         mode = text("mode")
         price = text("price")
-        trl_text = text("trl")
-        trl = int(trl_text) if trl_text.isdigit() and 1 <= int(trl_text) <= 9 else None
+        trl = parse_int(params.get("trl"), minimum=1, maximum=9, default=None)
         return cls(
             field=field if _FIELD_CODE.match(field) else "",
             region=region if _REGION_CODE.match(region) else "",

@@ -41,6 +41,8 @@ from market.admin_views import (
     DemandFilterSet,
     LinesField,
     ListingAdminForm,
+    ListingChooserViewSet,
+    ListingDeleteBulkAction,
     ListingEditView,
     ListingIndexView,
     ListingInspectView,
@@ -50,7 +52,6 @@ from market.admin_views import (
     ReviewQueuePanel,
     ReviewQueueView,
     field_label,
-    listings_visible_to,
 )
 from market.imports import admin_views as imports_admin
 from market.models import (
@@ -58,6 +59,7 @@ from market.models import (
     Demand,
     Listing,
     ListingKind,
+    ListingLogEntry,
     ListingStatus,
     Organisation,
     Outcome,
@@ -65,7 +67,7 @@ from market.models import (
     RegionLevel,
     TechField,
 )
-from market.permissions import can_moderate
+from market.permissions import can_moderate, visible_listings
 from market.services.organisations import VERIFY_ACTION, verify_organisation
 
 
@@ -313,6 +315,8 @@ class ListingViewSet(SnippetViewSet):
     search_fields = ["title"]
     ordering = ["-status_changed_at", "-pk"]
     list_per_page = 50
+    # The chooser, like the list, shows only listings the user may see.
+    chooser_viewset_class = ListingChooserViewSet
 
     @cached_property
     def list_display(self) -> list[Any]:
@@ -320,7 +324,7 @@ class ListingViewSet(SnippetViewSet):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         queryset = self.model.objects.select_related("organisation", "field")
-        return listings_visible_to(queryset, request.user)
+        return visible_listings(queryset, request.user)
 
 
 class OutcomeViewSet(ListingViewSet):
@@ -610,8 +614,16 @@ LISTING_LOG_ACTIONS = {
 }
 
 
+# After Wagtail's own snippet bulk delete (market's hooks load first), so this one
+# replaces it for outcomes and demands.
+hooks.register("register_bulk_action", ListingDeleteBulkAction, order=100)
+
+
 @hooks.register("register_log_actions")
 def register_market_log_actions(actions: Any) -> None:
+    # Listings log into their own table, which shows each user only the entries of
+    # listings market.permissions lets them see (site history report).
+    actions.register_model(Listing, ListingLogEntry)
     actions.register_action(
         VERIFY_ACTION,
         gettext_lazy("Verify organisation"),

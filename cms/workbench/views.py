@@ -36,6 +36,7 @@ from market.models import (
     OutcomeAttachment,
     OutcomeImage,
 )
+from market.params import parse_page
 from market.permissions import can_create_for, member_organisation_ids
 from market.services.listings import (
     ListingError,
@@ -74,7 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
     bench = workbench(
         member_organisation_ids(request.user),
         status=status,
-        page_number=request.GET.get("page", 1),
+        page_number=parse_page(request.GET.get("page")),
     )
     statuses = [
         (value, label, bench.status_counts.get(value, 0)) for value, label in S.choices

@@ -29,6 +29,7 @@ from market.models.listing import (
     OutcomeImage,
     maturity_stage,
 )
+from market.models.log import ListingLogEntry
 from market.models.organisation import Organisation, OrganisationKind
 from market.models.taxonomy import Region, RegionLevel, TechField
 
@@ -51,6 +52,7 @@ __all__ = [
     "InterestStatus",
     "Listing",
     "ListingKind",
+    "ListingLogEntry",
     "ListingStatus",
     "Maturity",
     "MaturityStage",
