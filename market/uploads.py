@@ -258,7 +258,7 @@ def _open_protected(reader: PdfReader) -> None:
     # and is checked like any other; one that needs a password cannot be checked.
     try:
         opened = reader.decrypt("")
-    except Exception:  # e.g. AES-256 without the optional cryptography package
+    except Exception:  # AES needs the optional cryptography package (not installed)
         opened = PasswordType.NOT_DECRYPTED
     if opened == PasswordType.NOT_DECRYPTED:
         raise ValidationError(
