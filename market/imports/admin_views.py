@@ -39,7 +39,13 @@ from market.imports.exporter import (
     filtered_listings,
 )
 from market.imports.importer import import_listings
-from market.imports.parsing import MAX_FILE_SIZE, MAX_ROWS
+from market.imports.parsing import (
+    MAX_FILE_SIZE,
+    MAX_ROWS,
+    FileRejected,
+    Table,
+    read_table,
+)
 from market.imports.tasks import import_upload
 from market.imports.validation import MODELS
 from market.models import ListingKind, ListingStatus, Organisation, TechField
@@ -54,7 +60,10 @@ STALLED_AFTER = dt.timedelta(minutes=2)
 
 
 class ImportForm(forms.Form):
-    """The file and the options of an import."""
+    """The file and the options of an import; a valid form holds the file's table."""
+
+    content: bytes
+    table: Table
 
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind of listings"),
@@ -105,6 +114,13 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 _("Upload a .csv or .xlsx file (old .xls files: save them as .xlsx).")
             )
+        # A file that cannot be read as a whole (its encoding, a zip bomb, a damaged
+        # workbook) is an error of this field, shown with the other choices kept.
+        self.content = upload.read()
+        try:
+            self.table = read_table(self.content)
+        except FileRejected as error:
+            raise forms.ValidationError(str(error.message), code="file") from None
         return upload
 
 
@@ -202,14 +218,17 @@ class ImportView(ModeratorRequiredMixin, View):
         if not form.is_valid():
             return self._form(request, form)
         upload = form.cleaned_data["file"]
-        data = upload.read()
+        data = form.content
         options = {
             "kind": form.cleaned_data["kind"],
             "default_status": form.cleaned_data["status"],
             "create_organisations": form.cleaned_data["create_organisations"],
         }
         report = import_listings(
-            rows_or_file=data, dry_run=True, by_user_id=_user_id(request), **options
+            rows_or_file=form.table,
+            dry_run=True,
+            by_user_id=_user_id(request),
+            **options,
         )
         token = ""
         if report.ok:

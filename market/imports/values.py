@@ -48,8 +48,11 @@ class CellError(Exception):
 
 NEGOTIABLE = "面议"
 LIST_SEPARATORS = re.compile(r"[，,、;；\n]+")
-# Excel and LibreOffice run cells starting with these as formulas (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@")
+# Excel and LibreOffice run cells starting with these as formulas (CSV injection);
+# OWASP adds tab and carriage return, which some programs skip before a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What the export puts before such a cell, and the import takes off again.
+FORMULA_GUARD = "'"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -86,10 +89,16 @@ def text(raw: Any) -> str:
         return raw.isoformat()
     value = _CONTROL.sub("", str(raw).replace("\r\n", "\n").replace("\r", "\n"))
     value = value.strip()
-    # Our CSV export guards formula-like cells with an apostrophe; take it off again.
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
-        value = value[1:]
+    # The export guards formula-like cells with an apostrophe; take it off again (a
+    # guarded carriage return reads as a new line here).
+    if len(value) > 1 and value[0] == FORMULA_GUARD and value[1] in "=+-@\t\n":
+        value = value[1:].strip()
     return value
+
+
+def guard_formula(value: str) -> str:
+    """``value`` with an apostrophe before it if a spreadsheet would run it."""
+    return FORMULA_GUARD + value if value.startswith(FORMULA_STARTS) else value
 
 
 def word_list(raw: Any) -> list[str]:

@@ -32,6 +32,7 @@ from tests.factories import (
     OutcomeFactory,
     UserFactory,
 )
+from tests.factories.files import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def png(size=(40, 30), mode="RGB") -> bytes:
     return buffer.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf()
 
 
 def member(kind=OrganisationKind.UNIVERSITY, **org):
@@ -437,6 +438,32 @@ def test_outcome_form_refuses_a_text_file_named_png_on_its_field(client):
     errors = response.context["form"].errors
     assert "not a picture we accept" in errors["cover_image"][0]
     assert errors["attachment_uploads"][0].startswith("report.pdf: ")
+    assert not Outcome.objects.exists()
+
+
+def test_outcome_form_refuses_a_pdf_with_a_hidden_script_and_keeps_the_rest(client):
+    # "/J#61vaScript" is /JavaScript to a PDF viewer; the old byte scan missed it.
+    user, _ = member()
+    client.force_login(user)
+    scripted = pdf(b"/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >>")
+
+    response = client.post(
+        OUTCOME_CREATE,
+        outcome_data(
+            attachment_uploads=[
+                SimpleUploadedFile("检测报告.pdf", scripted, "application/pdf")
+            ],
+        ),
+    )
+
+    form = response.context["form"]
+    assert form.errors["attachment_uploads"] == [
+        "检测报告.pdf: This PDF contains scripts (JavaScript), which is not accepted. "
+        "Export or print it again as a plain PDF."
+    ]
+    assert list(form.errors) == ["attachment_uploads"]
+    assert form["title"].value() == "高强韧铝合金一体化压铸技术"
+    assert form["price_wan"].value() == "300"
     assert not Outcome.objects.exists()
 
 

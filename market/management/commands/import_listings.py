@@ -56,6 +56,8 @@ class Command(BaseCommand):
             ),
             create_organisations=options["create_organisations"],
         )
+        if report.encoding == "gb18030":
+            self.stdout.write("read as GB18030 (GBK) text: the file is not UTF-8")
         for line in report.error_lines():
             self.stdout.write(line)
         if not report.ok:
