@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any, cast
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -36,6 +37,7 @@ from accounts.services.registration import (
     verify_email,
 )
 from accounts.tokens import VerificationTokenError
+from config import throttle
 
 AUTH_BACKEND = "accounts.backends.EmailOrUsernameBackend"
 
@@ -46,6 +48,16 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = SignupForm(request.POST if request.method == "POST" else None)
+    if form.is_valid() and (
+        refusal := throttle.account_mail_refusal(request, form.cleaned_data["email"])
+    ):
+        form.add_error(None, refusal)
+        return render(
+            request,
+            "accounts/signup.html",
+            {"form": form},
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+        )
     if form.is_valid():
         data = form.cleaned_data
         organisation = data["organisation"]
@@ -103,6 +115,16 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 def resend_verification_view(request: HttpRequest) -> HttpResponse:
     """Send a new verification link without revealing who has an account."""
     form = ResendVerificationForm(request.POST if request.method == "POST" else None)
+    if form.is_valid() and (
+        refusal := throttle.account_mail_refusal(request, form.cleaned_data["email"])
+    ):
+        form.add_error(None, refusal)
+        return render(
+            request,
+            "accounts/resend_verification.html",
+            {"form": form},
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+        )
     if form.is_valid():
         resend_verification(form.cleaned_data["email"])
         messages.info(
@@ -143,6 +165,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "throttled"):
+            response.status_code = HTTPStatus.TOO_MANY_REQUESTS
+        return response
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Email a password reset link; the page never says whether the address exists."""
@@ -150,6 +178,19 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset_body.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Counted whether or not the address has an account: the answer is the same.
+        refusal = throttle.account_mail_refusal(
+            self.request, form.cleaned_data["email"]
+        )
+        if refusal:
+            form.add_error(None, refusal)
+            return self.render_to_response(
+                self.get_context_data(form=form),
+                status=HTTPStatus.TOO_MANY_REQUESTS,
+            )
+        return super().form_valid(form)
 
     @property
     def extra_email_context(self) -> dict[str, Any]:  # type: ignore[override]

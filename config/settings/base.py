@@ -86,6 +86,10 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.EmailOrUsernameBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "/"
+# Staff reset forgotten passwords through the portal's rate-limited form; the admin's
+# own log-in form says so when the rate limit refuses an attempt (config/throttle.py).
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
 # Email verification and password reset links stay valid for three days.
 ACCOUNT_VERIFICATION_MAX_AGE = 3 * 24 * 3600
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
@@ -189,6 +193,25 @@ LISTING_RENEWAL_NOTICE_DAYS = 14
 SEARCH_BACKEND = "embedded"
 ELASTICSEARCH_URL = ""
 SEARCH_INDEX_PREFIX = "techmatch"
+
+# Rate limits (config/throttle.py): (events, seconds) per key, counted in the cache
+# named THROTTLE_CACHE (Redis in production and tests: shared by all processes).
+THROTTLE_CACHE = "default"
+# Failed log-ins per account and per client address.
+THROTTLE_LOGIN_ACCOUNT = (10, 15 * 60)
+THROTTLE_LOGIN_IP = (50, 15 * 60)
+# Sign-up, password reset, "send the link again": per email address, per client address.
+THROTTLE_ACCOUNT_MAIL_ADDRESS = (5, 3600)
+THROTTLE_ACCOUNT_MAIL_IP = (20, 3600)
+# Requests, answers and submissions that notify other people: per account, per address.
+THROTTLE_MESSAGES_ACCOUNT = (20, 3600)
+THROTTLE_MESSAGES_IP = (60, 3600)
+# The same kind of request about the same listing again within this many seconds is
+# refused (market.services.engagement).
+THROTTLE_DUPLICATE_WINDOW = 24 * 3600
+# Reverse proxies in front of the site that append to X-Forwarded-For; 0 = use the
+# connection's address (REMOTE_ADDR) and ignore the header, which clients can forge.
+TRUSTED_PROXY_COUNT = 0
 
 SITE_ID = 1
 BASE_URL = "http://127.0.0.1:8000"

@@ -30,7 +30,9 @@ PROBE = (
 )
 
 
-def start(env_overrides: dict[str, str | None]) -> subprocess.CompletedProcess[str]:
+def start(
+    env_overrides: dict[str, str | None], probe: str = PROBE
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in VALID_ENV}
     env.update(VALID_ENV)
     for name, value in env_overrides.items():
@@ -40,7 +42,7 @@ def start(env_overrides: dict[str, str | None]) -> subprocess.CompletedProcess[s
             env[name] = value
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     return subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", probe],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -76,6 +78,7 @@ def test_production_settings_start_with_a_complete_environment():
         ("BASE_URL", "market.example.cn", "BASE_URL has scheme ''"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD' is not one of"),
         ("DEFAULT_FROM_EMAIL", None, "DEFAULT_FROM_EMAIL is required"),
+        ("THROTTLE_LOGIN_IP", "0/15m", "THROTTLE_LOGIN_IP='0/15m' is not a rate"),
     ],
 )
 def test_production_settings_refuse_a_bad_variable_naming_it(name, value, message):
