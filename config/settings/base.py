@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: cached pages and static files get the header too.
+    "config.security.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, auth and CSRF: what these answer costs none of them.
@@ -58,6 +60,42 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Content-Security-Policy (config/security.py, docs/security.md). The portal loads
+# scripts, styles, images, fonts and API answers from its own origin only, runs no
+# inline script or style, and may not be framed. JSON-LD blocks are data, not scripts.
+CSP_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# The Wagtail admin writes inline scripts (date pickers, inline panels) and styles,
+# shows its preview in a frame of its own and reads images as blobs.
+CSP_ADMIN_PATH_PREFIXES = ("/admin/",)
+CSP_ADMIN_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "frame-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ]
+)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -137,6 +175,9 @@ WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_USER_CUSTOM_FIELDS = ["display_name"]
+# No Gravatar: it would send a hash of every admin user's email address to a third
+# party (unreachable from many networks here anyway) and break the admin's CSP.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Celery: JSON only, bounded run time, acknowledge after the work is done.
 CELERY_ACCEPT_CONTENT = ["json"]
