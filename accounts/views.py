@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.emails import site_url
 from accounts.forms import (
     LoginForm,
     ProfileForm,
@@ -194,9 +195,10 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     @property
     def extra_email_context(self) -> dict[str, Any]:  # type: ignore[override]
-        # Links point at BASE_URL, never at whatever Host header came in.
+        # Links point at BASE_URL, never at whatever Host header came in (only the
+        # embedded default follows the request's validated host: accounts.emails).
         return {
-            "base_url": settings.BASE_URL.rstrip("/"),
+            "base_url": site_url(),
             "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
         }
 

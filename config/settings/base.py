@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Off unless EMAIL_LINKS_FOLLOW_REQUEST (embedded): links in emails follow the host.
+    "accounts.emails.RequestOriginMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -257,6 +259,9 @@ TRUSTED_PROXY_COUNT = 0
 SITE_ID = 1
 BASE_URL = "http://127.0.0.1:8000"
 WAGTAILADMIN_BASE_URL = BASE_URL
+# Links in emails use BASE_URL; when this is on (embedded default only), an email
+# caused by a request links to the host and port that request came to instead.
+EMAIL_LINKS_FOLLOW_REQUEST = False
 DEFAULT_FROM_EMAIL = "TechMatch <noreply@techmatch.local>"
 
 LOGGING = {
