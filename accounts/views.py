@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.backends import login_key
 from accounts.emails import site_url
 from accounts.forms import (
     LoginForm,
@@ -212,6 +213,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         # The link reached the user's inbox, which is what verification proves.
         mark_email_verified(form.user.pk)
+        # The owner chose a new password: failed guesses at the old one lock no more.
+        throttle.clear(throttle.LOGIN_ACCOUNT, login_key("", form.user))
         return response
 
 

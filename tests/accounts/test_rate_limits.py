@@ -226,3 +226,32 @@ def test_resend_verification_per_address_same_for_unknown_addresses(
     assert MAIL_THROTTLED in text(known)
     assert _main(known).replace("new@", "X@") == _main(unknown).replace("nobody@", "X@")
     assert len(mailoutbox) == 2
+
+
+def test_password_reset_ends_the_pause_of_a_locked_account(client, mailoutbox):
+    UserFactory(email="zhao.lei@example.cn")
+    for n in range(10):
+        client.post(LOGIN, {"username": "zhao.lei@example.cn", "password": f"x{n}"})
+    assert (
+        client.post(
+            LOGIN, {"username": "zhao.lei@example.cn", "password": PASSWORD}
+        ).status_code
+        == 429
+    )
+
+    client.post(RESET, {"email": "zhao.lei@example.cn"})
+    link = re.search(r"https?://\S+/accounts/password/reset/\S+", mailoutbox[0].body)
+    form_page = client.get("/" + link.group(0).split("/", 3)[3], follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {
+            "new_password1": "brand-new-passphrase-77",
+            "new_password2": "brand-new-passphrase-77",
+        },
+    )
+
+    response = client.post(
+        LOGIN,
+        {"username": "zhao.lei@example.cn", "password": "brand-new-passphrase-77"},
+    )
+    assert response.status_code == 302
