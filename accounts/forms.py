@@ -13,11 +13,14 @@ from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
+from accounts.backends import THROTTLED_ATTRIBUTE
 from accounts.models import User
 from accounts.roles import SELF_SERVICE_ROLES
 from accounts.selectors import email_is_registered, user_for_login
 from accounts.services.registration import normalise_email
+from config import throttle
 from market.models import Organisation, OrganisationKind
 
 # Usernames are the email address, so an address must fit the username column.
@@ -171,6 +174,8 @@ class LoginForm(AuthenticationForm):
         return self.has_error(NON_FIELD_ERRORS, "unverified")
 
     def get_invalid_login_error(self) -> ValidationError:
+        if getattr(self.request, THROTTLED_ATTRIBUTE, False):
+            return login_throttled_error()
         # Only someone who knows the password learns that the account exists.
         username = self.cleaned_data.get("username") or ""
         password = self.cleaned_data.get("password") or ""
@@ -194,6 +199,33 @@ class LoginForm(AuthenticationForm):
                 ),
                 code="unverified",
             )
+        return super().get_invalid_login_error()
+
+
+def login_throttled_error() -> ValidationError:
+    """The error of a log-in refused after too many failed attempts."""
+    return ValidationError(
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _(
+                "Too many failed log-in attempts for this account or from your "
+                "network. Log-in is paused: try again in %(wait)s, or reset your "
+                "password."
+            )
+            % {"wait": throttle.wait_text(throttle.LOGIN_ACCOUNT)},
+            reverse("accounts:password_reset"),
+            _("Reset your password"),
+        ),
+        code="throttled",
+    )
+
+
+class AdminLoginForm(WagtailLoginForm):
+    """The Wagtail admin's log-in form, saying so when the rate limit refused it."""
+
+    def get_invalid_login_error(self) -> ValidationError:
+        if getattr(self.request, THROTTLED_ATTRIBUTE, False):
+            return login_throttled_error()
         return super().get_invalid_login_error()
 
 

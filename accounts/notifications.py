@@ -19,12 +19,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.emails import absolute_url
+from accounts.emails import absolute_url, clean_subject
 from accounts.models import Notification, User
 
 logger = logging.getLogger(__name__)
-
-SUBJECT_MAX_LENGTH = 200
 
 
 def in_site(notifications: Sequence[Notification]) -> None:
@@ -54,7 +52,7 @@ def notify(
     )
     if not recipients:
         return []
-    subject = " ".join(str(subject).split())[:SUBJECT_MAX_LENGTH]
+    subject = clean_subject(subject)
     notifications = Notification.objects.bulk_create(
         Notification(
             recipient_id=user_id, kind=kind, subject=subject, body=body, url=url
@@ -71,7 +69,7 @@ def render_message(kind: str, context: dict[str, Any]) -> tuple[str, str]:
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"accounts/email/{kind}_subject.txt", context)
         body = render_to_string(f"accounts/email/{kind}_body.txt", context)
-    return " ".join(subject.split()), body.strip()
+    return clean_subject(subject), body.strip()
 
 
 def email_text(notification: Notification) -> str:
@@ -111,7 +109,10 @@ def send_notification_email(notification_id: int) -> bool:
             return False
         # Sending under the row lock keeps a second worker from sending it twice.
         send_mail(
-            notification.subject, email_text(notification), None, [recipient.email]
+            clean_subject(notification.subject),
+            email_text(notification),
+            None,
+            [recipient.email],
         )
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])

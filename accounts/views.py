@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any, cast
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.backends import login_key
+from accounts.emails import site_url
 from accounts.forms import (
     LoginForm,
     ProfileForm,
@@ -37,6 +40,7 @@ from accounts.services.registration import (
     verify_email,
 )
 from accounts.tokens import VerificationTokenError
+from config import throttle
 
 AUTH_BACKEND = "accounts.backends.EmailOrUsernameBackend"
 
@@ -47,6 +51,16 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = SignupForm(request.POST if request.method == "POST" else None)
+    if form.is_valid() and (
+        refusal := throttle.account_mail_refusal(request, form.cleaned_data["email"])
+    ):
+        form.add_error(None, refusal)
+        return render(
+            request,
+            "accounts/signup.html",
+            {"form": form},
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+        )
     if form.is_valid():
         data = form.cleaned_data
         organisation = data["organisation"]
@@ -104,6 +118,16 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 def resend_verification_view(request: HttpRequest) -> HttpResponse:
     """Send a new verification link without revealing who has an account."""
     form = ResendVerificationForm(request.POST if request.method == "POST" else None)
+    if form.is_valid() and (
+        refusal := throttle.account_mail_refusal(request, form.cleaned_data["email"])
+    ):
+        form.add_error(None, refusal)
+        return render(
+            request,
+            "accounts/resend_verification.html",
+            {"form": form},
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+        )
     if form.is_valid():
         resend_verification(form.cleaned_data["email"])
         messages.info(
@@ -151,6 +175,12 @@ class LoginView(auth_views.LoginView):
             return reverse("workbench:home")
         return super().get_default_redirect_url()
 
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "throttled"):
+            response.status_code = HTTPStatus.TOO_MANY_REQUESTS
+        return response
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Email a password reset link; the page never says whether the address exists."""
@@ -159,11 +189,25 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Counted whether or not the address has an account: the answer is the same.
+        refusal = throttle.account_mail_refusal(
+            self.request, form.cleaned_data["email"]
+        )
+        if refusal:
+            form.add_error(None, refusal)
+            return self.render_to_response(
+                self.get_context_data(form=form),
+                status=HTTPStatus.TOO_MANY_REQUESTS,
+            )
+        return super().form_valid(form)
+
     @property
     def extra_email_context(self) -> dict[str, Any]:  # type: ignore[override]
-        # Links point at BASE_URL, never at whatever Host header came in.
+        # Links point at BASE_URL, never at whatever Host header came in (only the
+        # embedded default follows the request's validated host: accounts.emails).
         return {
-            "base_url": settings.BASE_URL.rstrip("/"),
+            "base_url": site_url(),
             "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
         }
 
@@ -177,6 +221,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         # The link reached the user's inbox, which is what verification proves.
         mark_email_verified(form.user.pk)
+        # The owner chose a new password: failed guesses at the old one lock no more.
+        throttle.clear(throttle.LOGIN_ACCOUNT, login_key("", form.user))
         return response
 
 

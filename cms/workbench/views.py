@@ -27,6 +27,7 @@ from cms.workbench.forms import (
     OutcomeForm,
 )
 from cms.workbench.selectors import OWNER_ACTIONS, organisations_of, workbench
+from config import throttle
 from market.completeness import assess
 from market.models import (
     Demand,
@@ -60,6 +61,7 @@ KIND_FORMS: dict[type[Listing], type[ListingForm]] = {
     Outcome: OutcomeForm,
     Demand: DemandForm,
 }
+NOTIFYING_ACTIONS = frozenset({"submit", "renew"})
 ACTION_SERVICES = {
     "submit": submit_listing,
     "withdraw": withdraw_listing,
@@ -127,12 +129,23 @@ def listing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTION_SERVICES:
         raise Http404
     listing = _owned(request, Listing, pk)
+    # Submitting (and renewing, which submits again) notifies the moderators.
+    ticket = (
+        throttle.take_message(request)
+        if action in NOTIFYING_ACTIONS
+        else throttle.Ticket()  # counts nothing
+    )
+    if ticket is None:
+        messages.error(request, throttle.message_refused())
+        return redirect(_next_url(request))
     try:
         changed = ACTION_SERVICES[action](listing.pk, by_user_id=request.user.pk)
     except SubmissionIncomplete as error:
+        ticket.give_back()
         messages.error(request, _incomplete_message(listing, error))
         return redirect(_edit_url(listing) + "?missing=1")
     except ListingError as error:
+        ticket.give_back()
         messages.error(request, str(error.message))
     else:
         messages.success(request, _action_done_message(action, changed))
@@ -198,12 +211,19 @@ def _edit(request: HttpRequest, listing: Listing) -> HttpResponse:
 def _after_save(request: HttpRequest, listing: Listing) -> HttpResponse:
     """Stay on the form, or submit straight away when the owner asked to."""
     if "then_submit" in request.POST and listing.status != S.SUBMITTED:
+        ticket = throttle.take_message(request)
+        if ticket is None:
+            # The changes are saved; only the submission waits.
+            messages.error(request, throttle.message_refused())
+            return redirect(_edit_url(listing))
         try:
             submit_listing(listing.pk, by_user_id=request.user.pk)
         except SubmissionIncomplete as error:
+            ticket.give_back()
             messages.error(request, _incomplete_message(listing, error))
             return redirect(_edit_url(listing) + "?missing=1")
         except ListingError as error:
+            ticket.give_back()
             messages.error(request, str(error.message))
         else:
             messages.success(
