@@ -106,3 +106,28 @@ def send_verification_email(user_id: int) -> bool:
     send_mail(subject, body, None, [user.email])
     logger.info("verification email sent to user %s", user.pk)
     return True
+
+
+def render_signup_attempt_email(user: User) -> tuple[str, str]:
+    """Subject and body of "someone tried to sign up with your address"."""
+    context = {
+        "user": user,
+        "login_url": absolute_url(reverse("accounts:login")),
+        "reset_url": absolute_url(reverse("accounts:password_reset")),
+        "site_url": absolute_url("/"),
+    }
+    subject = render_to_string("accounts/email/signup_attempt_subject.txt", context)
+    body = render_to_string("accounts/email/signup_attempt_body.txt", context)
+    return " ".join(subject.split()), body
+
+
+def send_signup_attempt_email(user_id: int) -> bool:
+    """Email ``user_id`` that their address was used to sign up again; no account was made."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.is_active or not user.email:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = render_signup_attempt_email(user)
+    send_mail(subject, body, None, [user.email])
+    logger.info("sign-up attempt email sent to user %s", user.pk)
+    return True

@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from accounts.models import Membership, NotificationKind, User
 from accounts.notifications import notify, render_message
 from accounts.roles import Role
+from accounts.services.membership import approve_founder_requests
 from market.models import (
     INTEREST_QUESTIONS,
     AccessRequest,
@@ -31,7 +32,7 @@ from market.services.engagement import (
     interest_request_sent,
 )
 from market.services.freshness import listing_renewal_due
-from market.signals import listing_status_changed
+from market.signals import listing_status_changed, organisation_verified
 
 # The owner's workbench (its own app); links there need no URL name.
 WORKBENCH_URL = "/workbench/"
@@ -249,6 +250,13 @@ def on_access_request_decided(
     )
 
 
+def on_organisation_verified(
+    sender: Any, *, organisation_id: int, by_user_id: int | None = None, **kwargs: Any
+) -> None:
+    """Whoever registered the organisation becomes its administrator."""
+    approve_founder_requests(organisation_id, verified_by_id=by_user_id)
+
+
 def connect() -> None:
     """Connect the receivers once (called from AccountsConfig.ready)."""
     listing_status_changed.connect(
@@ -268,4 +276,7 @@ def connect() -> None:
     )
     access_request_decided.connect(
         on_access_request_decided, dispatch_uid="accounts.notify_access_decided"
+    )
+    organisation_verified.connect(
+        on_organisation_verified, dispatch_uid="accounts.approve_founders"
     )

@@ -25,18 +25,17 @@ from accounts.forms import (
     ProfileForm,
     ResendVerificationForm,
     SignupForm,
-    email_taken_message,
 )
 from accounts.models import User
 from accounts.roles import SELF_SERVICE_ROLES
 from accounts.selectors import profile_for
 from accounts.services.profile import update_profile
 from accounts.services.registration import (
-    EmailAlreadyRegistered,
+    CreditCodeTaken,
     OrganisationNameTaken,
     mark_email_verified,
-    register_user,
     resend_verification,
+    sign_up,
     verify_email,
 )
 from accounts.tokens import VerificationTokenError
@@ -65,7 +64,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         organisation = data["organisation"]
         try:
-            register_user(
+            # A taken address answers exactly like a new one: its owner is emailed.
+            sign_up(
                 email=data["email"],
                 display_name=data["display_name"],
                 password=data["password1"],
@@ -73,18 +73,31 @@ def signup(request: HttpRequest) -> HttpResponse:
                 organisation_id=organisation.pk if organisation else None,
                 new_organisation_name=data["new_organisation_name"] or None,
                 new_organisation_kind=data["new_organisation_kind"] or None,
-            )
-        except EmailAlreadyRegistered:
-            form.add_error(
-                "email", ValidationError(email_taken_message(), code="email_taken")
+                new_organisation_credit_code=(
+                    data["new_organisation_credit_code"] or None
+                ),
+                membership_message=data["membership_message"],
             )
         except OrganisationNameTaken:
             form.add_error(
                 "new_organisation_name",
                 _("This organisation is already listed; choose it above."),
             )
-        except ValidationError as error:  # the service's own password check
-            form.add_error("password1", error)
+        except CreditCodeTaken:
+            form.add_error(
+                "new_organisation_credit_code",
+                _(
+                    "An organisation with this credit code is already listed; "
+                    "choose it above to ask to join."
+                ),
+            )
+        except ValidationError as error:  # the service's own checks
+            field = (
+                "new_organisation_credit_code"
+                if error.code in ("uscc_format", "uscc_checksum")
+                else "password1"
+            )
+            form.add_error(field, error)
         else:
             return redirect("accounts:verification_sent")
     return render(request, "accounts/signup.html", {"form": form})

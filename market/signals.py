@@ -10,3 +10,5 @@ from django.dispatch import Signal
 listing_status_changed = Signal()
 # listing_ids: content of published listings changed without a status change
 listings_changed = Signal()
+# organisation_id, by_user_id (the moderator; None: the system)
+organisation_verified = Signal()

@@ -68,7 +68,23 @@ from market.models import (
     TechField,
 )
 from market.permissions import can_moderate, visible_listings
-from market.services.organisations import VERIFY_ACTION, verify_organisation
+from market.services.organisations import (
+    VERIFY_ACTION,
+    OrganisationError,
+    verify_organisation,
+)
+
+# Other apps add buttons to an organisation's row and edit page without the market
+# importing them: ``@hooks.register(ORGANISATION_BUTTONS_HOOK)`` on a function
+# ``(organisation, user) -> list[Button]``.
+ORGANISATION_BUTTONS_HOOK = "market_organisation_buttons"
+
+
+def _hooked_buttons(organisation: Organisation, user: Any) -> list[Any]:
+    buttons: list[Any] = []
+    for hook in hooks.get_hooks(ORGANISATION_BUTTONS_HOOK):
+        buttons.extend(hook(organisation, user))
+    return buttons
 
 
 def _verify_button(url: str, *, priority: int) -> Button:
@@ -99,6 +115,7 @@ class OrganisationIndexView(generic.IndexView):
         if self.verify_url_name and self.can_verify and not instance.is_verified:
             url = reverse(self.verify_url_name, args=[quote(instance.pk)])
             buttons.append(_verify_button(url, priority=15))
+        buttons.extend(_hooked_buttons(instance, self.request.user))
         return buttons
 
 
@@ -117,6 +134,7 @@ class OrganisationEditView(generic.EditView):
         ):
             url = reverse(self.verify_url_name, args=[quote(self.object.pk)])
             buttons.append(_verify_button(url, priority=5))
+        buttons.extend(_hooked_buttons(self.object, self.request.user))
         return buttons
 
 
@@ -130,11 +148,15 @@ class VerifyOrganisationView(PermissionCheckedMixin, View):
 
     def post(self, request: HttpRequest, pk: str) -> HttpResponse:
         organisation = get_object_or_404(Organisation, pk=unquote(str(pk)))
-        verify_organisation(organisation.pk, verified_by_id=request.user.pk)
-        messages.success(
-            request,
-            _("Organisation '%(name)s' is verified.") % {"name": organisation.name},
-        )
+        try:
+            verify_organisation(organisation.pk, verified_by_id=request.user.pk)
+        except OrganisationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("Organisation '%(name)s' is verified.") % {"name": organisation.name},
+            )
         next_url = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(
             next_url,
