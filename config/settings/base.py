@@ -181,6 +181,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# The Redis cache (config.cache.DegradingRedisCache) gives up quickly on a server that
+# does not answer, and then serves uncached pages instead of waiting on every call.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+
 # Listings: a publication stays valid this many days; owners are reminded before it lapses.
 LISTING_VALIDITY_DAYS = 365
 LISTING_RENEWAL_NOTICE_DAYS = 14

@@ -20,7 +20,7 @@ from config.env import (
 )
 
 from .base import *  # noqa: F403
-from .base import LOGGING
+from .base import LOGGING, REDIS_CACHE_OPTIONS
 
 DEBUG = False
 DEMO_DATA_ALLOWED = False
@@ -47,8 +47,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss"))
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.DegradingRedisCache",
         "LOCATION": REDIS_URL,
+        "OPTIONS": REDIS_CACHE_OPTIONS,
     }
 }
 CELERY_BROKER_URL = env_url(

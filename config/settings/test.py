@@ -28,9 +28,10 @@ REDIS_URL = env_url("REDIS_URL", ("redis",), "redis://127.0.0.1:6379")
 _REDIS_DB = int(os.environ.get("TEST_REDIS_DB_BASE", "1")) + _WORKER_NUMBER
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.DegradingRedisCache",
         "LOCATION": redis_url_with_db(REDIS_URL, _REDIS_DB),
         "KEY_PREFIX": f"test-{_WORKER}",
+        "OPTIONS": REDIS_CACHE_OPTIONS,
     }
 }
 CELERY_BROKER_URL = CACHES["default"]["LOCATION"]

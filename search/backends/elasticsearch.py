@@ -520,7 +520,9 @@ class ElasticsearchBackend:
         except (TransportError, ApiError) as error:
             raise _unavailable(error) from error
         suggestions: list[Suggestion] = []
-        for option in response["suggest"]["s"][0]["options"]:
+        # No index at all (a new or wiped cluster) answers without a "suggest" part.
+        entries = (response.get("suggest") or {}).get("s") or [{"options": []}]
+        for option in entries[0]["options"]:
             source = option["_source"]
             text = option["text"]
             keywords = {str(k).lower(): str(k) for k in source.get("keywords") or []}
@@ -551,7 +553,9 @@ class ElasticsearchBackend:
             )
         except (TransportError, ApiError) as error:
             raise _unavailable(error) from error
-        buckets = response["aggregations"]["terms"]["buckets"]
+        # No index at all (a new or wiped cluster) answers without aggregations.
+        aggregations = response.get("aggregations") or {}
+        buckets = aggregations.get("terms", {}).get("buckets", [])
         terms = {b["key"]: b["doc_count"] for b in buckets}
         _vocabulary.update(at=now, terms=terms)
         return terms
