@@ -29,3 +29,9 @@ def send_verification_email(user_id: int) -> None:
 def send_notification_email(notification_id: int) -> None:
     """Email notification ``notification_id`` unless it is gone or was sent already."""
     notifications.send_notification_email(notification_id)
+
+
+@shared_task(expires=9 * 60)
+def send_pending_notification_emails() -> int:
+    """Email notifications whose queued email was lost (periodic; safe to overlap)."""
+    return notifications.send_pending_emails()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,37 @@ def eager_celery(settings):
     conf.task_always_eager = conf.task_eager_propagates = True
     yield
     conf.task_always_eager, conf.task_eager_propagates = previous
+
+
+@contextlib.contextmanager
+def celery_broker(url: str) -> Iterator[None]:
+    """Send this process's tasks to the broker at ``url`` while inside.
+
+    Celery keeps a connection pool made from the first broker URL it used; it is
+    dropped on the way in and out, as after a fork.
+    """
+    from config.celery import app
+
+    def reset() -> None:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._after_fork()
+
+    original = app.conf.broker_url
+    app.conf.broker_url = url
+    reset()
+    try:
+        yield
+    finally:
+        app.conf.broker_url = original
+        reset()
+
+
+@pytest.fixture
+def broker_down() -> Iterator[None]:
+    """Tasks queued by this test go to a broker that does not answer."""
+    with celery_broker("redis://127.0.0.1:9/0"):  # nothing listens on the discard port
+        yield
 
 
 @pytest.fixture(autouse=True)

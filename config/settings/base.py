@@ -172,6 +172,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 5 * 60,
         "options": {"expires": 5 * 60},
     },
+    # Notification emails whose task was never queued (broker down) or gave up.
+    "send-pending-notification-emails": {
+        "task": "accounts.tasks.send_pending_notification_emails",
+        "schedule": 10 * 60,
+        "options": {"expires": 9 * 60},
+    },
     # Index changes that the on-commit task could not send (search engine or broker
     # down) wait in the outbox; this drain sends them once both are back.
     "drain-search-outbox": {
