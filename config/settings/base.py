@@ -172,6 +172,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 5 * 60,
         "options": {"expires": 5 * 60},
     },
+    # Import jobs whose worker died show as failed even if nobody opens their page.
+    "sweep-import-jobs": {
+        "task": "market.tasks.sweep_import_jobs",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
     # Notification emails whose task was never queued (broker down) or gave up.
     "send-pending-notification-emails": {
         "task": "accounts.tasks.send_pending_notification_emails",
@@ -190,6 +196,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # The Redis cache (config.cache.DegradingRedisCache) gives up quickly on a server that
 # does not answer, and then serves uncached pages instead of waiting on every call.
 REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+
+# Import jobs: a running import's worker beats every IMPORT_HEARTBEAT_SECONDS; a job
+# silent for IMPORT_STALE_SECONDS lost its worker and is reported as failed.
+IMPORT_HEARTBEAT_SECONDS = 10
+IMPORT_STALE_SECONDS = 60
 
 # Listings: a publication stays valid this many days; owners are reminded before it lapses.
 LISTING_VALIDITY_DAYS = 365
