@@ -210,6 +210,9 @@ LISTING_RENEWAL_NOTICE_DAYS = 14
 SEARCH_BACKEND = "embedded"
 ELASTICSEARCH_URL = ""
 SEARCH_INDEX_PREFIX = "techmatch"
+# Copies of each shard on other nodes: 0 for one node, 1 or more for a cluster (new
+# indices only: run search_reindex after changing it).
+SEARCH_INDEX_REPLICAS = 0
 
 SITE_ID = 1
 BASE_URL = "http://127.0.0.1:8000"

@@ -17,6 +17,7 @@ from config.env import (
     env_list,
     env_str,
     env_url,
+    env_urls,
 )
 
 from .base import *  # noqa: F403
@@ -61,12 +62,15 @@ CELERY_TASK_ALWAYS_EAGER = False
 SEARCH_BACKEND = env_choice(
     "SEARCH_BACKEND", ("elasticsearch", "embedded"), "elasticsearch"
 )
-ELASTICSEARCH_URL = (
-    env_url("ELASTICSEARCH_URL", ("http", "https"))
+# One node's URL, or several comma-separated: the client spreads requests over them
+# and retries another one when a node cannot be reached.
+ELASTICSEARCH_URL = ",".join(
+    env_urls("ELASTICSEARCH_URL", ("http", "https"))
     if SEARCH_BACKEND == "elasticsearch"
-    else env_url("ELASTICSEARCH_URL", ("http", "https"), "http://unused.invalid")
+    else env_urls("ELASTICSEARCH_URL", ("http", "https"), "http://unused.invalid")
 )
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "techmatch")
+SEARCH_INDEX_REPLICAS = env_int("SEARCH_INDEX_REPLICAS", 0)
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST")

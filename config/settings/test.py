@@ -6,7 +6,14 @@ its own search index prefix and Redis database so parallel runs do not collide.
 
 import os
 
-from config.env import database_from_url, env_str, env_url, redis_url_with_db
+from config.env import (
+    database_from_url,
+    env_int,
+    env_str,
+    env_url,
+    env_urls,
+    redis_url_with_db,
+)
 
 from .base import *  # noqa: F403
 
@@ -39,10 +46,11 @@ CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CELERY_TASK_ALWAYS_EAGER = False
 
 SEARCH_BACKEND = "elasticsearch"
-ELASTICSEARCH_URL = env_url(
-    "ELASTICSEARCH_URL", ("http", "https"), "http://127.0.0.1:9200"
+ELASTICSEARCH_URL = ",".join(
+    env_urls("ELASTICSEARCH_URL", ("http", "https"), "http://127.0.0.1:9200")
 )
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "test") + f"-{_WORKER}"
+SEARCH_INDEX_REPLICAS = env_int("SEARCH_INDEX_REPLICAS", 0)
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A Celery worker started by a test is another process: it writes mail to files instead.

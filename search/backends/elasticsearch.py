@@ -69,20 +69,23 @@ _vocabulary: dict[str, Any] = {"at": 0.0, "terms": {}}
 
 
 @cache
-def _client(url: str) -> Elasticsearch:
+def _client(urls: str) -> Elasticsearch:
     from elasticsearch.serializer import OrjsonSerializer
 
+    hosts = [url.strip() for url in urls.split(",") if url.strip()]
     return Elasticsearch(
-        url,
+        hosts,
         request_timeout=5,
         retry_on_timeout=False,
-        max_retries=1,
+        # A request that cannot reach a node (refused, reset) is sent to the next
+        # one; that node is then left out for a while. With one node, one retry.
+        max_retries=max(1, len(hosts)),
         serializer=OrjsonSerializer(),
     )
 
 
 def get_client() -> Elasticsearch:
-    """The shared client for settings.ELASTICSEARCH_URL."""
+    """The shared client for settings.ELASTICSEARCH_URL (one URL or several)."""
     return _client(settings.ELASTICSEARCH_URL)
 
 
