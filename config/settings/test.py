@@ -37,7 +37,8 @@ CACHES = {
     "default": {
         "BACKEND": "config.cache.DegradingRedisCache",
         "LOCATION": redis_url_with_db(REDIS_URL, _REDIS_DB),
-        "KEY_PREFIX": f"test-{_WORKER}",
+        # A worker started by a test shares the test's own namespace.
+        "KEY_PREFIX": os.environ.get("TEST_CACHE_PREFIX", f"test-{_WORKER}"),
         "OPTIONS": REDIS_CACHE_OPTIONS,
     }
 }
@@ -51,6 +52,10 @@ ELASTICSEARCH_URL = ",".join(
 )
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "test") + f"-{_WORKER}"
 SEARCH_INDEX_REPLICAS = env_int("SEARCH_INDEX_REPLICAS", 0)
+
+# The fault tests kill a worker mid-import and want its heartbeat to stop being fresh
+# within seconds, not a minute.
+IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("TEST_IMPORT_HEARTBEAT_SECONDS", "10"))
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A Celery worker started by a test is another process: it writes mail to files instead.
