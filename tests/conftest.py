@@ -59,14 +59,15 @@ def eager_celery(settings):
 def celery_broker(url: str) -> Iterator[None]:
     """Send this process's tasks to the broker at ``url`` while inside.
 
-    Celery keeps a connection pool made from the first broker URL it used; it is
-    dropped on the way in and out, as after a fork.
+    Celery keeps a connection pool made from the first broker URL it used (in kombu's
+    global registry); the pools are dropped on the way in and out, as after a fork.
     """
+    from kombu import pools
+
     from config.celery import app
 
     def reset() -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
+        pools.reset()
         app._after_fork()
 
     original = app.conf.broker_url
