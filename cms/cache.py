@@ -34,6 +34,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import connection as db_connection
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import (
@@ -693,6 +694,10 @@ class _ViewTally:
                 self.send()
             except Exception:
                 logger.exception("sending view counts to the cache failed")
+            finally:
+                # Without Redis the views went to the database: do not keep this
+                # thread's connection open between sends.
+                db_connection.close()
 
     def send(self) -> None:
         """Send the views counted so far; kept for the next try if that fails."""

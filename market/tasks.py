@@ -1,5 +1,4 @@
-"""Celery tasks of the market: thin wrappers over the freshness services and the import
-jobs' sweep (run by beat)."""
+"""Celery tasks of the market: thin wrappers over the freshness services (run by beat)."""
 
 from __future__ import annotations
 
@@ -24,11 +23,3 @@ def archive_stale_listings() -> int:
 def send_renewal_reminders() -> int:
     """Remind owners of listings whose validity ends soon, once per publication."""
     return freshness.send_renewal_reminders()
-
-
-@shared_task(expires=4 * 60)
-def sweep_import_jobs() -> dict[str, int]:
-    """Fail import jobs whose worker died; delete finished jobs after a month."""
-    from market.imports import jobs
-
-    return jobs.sweep()

@@ -174,7 +174,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # Import jobs whose worker died show as failed even if nobody opens their page.
     "sweep-import-jobs": {
-        "task": "market.tasks.sweep_import_jobs",
+        "task": "market.imports.tasks.sweep_import_jobs",
         "schedule": 5 * 60,
         "options": {"expires": 4 * 60},
     },

@@ -264,6 +264,10 @@ def test_publication_with_the_broker_down_is_saved_and_its_email_sent_later(
     assert notification.emailed_at is None and mail.outbox == []
 
     # The periodic sweep sends what the lost task would have sent, once.
+    from django.conf import settings as django_settings
+
+    entry = django_settings.CELERY_BEAT_SCHEDULE["send-pending-notification-emails"]
+    assert entry["task"] == send_pending_notification_emails.name
     Notification.objects.filter(pk=notification.pk).update(
         created_at=notification.created_at - dt.timedelta(minutes=6)
     )

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils import timezone
 
 from market.imports import jobs
-from market.imports.tasks import import_upload
+from market.imports.tasks import import_upload, sweep_import_jobs
 from market.models import ImportJob, Outcome
-from market.tasks import sweep_import_jobs
 from tests.factories import UserFactory
 from tests.market.fixtures.catalogue import (
     catalogue_organisations,
@@ -147,6 +147,9 @@ def test_import_sweep_fails_dead_jobs_and_deletes_month_old_finished_ones(settin
         user=user, token="c" * 64, state=jobs.DONE, finished_at=now
     )
 
+    entry = django_settings.CELERY_BEAT_SCHEDULE["sweep-import-jobs"]
+    assert entry["task"] == sweep_import_jobs.name
+    assert entry["options"]["expires"] < entry["schedule"]
     result = sweep_import_jobs.apply(kwargs={}).get()
     assert result == {"failed": 0, "deleted": 1}
     assert jobs.sweep(now + dt.timedelta(minutes=2))["failed"] == 1
