@@ -8,6 +8,7 @@ the text already rendered; ``render_message`` renders it from the templates in
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -118,6 +119,31 @@ def send_notification_email(notification_id: int) -> bool:
         notification.save(update_fields=["emailed_at"])
     logger.info("notification %s emailed to user %s", notification.pk, recipient.pk)
     return True
+
+
+# Notifications whose email has not gone out after this long are sent by the sweep:
+# the task queued on commit was lost (the broker was down) or gave up retrying.
+EMAIL_SWEEP_AFTER = dt.timedelta(minutes=5)
+# Older ones are left alone: a message days late is worse than none.
+EMAIL_SWEEP_WITHIN = dt.timedelta(days=2)
+EMAIL_SWEEP_BATCH = 500
+
+
+def send_pending_emails(*, now: dt.datetime | None = None) -> int:
+    """Email the recent notifications whose email never went out; how many were sent."""
+    now = now or timezone.now()
+    pending = (
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lte=now - EMAIL_SWEEP_AFTER,
+            created_at__gte=now - EMAIL_SWEEP_WITHIN,
+            recipient__is_active=True,
+        )
+        .exclude(recipient__email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:EMAIL_SWEEP_BATCH]
+    )
+    return sum(send_notification_email(pk) for pk in list(pending))
 
 
 def mark_read(user_id: int, notification_ids: Iterable[int]) -> int:

@@ -40,3 +40,9 @@ def send_notification_email(notification_id: int) -> None:
 def send_signup_attempt_email(user_id: int) -> None:
     """Tell ``user_id`` that someone tried to sign up with their address."""
     emails.send_signup_attempt_email(user_id)
+
+
+@shared_task(expires=9 * 60)
+def send_pending_notification_emails() -> int:
+    """Email notifications whose queued email was lost (periodic; safe to overlap)."""
+    return notifications.send_pending_emails()

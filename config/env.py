@@ -84,11 +84,7 @@ def env_choice(
     return value
 
 
-def env_url(
-    name: str, schemes: tuple[str, ...], default: str | object = _MISSING
-) -> str:
-    """A URL whose scheme is one of ``schemes`` and which names a host."""
-    value = str(_raw(name, default))
+def _checked_url(name: str, value: str, schemes: tuple[str, ...]) -> str:
     parts = urlsplit(value)
     if parts.scheme not in schemes:
         raise ImproperlyConfigured(
@@ -156,6 +152,23 @@ def env_rate(
             "(COUNT/DURATION with COUNT >= 1, e.g. 10/15m, 100/1h)."
         )
     return rate
+
+
+def env_url(
+    name: str, schemes: tuple[str, ...], default: str | object = _MISSING
+) -> str:
+    """A URL whose scheme is one of ``schemes`` and which names a host."""
+    return _checked_url(name, str(_raw(name, default)), schemes)
+
+
+def env_urls(
+    name: str, schemes: tuple[str, ...], default: str | object = _MISSING
+) -> list[str]:
+    """One or more comma-separated URLs, each checked like :func:`env_url`."""
+    urls = [item.strip() for item in str(_raw(name, default)).split(",")]
+    if not all(urls):
+        raise ImproperlyConfigured(f"Environment variable {name} has an empty URL.")
+    return [_checked_url(f"{name} ({url!r})", url, schemes) for url in urls]
 
 
 def database_from_url(name: str, default: str | object = _MISSING) -> dict[str, object]:

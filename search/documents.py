@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from elasticsearch.dsl import (
     Boolean,
@@ -105,7 +106,10 @@ def index_body() -> dict[str, Any]:
     from elasticsearch.dsl import Index
 
     index = Index("template")
-    index.settings(number_of_shards=1, number_of_replicas=0)
+    index.settings(
+        number_of_shards=1,
+        number_of_replicas=getattr(settings, "SEARCH_INDEX_REPLICAS", 0),
+    )
     index.document(ListingDocument)
     return index.to_dict()
 

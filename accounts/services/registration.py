@@ -128,7 +128,7 @@ def register_user(
             )
 
         user_id = user.pk
-        transaction.on_commit(lambda: send_verification_email.delay(user_id))
+        send_verification_email.delay_on_commit(user_id)
     logger.info("user %s signed up as %s", user.pk, role)
     return user
 
@@ -250,7 +250,7 @@ def resend_verification(email: str) -> None:
     if user is None:
         return
     user_id = user.pk
-    transaction.on_commit(lambda: send_verification_email.delay(user_id))
+    send_verification_email.delay_on_commit(user_id)
 
 
 def mark_email_verified(user_id: int) -> None:

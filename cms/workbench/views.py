@@ -262,7 +262,12 @@ def _save(form: ListingForm, formset: Any, user_id: int) -> Listing:
                     listing.cover_image = None
                 if old_cover and listing.cover_image_id != old_cover.pk:
                     discarded.append(old_cover)
-            listing = save_listing(listing, by_user_id=user_id, modes=data["modes"])
+            listing = save_listing(
+                listing,
+                by_user_id=user_id,
+                modes=data["modes"],
+                loaded_revision_id=data.get("loaded_revision_id"),
+            )
             if isinstance(listing, Outcome):
                 formset.instance = listing
                 formset.save()

@@ -224,6 +224,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 5 * 60,
         "options": {"expires": 5 * 60},
     },
+    # Import jobs whose worker died show as failed even if nobody opens their page.
+    "sweep-import-jobs": {
+        "task": "market.imports.tasks.sweep_import_jobs",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
+    # Notification emails whose task was never queued (broker down) or gave up.
+    "send-pending-notification-emails": {
+        "task": "accounts.tasks.send_pending_notification_emails",
+        "schedule": 10 * 60,
+        "options": {"expires": 9 * 60},
+    },
     # Index changes that the on-commit task could not send (search engine or broker
     # down) wait in the outbox; this drain sends them once both are back.
     "drain-search-outbox": {
@@ -233,6 +245,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# The Redis cache (config.cache.DegradingRedisCache) gives up quickly on a server that
+# does not answer, and then serves uncached pages instead of waiting on every call.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+
+# Import jobs: a running import's worker beats every IMPORT_HEARTBEAT_SECONDS; a job
+# silent for IMPORT_STALE_SECONDS lost its worker and is reported as failed.
+IMPORT_HEARTBEAT_SECONDS = 10
+IMPORT_STALE_SECONDS = 60
+
 # Listings: a publication stays valid this many days; owners are reminded before it lapses.
 LISTING_VALIDITY_DAYS = 365
 LISTING_RENEWAL_NOTICE_DAYS = 14
@@ -241,6 +262,9 @@ LISTING_RENEWAL_NOTICE_DAYS = 14
 SEARCH_BACKEND = "embedded"
 ELASTICSEARCH_URL = ""
 SEARCH_INDEX_PREFIX = "techmatch"
+# Copies of each shard on other nodes: 0 for one node, 1 or more for a cluster (new
+# indices only: run search_reindex after changing it).
+SEARCH_INDEX_REPLICAS = 0
 
 # Rate limits (config/throttle.py): (events, seconds) per key, counted in the cache
 # named THROTTLE_CACHE (Redis in production and tests: shared by all processes).

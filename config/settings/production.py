@@ -19,11 +19,13 @@ from config.env import (
     env_rate,
     env_str,
     env_url,
+    env_urls,
 )
 
 from .base import *  # noqa: F403
 from .base import (
     LOGGING,
+    REDIS_CACHE_OPTIONS,
     THROTTLE_ACCOUNT_MAIL_ADDRESS,
     THROTTLE_ACCOUNT_MAIL_IP,
     THROTTLE_DUPLICATE_WINDOW,
@@ -58,8 +60,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss"))
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.DegradingRedisCache",
         "LOCATION": REDIS_URL,
+        "OPTIONS": REDIS_CACHE_OPTIONS,
     }
 }
 CELERY_BROKER_URL = env_url(
@@ -71,12 +74,15 @@ CELERY_TASK_ALWAYS_EAGER = False
 SEARCH_BACKEND = env_choice(
     "SEARCH_BACKEND", ("elasticsearch", "embedded"), "elasticsearch"
 )
-ELASTICSEARCH_URL = (
-    env_url("ELASTICSEARCH_URL", ("http", "https"))
+# One node's URL, or several comma-separated: the client spreads requests over them
+# and retries another one when a node cannot be reached.
+ELASTICSEARCH_URL = ",".join(
+    env_urls("ELASTICSEARCH_URL", ("http", "https"))
     if SEARCH_BACKEND == "elasticsearch"
-    else env_url("ELASTICSEARCH_URL", ("http", "https"), "http://unused.invalid")
+    else env_urls("ELASTICSEARCH_URL", ("http", "https"), "http://unused.invalid")
 )
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "techmatch")
+SEARCH_INDEX_REPLICAS = env_int("SEARCH_INDEX_REPLICAS", 0)
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST")

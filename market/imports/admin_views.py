@@ -253,10 +253,10 @@ class ConfirmImportView(ModeratorRequiredMixin, View):
                 _("The checked file is no longer available; please upload it again."),
             )
             return redirect("market_imports:import")
-        jobs.queue(_user_id(request), token)
-        import_upload.delay_on_commit(
-            _user_id(request), token, get_language() or "zh-hans"
-        )
+        if jobs.queue(_user_id(request), token):
+            import_upload.delay_on_commit(
+                _user_id(request), token, get_language() or "zh-hans"
+            )
         return redirect("market_imports:status", token=token)
 
 
@@ -269,6 +269,8 @@ class ImportStatusView(ModeratorRequiredMixin, View):
             messages.error(request, _("There is no such import."))
             return redirect("market_imports:import")
         context = {"job": job, "filename": job.get("filename", ""), "token": ""}
+        if job["state"] == jobs.FAILED and jobs.has_upload(_user_id(request), token):
+            context["retry_token"] = token  # the checked file is still there
         if job["state"] == jobs.DONE:
             report = job["report"]
             template = (

@@ -1,4 +1,5 @@
-"""Celery task of the imports: run a confirmed admin import in the background."""
+"""Celery tasks of the imports: run a confirmed admin import in the background, and
+sweep the jobs (beat)."""
 
 from __future__ import annotations
 
@@ -12,3 +13,9 @@ from market.imports import jobs
 def import_upload(user_id: int, token: str, language: str) -> None:
     """Import upload ``token`` of ``user_id``; returns quietly if done or gone."""
     jobs.run(user_id, token, language)
+
+
+@shared_task(expires=4 * 60)
+def sweep_import_jobs() -> dict[str, int]:
+    """Fail import jobs whose worker died; delete finished jobs after a month."""
+    return jobs.sweep()

@@ -11,6 +11,7 @@ from market.models.engagement import (
     InterestRequest,
     InterestStatus,
 )
+from market.models.import_job import ImportJob, ImportJobState
 from market.models.listing import (
     STAGE_LEVELS,
     Confidentiality,
@@ -47,6 +48,8 @@ __all__ = [
     "IPRight",
     "IPRightKind",
     "IPRightStatus",
+    "ImportJob",
+    "ImportJobState",
     "InterestKind",
     "InterestRequest",
     "InterestStatus",

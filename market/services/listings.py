@@ -43,6 +43,10 @@ class IllegalTransition(ListingError):
     """The listing's current status does not allow the requested step."""
 
 
+class EditConflict(ListingError):
+    """The listing changed since the editor loaded it; saving would undo that change."""
+
+
 @dataclass
 class SubmissionIncomplete(ListingError):
     """Required fields are missing; ``missing`` maps field name → message."""
@@ -181,14 +185,44 @@ def _user(user_id: int | None):  # type: ignore[no-untyped-def]
     return get_user_model().objects.filter(pk=user_id).first()
 
 
+# What the owner's form never sets: the life cycle, the moderators and the view
+# counter own these. An edit keeps them as stored when it is saved, not as they were
+# when the editor loaded the listing.
+SYSTEM_FIELDS = (
+    "status",
+    "status_changed_at",
+    "submitted_at",
+    "first_published_at",
+    "published_at",
+    "reviewed_at",
+    "reviewed_by_id",
+    "rejection_reason",
+    "valid_until",
+    "renewal_reminded_at",
+    "archived_at",
+    "is_featured",
+    "view_count",
+    "external_id",
+    "created_by_id",
+    "latest_revision_id",
+)
+
+
 @transaction.atomic
 def save_listing(
     listing: Listing,
     *,
     by_user_id: int,
     modes: Iterable[CooperationMode] | None = None,
+    loaded_revision_id: int | None = None,
 ) -> Listing:
     """Create or update a listing from its owner's form, keeping a revision.
+
+    ``loaded_revision_id`` is the listing's latest revision when the editor loaded
+    it (0 when it had none; None skips the check): if anyone saved it since (another editor, a moderator, an import), the edit
+    is refused with ``EditConflict`` rather than silently undoing their change. Edits
+    of one listing are serialised by its row lock, so each accepted edit leaves
+    exactly one revision.
 
     Editing a published listing sends it back to review: the public keeps seeing it
     only after a moderator has approved the change (see README, known limitations).
@@ -199,12 +233,25 @@ def save_listing(
         listing.status = S.DRAFT
     else:
         current = Listing.objects.select_for_update().get(pk=listing.pk)
+        if (
+            loaded_revision_id is not None
+            and (current.latest_revision_id or 0) != loaded_revision_id
+        ):
+            raise EditConflict(
+                _(
+                    "Someone else changed this listing after you opened it, so your "
+                    "changes were not saved (they are still in the form). Reload the "
+                    "page to see the current version, then make your changes again."
+                ),
+                code="edit_conflict",
+            )
         if current.status == S.SUBMITTED:
             raise IllegalTransition(
                 _("Withdraw the listing from review before editing it."),
                 code="under_review",
             )
-        listing.status = current.status
+        for name in SYSTEM_FIELDS:
+            setattr(listing, name, getattr(current, name))
     listing.save()
     if modes is not None:
         listing.modes.set(list(modes))

@@ -69,20 +69,23 @@ _vocabulary: dict[str, Any] = {"at": 0.0, "terms": {}}
 
 
 @cache
-def _client(url: str) -> Elasticsearch:
+def _client(urls: str) -> Elasticsearch:
     from elasticsearch.serializer import OrjsonSerializer
 
+    hosts = [url.strip() for url in urls.split(",") if url.strip()]
     return Elasticsearch(
-        url,
+        hosts,
         request_timeout=5,
         retry_on_timeout=False,
-        max_retries=1,
+        # A request that cannot reach a node (refused, reset) is sent to the next
+        # one; that node is then left out for a while. With one node, one retry.
+        max_retries=max(1, len(hosts)),
         serializer=OrjsonSerializer(),
     )
 
 
 def get_client() -> Elasticsearch:
-    """The shared client for settings.ELASTICSEARCH_URL."""
+    """The shared client for settings.ELASTICSEARCH_URL (one URL or several)."""
     return _client(settings.ELASTICSEARCH_URL)
 
 
@@ -520,7 +523,9 @@ class ElasticsearchBackend:
         except (TransportError, ApiError) as error:
             raise _unavailable(error) from error
         suggestions: list[Suggestion] = []
-        for option in response["suggest"]["s"][0]["options"]:
+        # No index at all (a new or wiped cluster) answers without a "suggest" part.
+        entries = (response.get("suggest") or {}).get("s") or [{"options": []}]
+        for option in entries[0]["options"]:
             source = option["_source"]
             text = option["text"]
             keywords = {str(k).lower(): str(k) for k in source.get("keywords") or []}
@@ -551,7 +556,9 @@ class ElasticsearchBackend:
             )
         except (TransportError, ApiError) as error:
             raise _unavailable(error) from error
-        buckets = response["aggregations"]["terms"]["buckets"]
+        # No index at all (a new or wiped cluster) answers without aggregations.
+        aggregations = response.get("aggregations") or {}
+        buckets = aggregations.get("terms", {}).get("buckets", [])
         terms = {b["key"]: b["doc_count"] for b in buckets}
         _vocabulary.update(at=now, terms=terms)
         return terms

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -786,3 +787,43 @@ def test_workbench_list_query_count_does_not_grow_with_items(client):
 
     assert len(client.get(HOME).context["bench"].rows) == 10
     assert with_ten == with_three
+
+
+def test_editing_a_listing_someone_saved_since_is_refused_and_keeps_both_versions(
+    client,
+):
+    user, organisation = member()
+    colleague = UserFactory()
+    MembershipFactory(user=colleague, organisation=organisation)
+    outcome = OutcomeFactory(organisation=organisation, title="原来的标题")
+    client.force_login(user)
+    other = Client()
+    other.force_login(colleague)
+
+    mine = client.get(edit_url(outcome)).context["form"]["loaded_revision_id"].value()
+    theirs = other.get(edit_url(outcome)).context["form"]["loaded_revision_id"].value()
+    first = other.post(
+        edit_url(outcome), outcome_data(title="同事的标题", loaded_revision_id=theirs)
+    )
+    second = client.post(
+        edit_url(outcome), outcome_data(title="我的标题", loaded_revision_id=mine)
+    )
+
+    outcome.refresh_from_db()
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert any("Someone else changed this listing" in m for m in messages_of(second))
+    assert second.context["form"]["title"].value() == "我的标题"  # still in the form
+    assert outcome.title == "同事的标题"
+    assert outcome.revisions.count() == 1
+    reloaded = client.get(edit_url(outcome)).context["form"]
+    again = client.post(
+        edit_url(outcome),
+        outcome_data(
+            title="我的标题", loaded_revision_id=reloaded["loaded_revision_id"].value()
+        ),
+    )
+    outcome.refresh_from_db()
+    assert again.status_code == 302
+    assert outcome.title == "我的标题"
+    assert outcome.revisions.count() == 2

@@ -75,6 +75,13 @@ def test_production_settings_start_with_a_complete_environment():
         ("EMAIL_PORT", "smtp", "EMAIL_PORT='smtp' is not a whole number"),
         ("SEARCH_BACKEND", "solr", "SEARCH_BACKEND='solr' is not one of"),
         ("ELASTICSEARCH_URL", None, "ELASTICSEARCH_URL is required"),
+        (
+            "ELASTICSEARCH_URL",
+            "http://es1:9200,ftp://es2:9200",
+            "ELASTICSEARCH_URL ('ftp://es2:9200') has scheme 'ftp'",
+        ),
+        ("ELASTICSEARCH_URL", "http://es1:9200,,", "ELASTICSEARCH_URL has an empty"),
+        ("SEARCH_INDEX_REPLICAS", "one", "SEARCH_INDEX_REPLICAS='one' is not a whole"),
         ("BASE_URL", "market.example.cn", "BASE_URL has scheme ''"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD' is not one of"),
         ("DEFAULT_FROM_EMAIL", None, "DEFAULT_FROM_EMAIL is required"),
@@ -130,3 +137,27 @@ def test_production_hsts_and_rate_limits_are_configurable():
         }
     )
     assert output == "'max-age=600; includeSubDomains; preload' (5, 3600) 1800"
+
+
+def test_production_settings_take_several_elasticsearch_nodes_and_replicas():
+    probe = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.ELASTICSEARCH_URL, settings.SEARCH_INDEX_REPLICAS)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in VALID_ENV}
+    env.update(
+        VALID_ENV,
+        ELASTICSEARCH_URL=" http://es1:9200, http://es2:9200 ",
+        SEARCH_INDEX_REPLICAS="1",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["http://es1:9200,http://es2:9200", "1"]
