@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('market', '0003_reference_data'),
+        ('market', '0004_listing_log_entries'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
