@@ -22,6 +22,10 @@ class SearchBackend(Protocol):
         """Create what must exist before the first write."""
         ...
 
+    def kind_indices(self, kind: str) -> list[str]:
+        """The indices a kind's searches read; more than one means doubled results."""
+        ...
+
     def apply(self, changes: Iterable[Change]) -> set[int]:
         """Write the changes; the listing ids whose change was refused (retry later)."""
         ...

@@ -301,6 +301,10 @@ class EmbeddedBackend:
     def ensure_indices(self) -> None:
         """Nothing to create: the table exists after migrate."""
 
+    def kind_indices(self, kind: str) -> list[str]:
+        """One table holds every kind, one row per listing: never more than one."""
+        return [INDEXES[kind]]
+
     # -- writes -----------------------------------------------------------------
 
     def apply(self, changes: Iterable[Change]) -> set[int]:
