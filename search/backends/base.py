@@ -34,6 +34,10 @@ class SearchBackend(Protocol):
         """Hits, exact total and facet counts of ``request``."""
         ...
 
+    def search_many(self, requests: list[SearchRequest]) -> list[SearchResults]:
+        """Results of several requests, in order, in one round trip where possible."""
+        ...
+
     def suggest(self, prefix: str, kind: str = "", size: int = 8) -> list[Suggestion]:
         """As-you-type suggestions: titles and keywords."""
         ...

@@ -504,6 +504,36 @@ class ElasticsearchBackend:
 
     def search(self, request: SearchRequest) -> SearchResults:
         """Results of ``request`` with facets, highlights and exact totals."""
+        results, body = self._prepared(request)
+        try:
+            response = get_client().search(
+                index=self._aliases(), ignore_unavailable=True, **search_kwargs(body)
+            )
+        except (TransportError, ApiError) as error:
+            raise _unavailable(error) from error
+        return self._filled(results, response)
+
+    def search_many(self, requests: list[SearchRequest]) -> list[SearchResults]:
+        """Results of several requests in one round trip (``_msearch``), in order."""
+        prepared = [self._prepared(request) for request in requests]
+        searches: list[dict[str, Any]] = []
+        for _, body in prepared:
+            searches += [{"index": self._aliases(), "ignore_unavailable": True}, body]
+        try:
+            response = get_client().msearch(searches=searches)
+        except (TransportError, ApiError) as error:
+            raise _unavailable(error) from error
+        answers = response["responses"]
+        for answer in answers:
+            if "error" in answer:  # one search of several failed: none is trusted
+                raise SearchUnavailable(f"Elasticsearch: {answer['error']}")
+        return [
+            self._filled(results, answer)
+            for (results, _), answer in zip(prepared, answers, strict=True)
+        ]
+
+    def _prepared(self, request: SearchRequest) -> tuple[SearchResults, dict[str, Any]]:
+        """Empty results of ``request`` and the request body that fills them."""
         results = SearchResults(request=request, backend=self.name)
         if request.beyond_depth:
             request = dataclasses.replace(request, page=1)
@@ -511,16 +541,13 @@ class ElasticsearchBackend:
             out_of_range = True
         else:
             out_of_range = False
-        analysed = plan(request.q)
-        body = search_body(request, analysed)
+        body = search_body(request, plan(request.q))
         if out_of_range:
             body["size"] = 0
-        try:
-            response = get_client().search(
-                index=self._aliases(), ignore_unavailable=True, **search_kwargs(body)
-            )
-        except (TransportError, ApiError) as error:
-            raise _unavailable(error) from error
+        return results, body
+
+    def _filled(self, results: SearchResults, response: Any) -> SearchResults:
+        """``results`` with the hits, total and facets of a search's response."""
         results.total = response["hits"]["total"]["value"]
         for hit in response["hits"]["hits"]:
             highlight = hit.get("highlight") or {}
