@@ -301,6 +301,10 @@ class EmbeddedBackend:
     def ensure_indices(self) -> None:
         """Nothing to create: the table exists after migrate."""
 
+    def kind_indices(self, kind: str) -> list[str]:
+        """One table holds every kind, one row per listing: never more than one."""
+        return [INDEXES[kind]]
+
     # -- writes -----------------------------------------------------------------
 
     def apply(self, changes: Iterable[Change]) -> set[int]:
@@ -371,6 +375,10 @@ class EmbeddedBackend:
                 )
         results.facets = self._facets([doc.body for _, doc in scored], request.filters)
         return results
+
+    def search_many(self, requests: list[SearchRequest]) -> list[SearchResults]:
+        """Results of several requests, in order (in-process: no round trip to save)."""
+        return [self.search(request) for request in requests]
 
     def _facets(
         self, bodies: list[dict[str, Any]], filters: SearchFilters

@@ -485,3 +485,15 @@ def test_dockerignore_keeps_secrets_and_local_state_out_of_the_image():
         "static",
     ):
         assert needed not in patterns, f".dockerignore must not exclude {needed}"
+
+
+def test_dockerfile_installs_the_runtime_requirements_alone():
+    # requirements-dev.txt hides runtime dependencies that only a test tool pulls in
+    # (packaging, for kombu's Redis transport): the image must install exactly what
+    # tests/deploy/test_runtime_requirements.py installs into its clean virtualenv.
+    assert "requirements-dev" not in DOCKERFILE.read_text(encoding="utf-8")
+    pip_installs = [
+        rest for rest in dockerfile_args("RUN") if re.search(r"\bpip install\b", rest)
+    ]
+    assert pip_installs == ["pip install -r /tmp/requirements.txt"]
+    assert "requirements.txt /tmp/requirements.txt" in dockerfile_args("COPY")
