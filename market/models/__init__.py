@@ -11,6 +11,7 @@ from market.models.engagement import (
     InterestRequest,
     InterestStatus,
 )
+from market.models.imports import ImportBatch
 from market.models.listing import (
     STAGE_LEVELS,
     Confidentiality,
@@ -46,6 +47,7 @@ __all__ = [
     "IPRight",
     "IPRightKind",
     "IPRightStatus",
+    "ImportBatch",
     "InterestKind",
     "InterestRequest",
     "InterestStatus",
