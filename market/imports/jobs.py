@@ -38,6 +38,21 @@ def _job_key(user_id: int, token: str) -> str:
     return f"market-imports:job:{user_id}:{token}"
 
 
+def _rejected_key(user_id: int, token: str) -> str:
+    return f"market-imports:rejected:{user_id}:{token}"
+
+
+def store_rejected(user_id: int, token: str, data: bytes) -> None:
+    """Keep the file of rejected rows of an import (or its dry run) for a day."""
+    cache.set(_rejected_key(user_id, token), data, JOB_TIMEOUT)
+
+
+def rejected_file(user_id: int, token: str) -> bytes | None:
+    """The rejected rows of the user's import ``token``, if kept."""
+    data = cache.get(_rejected_key(user_id, token))
+    return data if isinstance(data, bytes) else None
+
+
 def store_upload(
     user_id: int, data: bytes, filename: str, options: dict[str, Any]
 ) -> str:
@@ -100,6 +115,8 @@ def run(user_id: int, token: str, language: str) -> None:
                 **upload["options"],
             )
             payload = report.to_dict()
+            if report.rejected_file:
+                store_rejected(user_id, token, report.rejected_file)
     except Exception:
         logger.exception("import of upload %s by user %s failed", token, user_id)
         cache.set(key, {**job, "state": FAILED}, JOB_TIMEOUT)
