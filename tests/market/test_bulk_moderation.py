@@ -76,6 +76,11 @@ def test_queue_filters_by_import_and_offers_bulk_actions(moderator_client, impor
 
     default = moderator_client.get(QUEUE)
     batch = moderator_client.get(QUEUE, {"status": "", "import_batch": imported.pk})
+    # What the filter drawer fetches when a filter changes.
+    results = moderator_client.get(
+        reverse("market_review:index_results"),
+        {"status": "", "import_batch": imported.pk},
+    )
 
     assert list(default.context["object_list"]) == [
         Listing.objects.get(pk=submitted.pk)
@@ -85,6 +90,8 @@ def test_queue_filters_by_import_and_offers_bulk_actions(moderator_client, impor
     html = batch.content.decode()
     assert f"{bulk_url('publish')}?status=&amp;import_batch={imported.pk}" in html
     assert 'data-bulk-action="reject"' in html and 'data-bulk-action="archive"' in html
+    assert results.status_code == 200
+    assert len(results.context["object_list"]) == 3
 
 
 def test_bulk_publish_of_an_import_shows_the_count_and_publishes_through_the_life_cycle(
