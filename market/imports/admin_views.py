@@ -3,7 +3,7 @@
 Between the dry run and the confirmation the upload waits in the cache (Redis in
 production) under the SHA-256 of its bytes and options, in the uploading user's
 namespace, for an hour (market.imports.jobs). Re-uploading would let a different file
-be confirmed than the one checked, and the session is the wrong place for up to 10 MB
+be confirmed than the one checked, and the session is the wrong place for up to 100 MB
 (it is written on every request and lives in the database or a cookie). The
 confirmation queues a Celery task, which validates the file again inside the
 import's transaction, so a checked file that went stale still imports all or nothing.

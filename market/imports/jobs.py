@@ -1,6 +1,6 @@
 """Confirmed admin imports run as background jobs; upload and job state live in the cache.
 
-A 5,000-row file takes longer to save (revisions, reference index, life cycle) than a
+A large file takes longer to save (revisions, reference index, life cycle) than a
 web request may last, so the admin's confirmation queues a task and shows a status
 page until the report is ready. Keys are namespaced by user, so nobody can confirm or
 read another user's upload, and named by the SHA-256 of the bytes and options, so
