@@ -776,6 +776,20 @@ def listing_status_changed_receiver(
         transaction.on_commit(lambda: bump_catalogue_version(kind))
 
 
+def listings_status_changed_receiver(
+    sender: Any,
+    *,
+    kinds: Iterable[str],
+    old_statuses: dict[int, str],
+    new_status: str,
+    **kwargs: Any,
+) -> None:
+    """Many listings took one step: retire their kinds' pages once, on commit."""
+    if ListingStatus.PUBLISHED in (new_status, *old_statuses.values()):
+        changed = list(kinds)
+        transaction.on_commit(lambda: bump_catalogue_version(*changed))
+
+
 def listings_changed_receiver(
     sender: Any, *, listing_ids: Iterable[int], **kwargs: Any
 ) -> None:

@@ -168,11 +168,23 @@ def wan(value: Decimal) -> str:
     return _("%(amount)s × 10k CNY") % {"amount": _amount(value)}
 
 
+def wan_range(low: Decimal, high: Decimal) -> str:
+    """A range in 10k CNY as shown to people: "10–50 万元" in Chinese."""
+    return _("%(low)s–%(high)s × 10k CNY") % {
+        "low": _amount(low),
+        "high": _amount(high),
+    }
+
+
 def price_label(listing: Listing) -> str:
     """The price of an outcome or the budget of a demand, or "negotiable"."""
     if isinstance(listing, Outcome):
         if listing.price_wan is not None:
-            label = wan(listing.price_wan)
+            high = listing.price_max_wan
+            if high is not None and high != listing.price_wan:
+                label = wan_range(listing.price_wan, high)
+            else:
+                label = wan(listing.price_wan)
             if listing.price_negotiable:
                 label = _("%(price)s (negotiable)") % {"price": label}
             return label
@@ -180,10 +192,7 @@ def price_label(listing: Listing) -> str:
     if isinstance(listing, Demand):
         low, high = listing.budget_min_wan, listing.budget_max_wan
         if low is not None and high is not None and low != high:
-            label = _("%(low)s–%(high)s × 10k CNY") % {
-                "low": _amount(low),
-                "high": _amount(high),
-            }
+            label = wan_range(low, high)
         elif high is not None:
             label = _("up to %(amount)s") % {"amount": wan(high)}
         elif low is not None:
@@ -338,12 +347,23 @@ def listing_json_ld(
         if show_owner:
             data["provider"] = organisation
         if listing.price_wan is not None:
-            data["offers"] = {
+            offer: dict[str, Any] = {
                 "@type": "Offer",
                 "price": _yuan(listing.price_wan),
                 "priceCurrency": "CNY",
                 "url": url,
             }
+            high = listing.price_max_wan
+            if high is not None and high != listing.price_wan:
+                # A range: schema.org states it as a price specification.
+                del offer["price"], offer["priceCurrency"]
+                offer["priceSpecification"] = {
+                    "@type": "PriceSpecification",
+                    "priceCurrency": "CNY",
+                    "minPrice": _yuan(listing.price_wan),
+                    "maxPrice": _yuan(high),
+                }
+            data["offers"] = offer
     elif isinstance(listing, Demand):
         data["itemOffered"] = {"@type": "Service", "name": listing.title}
         if listing.field:
@@ -732,6 +752,8 @@ def detail_view(
         "price_label": price_label(listing),
         "modes": [str(mode) for mode in listing.modes.all()],
         "engagement_enabled": getattr(settings, "PORTAL_ENGAGEMENT_PANEL", True),
+        # Region, contact or deadline the market operator filled in at import.
+        "operator_provided": listing.operator_provided(),
     }
     return page.render(
         request, template="cms/listing_detail.html", context_overrides=context

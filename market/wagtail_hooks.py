@@ -37,6 +37,7 @@ from market.admin_views import (
     LISTING_NAMESPACES,
     REVIEW_NAMESPACE,
     ArchiveListingView,
+    BulkActionView,
     DemandAdminForm,
     DemandFilterSet,
     LinesField,
@@ -260,6 +261,12 @@ class ReviewQueueViewSet(ViewSet):
     def get_urlpatterns(self) -> list[Any]:
         return [
             path("", ReviewQueueView.as_view(), name="index"),
+            path(
+                "results/",
+                ReviewQueueView.as_view(results_only=True),
+                name="index_results",
+            ),
+            path("bulk/<slug:action>/", BulkActionView.as_view(), name="bulk"),
             path("publish/<int:pk>/", PublishListingView.as_view(), name="publish"),
             path("reject/<int:pk>/", RejectListingView.as_view(), name="reject"),
             path("archive/<int:pk>/", ArchiveListingView.as_view(), name="archive"),
@@ -381,6 +388,7 @@ class OutcomeViewSet(ListingViewSet):
         "attachments",
         "modes",
         "price_wan",
+        "price_max_wan",
         "price_negotiable",
         "protected_details",
         "contact_name",
@@ -393,6 +401,7 @@ class OutcomeViewSet(ListingViewSet):
         "rejection_reason",
         "created_by",
         "external_id",
+        "import_batch",
     ]
     edit_handler = ObjectList(
         [
@@ -414,6 +423,7 @@ class OutcomeViewSet(ListingViewSet):
                 [
                     FieldPanel("modes", widget=forms.CheckboxSelectMultiple),
                     FieldPanel("price_wan"),
+                    FieldPanel("price_max_wan"),
                     FieldPanel("price_negotiable"),
                 ],
                 heading=gettext_lazy("Commercial terms"),
@@ -465,6 +475,7 @@ class DemandViewSet(ListingViewSet):
         "rejection_reason",
         "created_by",
         "external_id",
+        "import_batch",
     ]
     edit_handler = ObjectList(
         [

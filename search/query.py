@@ -238,6 +238,10 @@ class Hit:
     keywords: tuple[str, ...]
     published_at: str | None
     score: float | None
+    # The price range or budget bounds (None: open or single); older documents
+    # lack them and show ``amount`` alone.
+    amount_from: float | None = None
+    amount_to: float | None = None
 
 
 @dataclass(frozen=True)

@@ -362,6 +362,10 @@ class OutcomeForm(ListingForm):
     price_wan = _money_field(
         _("Price (10k CNY)"), _("Indicative price in 万元; or tick “price negotiable”.")
     )
+    price_max_wan = _money_field(
+        _("Price up to (10k CNY)"),
+        _("Only for a price range such as 10–50 万元: its upper end."),
+    )
     cover_image = forms.FileField(
         label=_("Cover image"),
         required=False,
@@ -407,6 +411,7 @@ class OutcomeForm(ListingForm):
             "maturity",
             "maturity_evidence",
             "price_wan",
+            "price_max_wan",
             "price_negotiable",
             "team",
         ]

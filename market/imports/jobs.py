@@ -1,7 +1,7 @@
 """Confirmed admin imports run as background jobs: the upload waits in the cache, the
 job's state is a database row (``market.models.ImportJob``).
 
-A 5,000-row file takes longer to save (revisions, reference index, life cycle) than a
+A large file takes longer to save (revisions, reference index, life cycle) than a
 web request may last, so the admin's confirmation queues a task and shows a status
 page until the report is ready. Uploads are namespaced by user, so nobody can confirm
 or read another user's upload, and named by the SHA-256 of the bytes and options, so
@@ -36,6 +36,8 @@ from market.models import ImportJob, ImportJobState
 logger = logging.getLogger(__name__)
 
 UPLOAD_TIMEOUT = 3600
+# The file of rejected rows of an import (or its dry run) is kept a day.
+REJECTED_TIMEOUT = 24 * 3600
 # Finished jobs are kept this long for their status pages, then deleted.
 KEEP_FINISHED = dt.timedelta(days=30)
 
@@ -47,6 +49,21 @@ FAILED = ImportJobState.FAILED.value
 
 def _upload_key(user_id: int, token: str) -> str:
     return f"market-imports:upload:{user_id}:{token}"
+
+
+def _rejected_key(user_id: int, token: str) -> str:
+    return f"market-imports:rejected:{user_id}:{token}"
+
+
+def store_rejected(user_id: int, token: str, data: bytes) -> None:
+    """Keep the file of rejected rows of an import (or its dry run) for a day."""
+    cache.set(_rejected_key(user_id, token), data, REJECTED_TIMEOUT)
+
+
+def rejected_file(user_id: int, token: str) -> bytes | None:
+    """The rejected rows of the user's import ``token``, if kept."""
+    data = cache.get(_rejected_key(user_id, token))
+    return data if isinstance(data, bytes) else None
 
 
 def store_upload(
@@ -220,6 +237,8 @@ def run(user_id: int, token: str, language: str) -> None:
                 by_user_id=user_id,
                 **upload["options"],
             )
+            if report.rejected_file:
+                store_rejected(user_id, token, report.rejected_file)
             # Done in the import's own transaction: done exactly when it is saved.
             ImportJob.objects.filter(pk=job.pk).update(
                 state=DONE, report=report.to_dict(), finished_at=timezone.now()

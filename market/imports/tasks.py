@@ -8,7 +8,8 @@ from celery import shared_task
 from market.imports import jobs
 
 
-# A full 5,000-row publishing import takes minutes; the default limit is five.
+# 50,000 rows with publication take ≈ 4.5 minutes on 2 cores (docs/benchmarks.md);
+# the default limit is five.
 @shared_task(time_limit=30 * 60, soft_time_limit=29 * 60)
 def import_upload(user_id: int, token: str, language: str) -> None:
     """Import upload ``token`` of ``user_id``; returns quietly if done or gone."""

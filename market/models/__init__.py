@@ -12,6 +12,7 @@ from market.models.engagement import (
     InterestStatus,
 )
 from market.models.import_job import ImportJob, ImportJobState
+from market.models.imports import ImportBatch
 from market.models.listing import (
     STAGE_LEVELS,
     Confidentiality,
@@ -48,6 +49,7 @@ __all__ = [
     "IPRight",
     "IPRightKind",
     "IPRightStatus",
+    "ImportBatch",
     "ImportJob",
     "ImportJobState",
     "InterestKind",
