@@ -295,7 +295,7 @@ def test_public_gets_never_answer_5xx_to_generated_parameters(client, market):
     seen: set[str] = set()
 
     @settings(
-        max_examples=1000,
+        max_examples=3000,  # "a few thousand generated requests" (issue 8)
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
