@@ -1,0 +1,95 @@
+"""Combining the retrieval components with compatibility into one ranked list."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from matching.engine.compatibility import Compatibility
+
+
+@dataclass(frozen=True, slots=True)
+class CombinerWeights:
+    """The hand weights of the combiner (settings ``MATCHING_WEIGHTS``).
+
+    ``retrieval`` weighs the reciprocal-rank fusion of the lexical and semantic rankings,
+    ``compatibility`` the structured fit; ``rrf_k`` damps the head of each ranking.
+    """
+
+    retrieval: float = 0.6
+    compatibility: float = 0.4
+    rrf_k: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A candidate with its total and every component's score."""
+
+    candidate_id: int
+    total: float
+    components: dict[str, float]
+    compatibility: Compatibility
+
+
+def normalise(scores: Mapping[int, float]) -> dict[int, float]:
+    """Scores of one query divided by its best (BM25 is not comparable across queries)."""
+    best = max(scores.values(), default=0.0)
+    if best <= 0:
+        return {key: 0.0 for key in scores}
+    return {key: max(0.0, value) / best for key, value in scores.items()}
+
+
+def ranking(scores: Mapping[int, float]) -> list[int]:
+    """Candidate ids by descending score, ties by ascending id (deterministic)."""
+    return sorted(scores, key=lambda key: (-scores[key], key))
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[int]], k: int = 60
+) -> dict[int, float]:
+    """Reciprocal-rank fusion scaled to [0, 1] (1 = first in every ranking)."""
+    if not rankings:
+        return {}
+    fused: dict[int, float] = {}
+    for ranked in rankings:
+        for position, key in enumerate(ranked, start=1):
+            fused[key] = fused.get(key, 0.0) + 1.0 / (k + position)
+    best = len(rankings) / (k + 1)
+    return {key: value / best for key, value in fused.items()}
+
+
+def combine(
+    lexical: Mapping[int, float],
+    semantic: Mapping[int, float],
+    compatibility: Mapping[int, Compatibility],
+    weights: CombinerWeights | None = None,
+    limit: int = 20,
+) -> list[Scored]:
+    """The best ``limit`` candidates of either retrieval, scored and ranked.
+
+    ``lexical`` holds raw BM25 scores of one query, ``semantic`` cosine similarities;
+    ``compatibility`` holds the pairs allowed to be proposed: a candidate without an
+    entry (its own organisation, a passed deadline) is dropped here.
+    """
+    weights = weights or CombinerWeights()
+    lexical_norm = normalise(lexical)
+    rankings = [r for r in (ranking(lexical), ranking(semantic)) if r]
+    fused = reciprocal_rank_fusion(rankings, k=weights.rrf_k)
+    total_weight = weights.retrieval + weights.compatibility or 1.0
+    scored = []
+    for key, rrf in fused.items():
+        compat = compatibility.get(key)
+        if compat is None:
+            continue
+        total = (
+            weights.retrieval * rrf + weights.compatibility * compat.score
+        ) / total_weight
+        components = {
+            "lexical": round(lexical_norm.get(key, 0.0), 4),
+            "semantic": round(max(0.0, semantic.get(key, 0.0)), 4),
+            "retrieval": round(rrf, 4),
+            "compatibility": round(compat.score, 4),
+        } | {f"fit_{fit.component}": round(fit.counted, 4) for fit in compat.fits}
+        scored.append(Scored(key, round(total, 4), components, compat))
+    scored.sort(key=lambda s: (-s.total, s.candidate_id))
+    return scored[:limit]

@@ -1,0 +1,117 @@
+"""The combiner (reciprocal-rank fusion + compatibility), key terms and highlighting."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import pathlib
+
+from matching.engine.compatibility import Compatibility, compatibility
+from matching.engine.fusion import (
+    CombinerWeights,
+    combine,
+    normalise,
+    reciprocal_rank_fusion,
+)
+from matching.engine.items import MatchItem, Side
+from matching.engine.terms import highlight, shared_terms
+
+TODAY = dt.date(2026, 12, 5)
+
+
+def neutral() -> Compatibility:
+    return compatibility(
+        MatchItem(1, Side.DEMAND, 1), MatchItem(2, Side.OUTCOME, 2), TODAY
+    )
+
+
+def test_rrf_rewards_agreement_and_is_scaled_to_one():
+    fused = reciprocal_rank_fusion([[7, 8, 9], [7, 9, 8]], k=60)
+    assert fused[7] == 1.0
+    assert fused[9] > fused[8] or fused[9] == fused[8]
+    assert reciprocal_rank_fusion([]) == {}
+
+
+def test_normalise_divides_by_the_best_score_of_the_query():
+    assert normalise({1: 12.0, 2: 6.0, 3: 0.0}) == {1: 1.0, 2: 0.5, 3: 0.0}
+    assert normalise({1: 0.0}) == {1: 0.0}
+
+
+def test_combine_keeps_only_eligible_candidates_and_explains_every_component():
+    compat = neutral()
+    scored = combine(
+        lexical={1: 10.0, 2: 5.0, 3: 1.0},
+        semantic={2: 0.9, 4: 0.8},
+        compatibility={1: compat, 2: compat, 4: compat},  # 3 is its own organisation
+        limit=20,
+    )
+    assert [s.candidate_id for s in scored] == [2, 1, 4]  # 2: in both rankings
+    assert set(scored[0].components) >= {
+        "lexical",
+        "semantic",
+        "retrieval",
+        "compatibility",
+        "fit_field",
+        "fit_price",
+    }
+    assert scored[1].components["lexical"] == 1.0  # normalised per query
+
+
+def test_combine_lets_compatibility_reorder_close_retrieval_scores():
+    need = MatchItem(1, Side.DEMAND, 1, field_code="0601", maturity=6)
+    fits = MatchItem(2, Side.OUTCOME, 2, field_code="0601", maturity=7)
+    misfits = MatchItem(3, Side.OUTCOME, 3, field_code="0201", maturity=2)
+    compat = {
+        2: compatibility(need, fits, TODAY),
+        3: compatibility(need, misfits, TODAY),
+    }
+    scored = combine({3: 10.0, 2: 9.5}, {3: 0.50, 2: 0.49}, compat)
+    assert [s.candidate_id for s in scored] == [2, 3]
+    only_retrieval = combine(
+        {3: 10.0, 2: 9.5},
+        {3: 0.50, 2: 0.49},
+        compat,
+        CombinerWeights(retrieval=1.0, compatibility=0.0),
+    )
+    assert [s.candidate_id for s in only_retrieval] == [3, 2]
+
+
+def test_combine_cuts_at_the_limit_deterministically():
+    compat = neutral()
+    lexical = {n: 1.0 for n in range(50)}
+    first = combine(lexical, {}, {n: compat for n in range(50)}, limit=20)
+    again = combine(lexical, {}, {n: compat for n in range(50)}, limit=20)
+    assert len(first) == 20
+    assert [s.candidate_id for s in first] == [s.candidate_id for s in again]
+
+
+def test_shared_terms_skip_single_characters_stop_words_and_prefer_rare_terms():
+    a = ["锂电池", "热失控", "技术", "的", "电池", "2024"]
+    b = ["热失控", "锂电池", "电池", "技术", "的", "2024"]
+    frequency = {"锂电池": 30, "热失控": 3, "电池": 80}
+    assert shared_terms(a, b, frequency, documents=1000) == ["热失控", "锂电池", "电池"]
+    assert shared_terms(["技术"], ["技术"]) == []
+
+
+def test_highlight_marks_terms_longest_first_and_keeps_the_text_whole():
+    text = "动力锂电池热失控预警，锂电池包"
+    pieces = highlight(text, ["锂电池", "电池", "热失控"])
+    assert "".join(p for p, _ in pieces) == text
+    assert [p for p, marked in pieces if marked] == ["锂电池", "热失控", "锂电池"]
+    assert highlight("", ["x"]) == []
+    assert highlight("abc", []) == [("abc", False)]
+
+
+def test_engine_imports_neither_django_nor_elasticsearch_nor_other_apps():
+    engine = pathlib.Path(__file__).resolve().parents[2] / "matching" / "engine"
+    forbidden = ("django", "elasticsearch", "celery", "market", "search", "cms")
+    for path in engine.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            for name in names:
+                assert name.split(".")[0] not in forbidden, (path.name, name)
