@@ -266,6 +266,24 @@ SEARCH_INDEX_PREFIX = "techmatch"
 # indices only: run search_reindex after changing it).
 SEARCH_INDEX_REPLICAS = 0
 
+# Matching (docs/matching.md): size of the catalogue's LSA vectors; the combiner's
+# weights (reciprocal-rank fusion of lexical + semantic vs structured compatibility);
+# each compatibility component's weight.
+MATCHING_DIMENSIONS = 128
+MATCHING_WEIGHTS: dict[str, float] = {
+    "retrieval": 0.6,
+    "compatibility": 0.4,
+    "rrf_k": 60,
+}
+MATCHING_COMPATIBILITY_WEIGHTS: dict[str, float] = {
+    "field": 3.0,
+    "maturity": 2.0,
+    "price": 1.5,
+    "modes": 1.0,
+    "region": 0.5,
+    "deadline": 1.0,
+}
+
 # Rate limits (config/throttle.py): (events, seconds) per key, counted in the cache
 # named THROTTLE_CACHE (Redis in production and tests: shared by all processes).
 THROTTLE_CACHE = "default"

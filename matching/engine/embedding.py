@@ -110,6 +110,11 @@ class LsaEmbedder:
         version = f"lsa-{components.shape[0]}-{digest.hexdigest()[:12]}"
         return cls(vocabulary, idf, components, version)
 
+    def term_weight(self, term: str) -> float:
+        """The term's inverse document frequency (0 for a term it does not know)."""
+        index = self.vocabulary.get(term)
+        return 0.0 if index is None else float(self.idf[index])
+
     def embed(self, documents: Sequence[Sequence[str]]) -> Vectors:
         """Unit vectors of ``documents`` (a document with no known term: zeros)."""
         matrix = _tfidf(documents, self.vocabulary, self.idf)

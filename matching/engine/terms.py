@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 # Words that carry no topic in listings of this market (segmenter output).
 STOP_WORDS = frozenset(
@@ -71,21 +70,22 @@ def is_key_term(token: str) -> bool:
 def shared_terms(
     a: Iterable[str],
     b: Iterable[str],
-    document_frequency: Mapping[str, int] | None = None,
-    documents: int = 0,
+    weight: Callable[[str], float] | None = None,
     limit: int = 8,
+    prefer: Iterable[str] = (),
 ) -> list[str]:
-    """The terms both token lists contain, rarest in the catalogue first."""
+    """The key terms both token lists contain, most telling first.
+
+    Terms in ``prefer`` (the items' own keywords) come first; then ``weight`` (say, a
+    term's inverse document frequency in the catalogue) orders them; among equals,
+    longer terms come first.
+    """
     common = {t for t in a if is_key_term(t)} & {t for t in b if is_key_term(t)}
-
-    def weight(term: str) -> tuple[float, int, str]:
-        if document_frequency and documents:
-            idf = math.log((1 + documents) / (1 + document_frequency.get(term, 0)))
-        else:
-            idf = 0.0
-        return (-idf, -len(term), term)
-
-    return sorted(common, key=weight)[:limit]
+    preferred = set(prefer)
+    weigh = weight or (lambda term: 0.0)
+    return sorted(common, key=lambda t: (t not in preferred, -weigh(t), -len(t), t))[
+        :limit
+    ]
 
 
 def highlight(text: str, terms: Sequence[str]) -> list[tuple[str, bool]]:

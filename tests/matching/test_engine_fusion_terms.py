@@ -88,8 +88,10 @@ def test_combine_cuts_at_the_limit_deterministically():
 def test_shared_terms_skip_single_characters_stop_words_and_prefer_rare_terms():
     a = ["锂电池", "热失控", "技术", "的", "电池", "2024"]
     b = ["热失控", "锂电池", "电池", "技术", "的", "2024"]
-    frequency = {"锂电池": 30, "热失控": 3, "电池": 80}
-    assert shared_terms(a, b, frequency, documents=1000) == ["热失控", "锂电池", "电池"]
+    idf = {"锂电池": 3.5, "热失控": 5.8, "电池": 2.5}
+    assert shared_terms(a, b, idf.__getitem__) == ["热失控", "锂电池", "电池"]
+    assert shared_terms(a, b) == ["热失控", "锂电池", "电池"]  # longest, then by text
+    assert shared_terms(a, b, idf.__getitem__, prefer=["电池"])[0] == "电池"
     assert shared_terms(["技术"], ["技术"]) == []
 
 

@@ -1,0 +1,141 @@
+"""The matcher's records: trained embedding models, item vectors and proposals."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EmbeddingModel(models.Model):
+    """A trained text embedder (LSA), stored as bytes; one is active at a time.
+
+    A retrain writes a new row and its vectors, then flips ``is_active`` in one
+    transaction: proposals made with the old model stay readable meanwhile.
+    """
+
+    version = models.CharField(_("version"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, default="lsa")
+    dimensions = models.PositiveIntegerField(_("dimensions"))
+    documents = models.PositiveIntegerField(_("trained on (documents)"))
+    data = models.BinaryField(_("model data"))
+    seconds = models.FloatField(_("training time (s)"), default=0)
+    trained_at = models.DateTimeField(_("trained at"), auto_now_add=True)
+    is_active = models.BooleanField(_("active"), default=False)
+
+    class Meta:
+        verbose_name = _("embedding model")
+        verbose_name_plural = _("embedding models")
+        ordering = ["-trained_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="matching_one_active_model",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class ItemVector(models.Model):
+    """A published listing's vector under one model (the embedded backend's kNN)."""
+
+    model = models.ForeignKey(
+        EmbeddingModel, on_delete=models.CASCADE, related_name="vectors"
+    )
+    listing_id = models.BigIntegerField(_("listing"))
+    kind = models.CharField(_("kind"), max_length=20)
+    vector = models.BinaryField(_("vector (float32)"))
+
+    class Meta:
+        verbose_name = _("item vector")
+        verbose_name_plural = _("item vectors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "listing_id"], name="matching_one_vector_per_model"
+            )
+        ]
+        indexes = [models.Index(fields=["model", "kind"], name="matching_vec_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.listing_id} ({self.model_id})"
+
+
+class ProposalState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CLAIMED = "claimed", _("Claimed by an agent")
+    SNOOZED = "snoozed", _("Snoozed")
+    ACCEPTED = "accepted", _("Accepted and introduced")
+    REJECTED = "rejected", _("Rejected")
+    RETIRED = "retired", _("Retired (no longer among the best)")
+
+
+# States an agent has decided: a refresh keeps them as they are.
+DECIDED_STATES = (ProposalState.ACCEPTED, ProposalState.REJECTED)
+
+
+class ProposalQuerySet(models.QuerySet["Proposal"]):
+    def current(self) -> ProposalQuerySet:
+        """Proposals not retired."""
+        return self.exclude(state=ProposalState.RETIRED)
+
+
+class Proposal(models.Model):
+    """One demand ↔ outcome pairing the matcher proposes, with its scores and reasons.
+
+    One row per pair, whichever side it was computed from: ``rank_for_demand`` is the
+    outcome's place in the demand's top 20, ``rank_for_outcome`` the demand's place in
+    the outcome's (either may be empty).
+    """
+
+    demand = models.ForeignKey(
+        "market.Demand", on_delete=models.CASCADE, related_name="proposals"
+    )
+    outcome = models.ForeignKey(
+        "market.Outcome", on_delete=models.CASCADE, related_name="proposals"
+    )
+    score = models.FloatField(_("score"))
+    components = models.JSONField(_("component scores"), default=dict)
+    reasons = models.JSONField(_("reasons"), default=list)
+    shared_terms = models.JSONField(_("shared key terms"), default=list)
+    rank_for_demand = models.PositiveSmallIntegerField(null=True, blank=True)
+    rank_for_outcome = models.PositiveSmallIntegerField(null=True, blank=True)
+    engine_version = models.CharField(_("engine version"), max_length=20)
+    model_version = models.CharField(_("model version"), max_length=80, blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=ProposalState.choices,
+        default=ProposalState.PROPOSED,
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    computed_at = models.DateTimeField(_("computed at"))
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demand", "outcome"], name="matching_one_proposal_per_pair"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "-score"], name="matching_prop_state"),
+            models.Index(fields=["demand", "-score"], name="matching_prop_demand"),
+            models.Index(fields=["outcome", "-score"], name="matching_prop_outcome"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.demand_id} ↔ {self.outcome_id} ({self.score:.2f})"

@@ -1,0 +1,1 @@
+"""The matcher's writes: training the embedder, computing and retiring proposals."""

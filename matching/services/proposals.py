@@ -1,0 +1,197 @@
+"""Computing an item's proposals, storing them idempotently, retiring stale ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from matching.engine import ENGINE_VERSION
+from matching.engine.compatibility import (
+    CompatibilityWeights,
+    compatibility,
+    ineligible,
+)
+from matching.engine.fusion import CombinerWeights, Scored, combine
+from matching.engine.items import MatchItem, Side
+from matching.engine.terms import shared_terms
+from matching.items import match_items
+from matching.models import DECIDED_STATES, Proposal, ProposalState
+from matching.retrieval import lexical, query_terms, semantic
+from matching.services.training import active_model, load_embedder
+from matching.vectors import get_store
+
+TOP = 20
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """What a refresh did, for logs and the command's progress."""
+
+    listing_id: int
+    proposed: int
+    retired: int
+
+
+def combiner_weights() -> CombinerWeights:
+    """The combiner's weights from settings ``MATCHING_WEIGHTS`` (documented)."""
+    weights = settings.MATCHING_WEIGHTS
+    return CombinerWeights(
+        retrieval=float(weights.get("retrieval", 0.6)),
+        compatibility=float(weights.get("compatibility", 0.4)),
+        rrf_k=int(weights.get("rrf_k", 60)),
+    )
+
+
+def compatibility_weights() -> CompatibilityWeights:
+    """The components' weights from settings ``MATCHING_COMPATIBILITY_WEIGHTS``."""
+    return CompatibilityWeights(
+        **{
+            name: float(value)
+            for name, value in settings.MATCHING_COMPATIBILITY_WEIGHTS.items()
+        }
+    )
+
+
+def score_item(item: MatchItem, today: dt.date) -> tuple[list[Scored], list[str]]:
+    """The item's best ``TOP`` counterparts, scored, and the terms it was queried by."""
+    model = active_model()
+    embedder = load_embedder(model) if model is not None else None
+    terms = query_terms(item, embedder)
+    lexical_scores = lexical(item, terms)
+    semantic_scores = semantic(item, model, embedder)
+    candidates = match_items(set(lexical_scores) | set(semantic_scores))
+    weights = compatibility_weights()
+    compat = {}
+    for pk, other in candidates.items():
+        demand, outcome = (item, other) if item.side is Side.DEMAND else (other, item)
+        if ineligible(demand, outcome, today) is None:
+            compat[pk] = compatibility(demand, outcome, today, weights)
+    scored = combine(
+        {pk: s for pk, s in lexical_scores.items() if pk in candidates},
+        {pk: s for pk, s in semantic_scores.items() if pk in candidates},
+        compat,
+        combiner_weights(),
+        limit=TOP,
+    )
+    return scored, terms
+
+
+def _reasons(scored: Scored) -> list[dict[str, object]]:
+    return [
+        {
+            "component": fit.component,
+            "score": fit.score,
+            "code": fit.reason.code,
+            "params": fit.reason.params,
+        }
+        for fit in scored.compatibility.fits
+    ]
+
+
+def refresh_item(listing_id: int, today: dt.date | None = None) -> Refreshed:
+    """Recompute one listing's proposals (its top 20 of the other side).
+
+    Safe to repeat: one row per pair (upsert); agents' decisions are kept; pairs that
+    left the top 20 of both sides are retired unless decided; an unpublished or deleted
+    listing has all its undecided proposals retired.
+    """
+    today = today or timezone.localdate()
+    item = match_items([listing_id]).get(listing_id)
+    if item is None:
+        return Refreshed(listing_id, 0, retire_item(listing_id))
+    _store_own_vector(item)
+    scored, _ = score_item(item, today)
+    counterparts = match_items([s.candidate_id for s in scored])
+    model = active_model()
+    now = timezone.now()
+    own_rank = "rank_for_demand" if item.side is Side.DEMAND else "rank_for_outcome"
+    side_field = "demand_id" if item.side is Side.DEMAND else "outcome_id"
+    other_field = "outcome_id" if item.side is Side.DEMAND else "demand_id"
+    with transaction.atomic():
+        existing = {
+            getattr(p, other_field): p
+            for p in Proposal.objects.select_for_update().filter(
+                **{side_field: listing_id}
+            )
+        }
+        kept: set[int] = set()
+        for rank, entry in enumerate(scored, start=1):
+            other = counterparts.get(entry.candidate_id)
+            if other is None:
+                continue
+            kept.add(entry.candidate_id)
+            values = {
+                "score": entry.total,
+                "components": entry.components,
+                "reasons": _reasons(entry),
+                "shared_terms": shared_terms(
+                    item.tokens,
+                    other.tokens,
+                    load_embedder(model).term_weight if model else None,
+                    prefer=[*item.keywords, *other.keywords],
+                ),
+                own_rank: rank,
+                "engine_version": ENGINE_VERSION,
+                "model_version": model.version if model else "",
+                "computed_at": now,
+            }
+            proposal = existing.get(entry.candidate_id)
+            if proposal is None:
+                Proposal.objects.create(
+                    **{side_field: listing_id, other_field: entry.candidate_id},
+                    **values,
+                )
+                continue
+            for name, value in values.items():
+                setattr(proposal, name, value)
+            if proposal.state == ProposalState.RETIRED:
+                proposal.state = ProposalState.PROPOSED
+                proposal.retired_at = None
+            proposal.save()
+        retired = 0
+        for pk, proposal in existing.items():
+            if pk in kept or getattr(proposal, own_rank) is None:
+                continue
+            setattr(proposal, own_rank, None)
+            other_rank = (
+                proposal.rank_for_outcome
+                if own_rank == "rank_for_demand"
+                else proposal.rank_for_demand
+            )
+            if other_rank is None and proposal.state not in DECIDED_STATES:
+                if proposal.state != ProposalState.RETIRED:
+                    retired += 1
+                proposal.state = ProposalState.RETIRED
+                proposal.retired_at = now
+            proposal.save()
+    return Refreshed(listing_id, len(kept), retired)
+
+
+def retire_item(listing_id: int) -> int:
+    """Retire every undecided proposal of a listing no longer published."""
+    return (
+        Proposal.objects.filter(Q(demand_id=listing_id) | Q(outcome_id=listing_id))
+        .exclude(state__in=[*DECIDED_STATES, ProposalState.RETIRED])
+        .update(state=ProposalState.RETIRED, retired_at=timezone.now())
+    )
+
+
+def _store_own_vector(item: MatchItem) -> None:
+    """Put a listing published since the last training among the kNN candidates."""
+    model = active_model()
+    if model is None:
+        return
+    vector = load_embedder(model).embed([item.tokens])[0]
+    store = get_store()
+    store.write(model, [(item.id, item.side.value, vector)])
+
+
+def refresh_items(listing_ids: Iterable[int]) -> list[Refreshed]:
+    """Refresh several listings (a chunk of a full refresh)."""
+    return [refresh_item(pk) for pk in listing_ids]

@@ -1,0 +1,95 @@
+"""Training the catalogue's embedding model and swapping it in atomically."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+from django.db import transaction
+
+from market.models import ListingKind
+from matching.engine.embedding import LsaEmbedder
+from matching.items import published_ids, tokens_of
+from matching.models import EmbeddingModel
+from matching.vectors import get_store
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 2000
+
+
+def active_model() -> EmbeddingModel | None:
+    """The model proposals are computed with now (None before the first training)."""
+    return EmbeddingModel.objects.filter(is_active=True).first()
+
+
+def load_embedder(model: EmbeddingModel) -> LsaEmbedder:
+    """The stored model, ready to embed (cached per process by version)."""
+    cached = _embedders.get(model.version)
+    if cached is None:
+        cached = LsaEmbedder.from_bytes(bytes(model.data))
+        _embedders.clear()  # one model at a time is worth keeping
+        _embedders[model.version] = cached
+    return cached
+
+
+_embedders: dict[str, LsaEmbedder] = {}
+
+
+def train_model(dimensions: int | None = None) -> EmbeddingModel:
+    """Fit LSA on every published listing, store its vectors, then make it active.
+
+    Until the last step the previous model stays active (and its proposals readable);
+    the swap is one transaction; the previous model's vectors are dropped after it.
+    Training again on an unchanged catalogue reuses the stored model.
+    """
+    started = time.monotonic()
+    ids = {
+        kind: published_ids(kind) for kind in (ListingKind.OUTCOME, ListingKind.DEMAND)
+    }
+    all_ids = [pk for kind_ids in ids.values() for pk in kind_ids]
+    tokens = tokens_of(all_ids)
+    documents = [tokens.get(pk, ()) for pk in all_ids]
+    embedder = LsaEmbedder.fit(
+        documents,
+        dimensions=dimensions or int(settings.MATCHING_DIMENSIONS),
+    )
+    model, created = EmbeddingModel.objects.get_or_create(
+        version=embedder.version,
+        defaults={
+            "dimensions": embedder.dimensions,
+            "documents": len(documents),
+            "data": embedder.to_bytes(),
+        },
+    )
+    store = get_store()
+    if created or not model.is_active:
+        for kind, kind_ids in ids.items():
+            for start in range(0, len(kind_ids), CHUNK):
+                chunk = kind_ids[start : start + CHUNK]
+                vectors = embedder.embed([tokens.get(pk, ()) for pk in chunk])
+                store.write(
+                    model, [(pk, kind, vectors[n]) for n, pk in enumerate(chunk)]
+                )
+        store.write(model, [])  # the index exists even for an empty catalogue
+        store.refresh(model)
+        model.seconds = time.monotonic() - started
+        model.save(update_fields=["seconds"])
+    previous = list(EmbeddingModel.objects.filter(is_active=True).exclude(pk=model.pk))
+    with transaction.atomic():
+        EmbeddingModel.objects.filter(is_active=True).exclude(pk=model.pk).update(
+            is_active=False
+        )
+        EmbeddingModel.objects.filter(pk=model.pk).update(is_active=True)
+    for old in previous:
+        store.drop(old)
+        old.delete()
+    model.refresh_from_db()
+    logger.info(
+        "matching model %s trained on %s listings in %.1f s",
+        model.version,
+        model.documents,
+        model.seconds,
+    )
+    return model
