@@ -41,6 +41,7 @@ run: venv compile-messages ## Embedded default: SQLite, Celery eager, embedded s
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py search_check --repair
+	$(PY) manage.py match_all
 	@echo ""
 	@echo "  Portal:        http://$(HOST):$(PORT)/"
 	@echo "  Wagtail admin: http://$(HOST):$(PORT)/admin/"

@@ -212,6 +212,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=1, minute=15),
         "options": {"expires": _NIGHTLY_EXPIRES},
     },
+    # After the night's expiry and archiving: retrain the matcher's embedding on the
+    # catalogue as it is, then recompute every proposal in chunks across the workers.
+    "refresh-proposals": {
+        "task": "matching.tasks.refresh_all_proposals",
+        "schedule": crontab(hour=2, minute=0),
+        "options": {"expires": _NIGHTLY_EXPIRES},
+    },
     "send-renewal-reminders": {
         "task": "market.tasks.send_renewal_reminders",
         "schedule": crontab(hour=1, minute=30),

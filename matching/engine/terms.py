@@ -60,9 +60,17 @@ def is_key_term(token: str) -> bool:
     """A token that can say what an item is about: two characters or more, not a
     stop word, not a number."""
     token = token.strip()
+    if token.isascii():
+        # Latin words and abbreviations (SiC, AGV, MOSFET), not units (mg, m3, kV).
+        return (
+            len(token) >= 3
+            and token.lower() not in STOP_WORDS
+            and bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", token))
+            and not re.fullmatch(r"[A-Za-z]{1,2}\d+", token)
+        )
     return (
         len(token) >= 2
-        and token.lower() not in STOP_WORDS
+        and token not in STOP_WORDS
         and not re.fullmatch(r"[\d.,%]+", token)
     )
 
@@ -82,8 +90,10 @@ def shared_terms(
     """
     common = {t for t in a if is_key_term(t)} & {t for t in b if is_key_term(t)}
     preferred = set(prefer)
+    # 催化剂 says it all: 催化 and 化剂 inside it add nothing to the explanation.
+    whole = {t for t in common if not any(t != o and t in o for o in common)}
     weigh = weight or (lambda term: 0.0)
-    return sorted(common, key=lambda t: (t not in preferred, -weigh(t), -len(t), t))[
+    return sorted(whole, key=lambda t: (t not in preferred, -weigh(t), -len(t), t))[
         :limit
     ]
 

@@ -89,9 +89,10 @@ def test_shared_terms_skip_single_characters_stop_words_and_prefer_rare_terms():
     a = ["锂电池", "热失控", "技术", "的", "电池", "2024"]
     b = ["热失控", "锂电池", "电池", "技术", "的", "2024"]
     idf = {"锂电池": 3.5, "热失控": 5.8, "电池": 2.5}
-    assert shared_terms(a, b, idf.__getitem__) == ["热失控", "锂电池", "电池"]
-    assert shared_terms(a, b) == ["热失控", "锂电池", "电池"]  # longest, then by text
-    assert shared_terms(a, b, idf.__getitem__, prefer=["电池"])[0] == "电池"
+    assert shared_terms(a, b, idf.__getitem__) == ["热失控", "锂电池"]
+    # 电池 is inside 锂电池: the longer term stands for both.
+    assert shared_terms(a, b) == ["热失控", "锂电池"]
+    assert shared_terms(a, b, idf.__getitem__, prefer=["锂电池"])[0] == "锂电池"
     assert shared_terms(["技术"], ["技术"]) == []
 
 
@@ -117,3 +118,9 @@ def test_engine_imports_neither_django_nor_elasticsearch_nor_other_apps():
                 continue
             for name in names:
                 assert name.split(".")[0] not in forbidden, (path.name, name)
+
+
+def test_shared_terms_leave_out_units_and_pieces_of_a_longer_term():
+    a = ["催化剂", "化剂", "催化", "mg", "m3", "SiC", "AGV", "脱硝"]
+    b = ["催化剂", "化剂", "催化", "mg", "m3", "SiC", "AGV", "烟气"]
+    assert shared_terms(a, b) == ["AGV", "SiC", "催化剂"]

@@ -1,0 +1,57 @@
+"""The matcher listens to the market: a listing published, changed or withdrawn has
+its proposals recomputed after the commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def _schedule(ids: list[int]) -> None:
+    from matching.tasks import match_listings
+
+    try:
+        match_listings.delay(ids)
+    except Exception:  # broker down: the nightly refresh recomputes everything
+        logger.warning("could not schedule matching of %s", ids, exc_info=True)
+
+
+def schedule(listing_ids: Iterable[int]) -> None:
+    """Recompute these listings' proposals once the current transaction commits."""
+    ids = sorted({int(pk) for pk in listing_ids})
+    if ids:
+        transaction.on_commit(lambda: _schedule(ids))
+
+
+def on_listing_status_changed(
+    sender: Any, *, listing_id: int, old_status: str, new_status: str, **kwargs: Any
+) -> None:
+    """Entering or leaving the published state changes the listing's proposals."""
+    if "published" in (old_status, new_status):
+        schedule([listing_id])
+
+
+def on_listings_status_changed(
+    sender: Any,
+    *,
+    listing_ids: Iterable[int],
+    old_statuses: dict[int, str],
+    new_status: str,
+    **kwargs: Any,
+) -> None:
+    """Many listings took one step (bulk moderation, expiry)."""
+    schedule(
+        pk for pk in listing_ids if "published" in (old_statuses.get(pk), new_status)
+    )
+
+
+def on_listings_changed(
+    sender: Any, *, listing_ids: Iterable[int], **kwargs: Any
+) -> None:
+    """Published listings' content changed."""
+    schedule(listing_ids)
