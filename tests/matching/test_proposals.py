@@ -205,3 +205,24 @@ def test_training_twice_on_the_same_catalogue_reuses_the_model(catalogue):
     again = train_model(dimensions=4)
     assert again.pk == first.pk
     assert EmbeddingModel.objects.count() == 1
+
+
+def test_the_explanation_reads_in_the_visitors_language(catalogue):
+    from django.utils import translation
+
+    from matching.explain import sentences
+
+    refresh_item(catalogue["battery_need"].pk)
+    proposal = Proposal.objects.get(
+        demand=catalogue["battery_need"], outcome=catalogue["battery"]
+    )
+    with translation.override("zh-hans"):
+        chinese = sentences(proposal.reasons, proposal.shared_terms)
+    with translation.override("en"):
+        english = sentences(proposal.reasons, proposal.shared_terms)
+    assert chinese[0].startswith("共同关键词：") and "锂电池" in chinese[0]
+    assert "同一技术领域：新型高效能量转换与储存技术" in chinese
+    assert any(s.startswith("成熟度相符：成果处于 TRL 7") for s in chinese)
+    assert "价格在预算内：80 万元起，预算上限 150 万元" in chinese
+    assert any(s.startswith("Same technology field: ") for s in english)
+    assert any("budget up to 150" in s for s in english)
