@@ -139,3 +139,33 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.demand_id} ↔ {self.outcome_id} ({self.score:.2f})"
+
+
+class GapReason(models.TextChoices):
+    VAGUE_TEXT = "vague_text", _("Too little text to match on")
+    NO_CANDIDATES = "no_candidates", _("No outcome found at all")
+    WEAK_CANDIDATES = "weak_candidates", _("Only weak candidates")
+
+
+class MatchGap(models.Model):
+    """A published demand the matcher serves badly: an agent should follow it up.
+
+    Written (or cleared) each time the demand is matched; the agents' list shows it
+    with its reason, and the owner is told that an agent will follow up.
+    """
+
+    demand = models.OneToOneField(
+        "market.Demand", on_delete=models.CASCADE, related_name="match_gap"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=GapReason.choices)
+    best_similarity = models.FloatField(_("best similarity"), null=True, blank=True)
+    key_terms = models.PositiveIntegerField(_("key terms"), default=0)
+    noted_at = models.DateTimeField(_("noted at"))
+
+    class Meta:
+        verbose_name = _("demand needing an agent")
+        verbose_name_plural = _("demands needing an agent")
+        ordering = ["noted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.demand_id}: {self.reason}"

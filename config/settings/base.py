@@ -282,6 +282,11 @@ MATCHING_WEIGHTS: dict[str, float] = {
     "compatibility": 0.4,
     "rrf_k": 60,
 }
+# A demand whose best candidate is less similar than this (cosine of the embedding)
+# and shares fewer key terms than MATCHING_MIN_TERMS goes to the agents' "needs an
+# agent" list; so does one with fewer key terms than that in its whole text.
+MATCHING_MIN_SIMILARITY = 0.25
+MATCHING_MIN_TERMS = 3
 MATCHING_COMPATIBILITY_WEIGHTS: dict[str, float] = {
     "field": 3.0,
     "maturity": 2.0,

@@ -21,7 +21,13 @@ from matching.engine.fusion import CombinerWeights, Scored, combine
 from matching.engine.items import MatchItem, Side
 from matching.engine.terms import shared_terms
 from matching.items import match_items
-from matching.models import DECIDED_STATES, Proposal, ProposalState
+from matching.models import (
+    DECIDED_STATES,
+    GapReason,
+    MatchGap,
+    Proposal,
+    ProposalState,
+)
 from matching.retrieval import lexical, query_terms, semantic
 from matching.services.training import active_model, load_embedder
 from matching.vectors import get_store
@@ -106,7 +112,7 @@ def refresh_item(listing_id: int, today: dt.date | None = None) -> Refreshed:
     if item is None:
         return Refreshed(listing_id, 0, retire_item(listing_id))
     _store_own_vector(item)
-    scored, _ = score_item(item, today)
+    scored, terms = score_item(item, today)
     counterparts = match_items([s.candidate_id for s in scored])
     model = active_model()
     now = timezone.now()
@@ -170,11 +176,66 @@ def refresh_item(listing_id: int, today: dt.date | None = None) -> Refreshed:
                 proposal.state = ProposalState.RETIRED
                 proposal.retired_at = now
             proposal.save()
+        _note_gap(item, scored, terms, counterparts, now)
     return Refreshed(listing_id, len(kept), retired)
+
+
+def gap_reason(
+    item: MatchItem,
+    scored: list[Scored],
+    terms: list[str],
+    counterparts: dict[int, MatchItem],
+) -> tuple[str, float | None] | None:
+    """Why the matcher serves this demand badly, or None when it serves it well."""
+    min_terms = int(settings.MATCHING_MIN_TERMS)
+    if len(terms) < min_terms:
+        return GapReason.VAGUE_TEXT, None
+    if not scored:
+        return GapReason.NO_CANDIDATES, None
+    best = max(s.components["semantic"] for s in scored)
+    strong = any(
+        len(shared_terms(item.tokens, counterparts[s.candidate_id].tokens)) >= min_terms
+        for s in scored[:5]
+        if s.candidate_id in counterparts
+    )
+    if best < float(settings.MATCHING_MIN_SIMILARITY) and not strong:
+        return GapReason.WEAK_CANDIDATES, best
+    return None
+
+
+def _note_gap(
+    item: MatchItem,
+    scored: list[Scored],
+    terms: list[str],
+    counterparts: dict[int, MatchItem],
+    now: dt.datetime,
+) -> None:
+    if item.side is not Side.DEMAND:
+        return
+    found = gap_reason(item, scored, terms, counterparts)
+    if found is None:
+        MatchGap.objects.filter(demand_id=item.id).delete()
+        return
+    reason, similarity = found
+    MatchGap.objects.update_or_create(
+        demand_id=item.id,
+        defaults={
+            "reason": reason,
+            "best_similarity": similarity,
+            "key_terms": len(terms),
+        },
+        create_defaults={
+            "reason": reason,
+            "best_similarity": similarity,
+            "key_terms": len(terms),
+            "noted_at": now,
+        },
+    )
 
 
 def retire_item(listing_id: int) -> int:
     """Retire every undecided proposal of a listing no longer published."""
+    MatchGap.objects.filter(demand_id=listing_id).delete()
     return (
         Proposal.objects.filter(Q(demand_id=listing_id) | Q(outcome_id=listing_id))
         .exclude(state__in=[*DECIDED_STATES, ProposalState.RETIRED])

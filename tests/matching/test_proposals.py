@@ -226,3 +226,39 @@ def test_the_explanation_reads_in_the_visitors_language(catalogue):
     assert "价格在预算内：80 万元起，预算上限 150 万元" in chinese
     assert any(s.startswith("Same technology field: ") for s in english)
     assert any("budget up to 150" in s for s in english)
+
+
+def test_demands_the_matcher_serves_badly_go_to_the_agents_list(catalogue, index_now):
+    from matching.models import GapReason, MatchGap
+
+    vague = DemandFactory(
+        published=True,
+        title="寻求合作",
+        summary="",
+        keywords=[],
+        problem="",
+        objectives=[],
+    )
+    offside = DemandFactory(
+        published=True,
+        title="深海热液矿床勘探取样装置",
+        summary="深海热液硫化物矿床勘探取样，耐高压耐腐蚀。",
+        keywords=["深海", "热液", "取样"],
+        problem="<p>深海热液口取样器密封失效。</p>",
+        objectives=[],
+    )
+    index_now(vague, offside)
+    for need in (vague, offside, catalogue["battery_need"]):
+        refresh_item(need.pk)
+    gaps = dict(MatchGap.objects.values_list("demand_id", "reason"))
+    assert gaps[vague.pk] == GapReason.VAGUE_TEXT
+    assert gaps[offside.pk] in (GapReason.WEAK_CANDIDATES, GapReason.NO_CANDIDATES)
+    assert catalogue["battery_need"].pk not in gaps
+
+    # Once the demand says more (and matches), it leaves the list.
+    vague.title = "锂电池热失控早期预警"
+    vague.keywords = ["锂电池", "热失控", "预警", "储能"]
+    vague.save()
+    index_now(vague)
+    refresh_item(vague.pk)
+    assert not MatchGap.objects.filter(demand=vague).exists()
