@@ -51,6 +51,8 @@ def combiner_weights() -> CombinerWeights:
         retrieval=float(weights.get("retrieval", 0.6)),
         compatibility=float(weights.get("compatibility", 0.4)),
         rrf_k=int(weights.get("rrf_k", 60)),
+        lexical=float(weights.get("lexical", 1.0)),
+        semantic=float(weights.get("semantic", 1.0)),
     )
 
 
