@@ -245,6 +245,7 @@ def evaluate(
     }
     answerable = graded = served = served_answerable = gaps_unanswerable = 0
     per_case: dict[str, dict[str, float]] = {}
+    by_category: dict[str, dict[str, list[float]]] = {}
     for case in cases:
         cid = str(case["id"])
         grades = {
@@ -270,6 +271,9 @@ def evaluate(
                 value = ndcg_at(ranked, grades)
                 sums[component]["ndcg@10"] += value
                 per_case[cid][component] = round(value, 3)
+                by_category.setdefault(str(case["category"]), {}).setdefault(
+                    component, []
+                ).append(value)
     metrics = {
         component: {
             "recall@20": round(values["recall@20"] / max(answerable, 1), 3),
@@ -291,5 +295,9 @@ def evaluate(
         "gaps_noted_for_demands_without_one": round(
             gaps_unanswerable / max(unanswerable, 1), 3
         ),
+        "ndcg@10_by_category": {
+            category: {c: round(sum(v) / len(v), 3) for c, v in values.items()}
+            for category, values in sorted(by_category.items())
+        },
         "ndcg@10_per_demand": per_case,
     }
