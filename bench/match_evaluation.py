@@ -132,9 +132,10 @@ def create_demands(cases: Iterable[Mapping[str, object]]) -> None:
                 problem=f"<p>{case['problem']}</p>",
                 field=TechField.objects.get(code=case["field"]),
                 region=Region.objects.filter(code=case["region"]).first(),
-                expected_maturity=case["expected_maturity"],
-                budget_min_wan=None if low is None else Decimal(low),
-                budget_max_wan=None if high is None else Decimal(high),
+                expected_maturity=int(case["expected_maturity"]),  # type: ignore[call-overload]
+                # The money fields are nullable; the stubs miss it (as in the demo).
+                budget_min_wan=None if low is None else Decimal(low),  # type: ignore[misc]
+                budget_max_wan=None if high is None else Decimal(high),  # type: ignore[misc]
                 budget_negotiable=budget is None,
                 contact_name="评测",
             )
@@ -147,20 +148,18 @@ def demand_ids(cases: Iterable[Mapping[str, object]]) -> dict[str, int]:
         str(case["id"]): str(case.get("demand") or f"eval-{case['id']}")
         for case in cases
     }
-    found = dict(
-        Listing.objects.filter(external_id__in=external.values()).values_list(
-            "external_id", "pk"
-        )
-    )
+    found = {
+        str(ext): pk
+        for ext, pk in Listing.objects.filter(
+            external_id__in=external.values()
+        ).values_list("external_id", "pk")
+    }
     return {cid: found[ext] for cid, ext in external.items()}
 
 
 def outcome_ids() -> dict[str, int]:
-    return dict(
-        Listing.objects.filter(external_id__startswith="demo-outcome-").values_list(
-            "external_id", "pk"
-        )
-    )
+    rows = Listing.objects.filter(external_id__startswith="demo-outcome-")
+    return {str(ext): pk for ext, pk in rows.values_list("external_id", "pk")}
 
 
 # --- Indexing and training on one backend ----------------------------------------------
