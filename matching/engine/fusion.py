@@ -13,12 +13,15 @@ class CombinerWeights:
     """The hand weights of the combiner (settings ``MATCHING_WEIGHTS``).
 
     ``retrieval`` weighs the reciprocal-rank fusion of the lexical and semantic rankings,
-    ``compatibility`` the structured fit; ``rrf_k`` damps the head of each ranking.
+    ``compatibility`` the structured fit; ``rrf_k`` damps the head of each ranking;
+    ``lexical`` and ``semantic`` weigh each ranking inside the fusion.
     """
 
     retrieval: float = 0.6
     compatibility: float = 0.4
     rrf_k: int = 60
+    lexical: float = 1.0
+    semantic: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +48,24 @@ def ranking(scores: Mapping[int, float]) -> list[int]:
 
 
 def reciprocal_rank_fusion(
-    rankings: Sequence[Sequence[int]], k: int = 60
+    rankings: Sequence[Sequence[int]],
+    k: int = 60,
+    weights: Sequence[float] | None = None,
 ) -> dict[int, float]:
-    """Reciprocal-rank fusion scaled to [0, 1] (1 = first in every ranking)."""
+    """Weighted reciprocal-rank fusion scaled to [0, 1] (1 = first in every ranking).
+
+    ``weights`` gives each ranking's weight (all 1 when omitted).
+    """
     if not rankings:
         return {}
+    weights = list(weights) if weights is not None else [1.0] * len(rankings)
     fused: dict[int, float] = {}
-    for ranked in rankings:
+    for weight, ranked in zip(weights, rankings, strict=True):
         for position, key in enumerate(ranked, start=1):
-            fused[key] = fused.get(key, 0.0) + 1.0 / (k + position)
-    best = len(rankings) / (k + 1)
+            fused[key] = fused.get(key, 0.0) + weight / (k + position)
+    best = sum(weights) / (k + 1)
+    if best <= 0:
+        return {key: 0.0 for key in fused}
     return {key: value / best for key, value in fused.items()}
 
 
@@ -73,8 +84,19 @@ def combine(
     """
     weights = weights or CombinerWeights()
     lexical_norm = normalise(lexical)
-    rankings = [r for r in (ranking(lexical), ranking(semantic)) if r]
-    fused = reciprocal_rank_fusion(rankings, k=weights.rrf_k)
+    pairs = [
+        (weight, ranked)
+        for weight, ranked in (
+            (weights.lexical, ranking(lexical)),
+            (weights.semantic, ranking(semantic)),
+        )
+        if ranked
+    ]
+    fused = reciprocal_rank_fusion(
+        [ranked for _, ranked in pairs],
+        k=weights.rrf_k,
+        weights=[weight for weight, _ in pairs],
+    )
     total_weight = weights.retrieval + weights.compatibility or 1.0
     scored = []
     for key, rrf in fused.items():

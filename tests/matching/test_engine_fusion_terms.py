@@ -6,6 +6,8 @@ import ast
 import datetime as dt
 import pathlib
 
+import pytest
+
 from matching.engine.compatibility import Compatibility, compatibility
 from matching.engine.fusion import (
     CombinerWeights,
@@ -30,6 +32,27 @@ def test_rrf_rewards_agreement_and_is_scaled_to_one():
     assert fused[7] == 1.0
     assert fused[9] > fused[8] or fused[9] == fused[8]
     assert reciprocal_rank_fusion([]) == {}
+
+
+def test_rrf_weights_let_one_ranking_lead_and_stay_scaled_to_one():
+    fused = reciprocal_rank_fusion([[1, 2], [2, 1]], k=10, weights=[0.35, 1.0])
+    assert fused[2] > fused[1]  # first in the heavier ranking wins
+    assert reciprocal_rank_fusion([[5], [5]], k=10, weights=[0.35, 1.0])[5] == (
+        pytest.approx(1.0)
+    )
+
+
+def test_combine_weighs_the_semantic_ranking_above_the_lexical_one():
+    compat = neutral()
+    both = {1: compat, 2: compat}
+    lexical_first = {1: 10.0, 2: 9.0}
+    semantic_first = {2: 0.9, 1: 0.8}
+    equal = combine(lexical_first, semantic_first, both, CombinerWeights())
+    assert [s.candidate_id for s in equal] == [1, 2]  # a tie, broken by id
+    weighted = combine(
+        lexical_first, semantic_first, both, CombinerWeights(lexical=0.35)
+    )
+    assert [s.candidate_id for s in weighted] == [2, 1]
 
 
 def test_normalise_divides_by_the_best_score_of_the_query():
