@@ -46,7 +46,7 @@ run: venv compile-messages ## Embedded default: SQLite, Celery eager, embedded s
 	@echo "  Wagtail admin: http://$(HOST):$(PORT)/admin/"
 	@echo "  Health:        http://$(HOST):$(PORT)/healthz"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	BASE_URL=http://$(HOST):$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 services: ## Install (when missing) and start PostgreSQL, Redis and Elasticsearch
 	bash scripts/services.sh up
@@ -62,7 +62,7 @@ lint: venv-dev ## ruff (lint + format check)
 	$(VENV)/bin/ruff format --check .
 
 typecheck: venv-dev ## mypy with django-stubs on services, selectors, search and matching
-	$(VENV)/bin/mypy accounts/services market/services accounts/selectors.py search matching config/env.py
+	$(VENV)/bin/mypy accounts/services market/services accounts/selectors.py search matching config/env.py config/throttle.py
 
 pytest: venv-dev compile-messages ## Run pytest only (services must be up)
 	$(PY) -m pytest $(PYTEST_ARGS)

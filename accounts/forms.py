@@ -13,12 +13,16 @@ from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
-from accounts.models import User
+from accounts.backends import THROTTLED_ATTRIBUTE
+from accounts.models import MembershipRequest, MembershipRole, User
 from accounts.roles import SELF_SERVICE_ROLES
-from accounts.selectors import email_is_registered, user_for_login
-from accounts.services.registration import normalise_email
+from accounts.selectors import user_for_login
+from accounts.services.registration import normalise_credit_code, normalise_email
+from config import throttle
 from market.models import Organisation, OrganisationKind
+from market.validators import validate_uscc
 
 # Usernames are the email address, so an address must fit the username column.
 EMAIL_MAX_LENGTH = User._meta.get_field("username").max_length
@@ -26,18 +30,6 @@ EMAIL_MAX_LENGTH = User._meta.get_field("username").max_length
 
 def _password_help_text() -> str:
     return " ".join(password_validation.password_validators_help_texts())
-
-
-def email_taken_message() -> str:
-    """The error for a taken address, with links to log in or reset the password."""
-    return format_html(
-        '{} <a href="{}">{}</a> · <a href="{}">{}</a>',
-        _("This email is already registered."),
-        reverse("accounts:login"),
-        _("Log in"),
-        reverse("accounts:password_reset"),
-        _("Reset your password"),
-    )
 
 
 class SignupForm(forms.Form):
@@ -72,11 +64,15 @@ class SignupForm(forms.Form):
         widget=forms.RadioSelect,
     )
     organisation = forms.ModelChoiceField(
-        label=_("My organisation"),
+        label=_("Ask to join an organisation"),
         queryset=Organisation.objects.order_by("name"),
         required=False,
         empty_label=_("— none, or a new one below —"),
-        help_text=_("Pick it if it is already listed."),
+        help_text=_(
+            "Pick it if it is already listed. Its administrators (or a moderator) "
+            "decide after you have verified your email address; until then you act "
+            "for no organisation."
+        ),
     )
     new_organisation_name = forms.CharField(
         label=_("Or the name of a new organisation"),
@@ -90,16 +86,28 @@ class SignupForm(forms.Form):
         choices=[("", _("— choose —")), *OrganisationKind.choices],
         required=False,
     )
-
-    @property
-    def email_taken(self) -> bool:
-        return self.has_error("email", "email_taken")
+    new_organisation_credit_code = forms.CharField(
+        label=_("Unified social credit code of the new organisation"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "18 characters, as printed on the business licence or registration "
+            "certificate. You become the organisation's administrator once a "
+            "moderator has checked it."
+        ),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters"}),
+    )
+    membership_message = forms.CharField(
+        label=_("Note for whoever decides"),
+        max_length=MembershipRequest._meta.get_field("message").max_length,
+        required=False,
+        help_text=_("Optional: your department or who can vouch for you."),
+    )
 
     def clean_email(self) -> str:
-        email = normalise_email(self.cleaned_data["email"])
-        if email_is_registered(email):
-            raise ValidationError(email_taken_message(), code="email_taken")
-        return email
+        # Whether the address has an account is never said here (security issue 8):
+        # the service emails its owner instead.
+        return normalise_email(self.cleaned_data["email"])
 
     def clean_display_name(self) -> str:
         return self.cleaned_data["display_name"].strip()
@@ -142,12 +150,44 @@ class SignupForm(forms.Form):
                 "new_organisation_name",
                 _("Choose a listed organisation or name a new one, not both."),
             )
-        elif new_name and not cleaned.get("new_organisation_kind"):
-            self.add_error(
-                "new_organisation_kind",
-                _("Choose what kind of organisation it is."),
-            )
+        elif new_name:
+            if not cleaned.get("new_organisation_kind"):
+                self.add_error(
+                    "new_organisation_kind",
+                    _("Choose what kind of organisation it is."),
+                )
+            if "new_organisation_credit_code" in cleaned:
+                self._clean_credit_code(cleaned["new_organisation_credit_code"])
         return cleaned
+
+    def _clean_credit_code(self, raw: str) -> None:
+        code = normalise_credit_code(raw)
+        self.cleaned_data["new_organisation_credit_code"] = code
+        if not code:
+            self.add_error(
+                "new_organisation_credit_code",
+                ValidationError(
+                    _("Enter the new organisation's unified social credit code."),
+                    code="required",
+                ),
+            )
+            return
+        try:
+            validate_uscc(code)
+        except ValidationError as error:
+            self.add_error("new_organisation_credit_code", error)
+            return
+        if Organisation.objects.filter(credit_code=code).exists():
+            self.add_error(
+                "new_organisation_credit_code",
+                ValidationError(
+                    _(
+                        "An organisation with this credit code is already listed; "
+                        "choose it above to ask to join."
+                    ),
+                    code="credit_code_exists",
+                ),
+            )
 
 
 class LoginForm(AuthenticationForm):
@@ -171,6 +211,8 @@ class LoginForm(AuthenticationForm):
         return self.has_error(NON_FIELD_ERRORS, "unverified")
 
     def get_invalid_login_error(self) -> ValidationError:
+        if getattr(self.request, THROTTLED_ATTRIBUTE, False):
+            return login_throttled_error()
         # Only someone who knows the password learns that the account exists.
         username = self.cleaned_data.get("username") or ""
         password = self.cleaned_data.get("password") or ""
@@ -194,6 +236,33 @@ class LoginForm(AuthenticationForm):
                 ),
                 code="unverified",
             )
+        return super().get_invalid_login_error()
+
+
+def login_throttled_error() -> ValidationError:
+    """The error of a log-in refused after too many failed attempts."""
+    return ValidationError(
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _(
+                "Too many failed log-in attempts for this account or from your "
+                "network. Log-in is paused: try again in %(wait)s, or reset your "
+                "password."
+            )
+            % {"wait": throttle.wait_text(throttle.LOGIN_ACCOUNT)},
+            reverse("accounts:password_reset"),
+            _("Reset your password"),
+        ),
+        code="throttled",
+    )
+
+
+class AdminLoginForm(WagtailLoginForm):
+    """The Wagtail admin's log-in form, saying so when the rate limit refused it."""
+
+    def get_invalid_login_error(self) -> ValidationError:
+        if getattr(self.request, THROTTLED_ATTRIBUTE, False):
+            return login_throttled_error()
         return super().get_invalid_login_error()
 
 
@@ -240,3 +309,55 @@ class ProfileForm(forms.Form):
                 code="invalid_phone",
             )
         return phone
+
+
+class JoinOrganisationForm(forms.Form):
+    """Ask to join a listed organisation."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        empty_label=_("— choose —"),
+    )
+    message = forms.CharField(
+        label=_("Note for whoever decides"),
+        max_length=MembershipRequest._meta.get_field("message").max_length,
+        required=False,
+        help_text=_("Optional: your department or who can vouch for you."),
+    )
+
+
+class MembershipDecisionForm(forms.Form):
+    """An organisation administrator approves (as member or admin) or declines."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("decline", _("Decline"))]
+    )
+    role = forms.ChoiceField(
+        label=_("as"),
+        choices=MembershipRole.choices,
+        initial=MembershipRole.MEMBER,
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Reason (shown to the requester)"),
+        max_length=MembershipRequest._meta.get_field("reason").max_length,
+        required=False,
+    )
+
+
+class MemberRoleForm(forms.Form):
+    """Make a member administrator, or an administrator a member."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
+
+
+class MembershipReasonForm(forms.Form):
+    """Why a request is declined or a membership ended; the person concerned reads it."""
+
+    reason = forms.CharField(
+        label=_("Reason (shown to the person concerned)"),
+        max_length=MembershipRequest._meta.get_field("reason").max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

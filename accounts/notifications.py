@@ -8,6 +8,7 @@ the text already rendered; ``render_message`` renders it from the templates in
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -19,12 +20,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.emails import absolute_url
+from accounts.emails import absolute_url, clean_subject
 from accounts.models import Notification, User
 
 logger = logging.getLogger(__name__)
-
-SUBJECT_MAX_LENGTH = 200
 
 
 def in_site(notifications: Sequence[Notification]) -> None:
@@ -54,7 +53,7 @@ def notify(
     )
     if not recipients:
         return []
-    subject = " ".join(str(subject).split())[:SUBJECT_MAX_LENGTH]
+    subject = clean_subject(subject)
     notifications = Notification.objects.bulk_create(
         Notification(
             recipient_id=user_id, kind=kind, subject=subject, body=body, url=url
@@ -71,7 +70,7 @@ def render_message(kind: str, context: dict[str, Any]) -> tuple[str, str]:
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"accounts/email/{kind}_subject.txt", context)
         body = render_to_string(f"accounts/email/{kind}_body.txt", context)
-    return " ".join(subject.split()), body.strip()
+    return clean_subject(subject), body.strip()
 
 
 def email_text(notification: Notification) -> str:
@@ -111,12 +110,40 @@ def send_notification_email(notification_id: int) -> bool:
             return False
         # Sending under the row lock keeps a second worker from sending it twice.
         send_mail(
-            notification.subject, email_text(notification), None, [recipient.email]
+            clean_subject(notification.subject),
+            email_text(notification),
+            None,
+            [recipient.email],
         )
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     logger.info("notification %s emailed to user %s", notification.pk, recipient.pk)
     return True
+
+
+# Notifications whose email has not gone out after this long are sent by the sweep:
+# the task queued on commit was lost (the broker was down) or gave up retrying.
+EMAIL_SWEEP_AFTER = dt.timedelta(minutes=5)
+# Older ones are left alone: a message days late is worse than none.
+EMAIL_SWEEP_WITHIN = dt.timedelta(days=2)
+EMAIL_SWEEP_BATCH = 500
+
+
+def send_pending_emails(*, now: dt.datetime | None = None) -> int:
+    """Email the recent notifications whose email never went out; how many were sent."""
+    now = now or timezone.now()
+    pending = (
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lte=now - EMAIL_SWEEP_AFTER,
+            created_at__gte=now - EMAIL_SWEEP_WITHIN,
+            recipient__is_active=True,
+        )
+        .exclude(recipient__email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:EMAIL_SWEEP_BATCH]
+    )
+    return sum(send_notification_email(pk) for pk in list(pending))
 
 
 def mark_read(user_id: int, notification_ids: Iterable[int]) -> int:

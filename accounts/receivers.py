@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from accounts.models import Membership, NotificationKind, User
 from accounts.notifications import notify, render_message
 from accounts.roles import Role
+from accounts.services.membership import approve_founder_requests
 from market.models import (
     INTEREST_QUESTIONS,
     AccessRequest,
@@ -31,7 +32,11 @@ from market.services.engagement import (
     interest_request_sent,
 )
 from market.services.freshness import listing_renewal_due
-from market.signals import listing_status_changed
+from market.signals import (
+    listing_status_changed,
+    listings_status_changed,
+    organisation_verified,
+)
 
 # The owner's workbench (its own app); links there need no URL name.
 WORKBENCH_URL = "/workbench/"
@@ -142,6 +147,80 @@ def on_listing_status_changed(
     )
 
 
+# A digest names at most this many titles; the rest are counted.
+DIGEST_TITLES = 20
+
+
+def on_listings_status_changed(
+    sender: Any,
+    *,
+    listing_ids: Iterable[int],
+    new_status: str,
+    by_user_id: int | None = None,
+    reason: str = "",
+    **kwargs: Any,
+) -> None:
+    """Many listings took one step (bulk moderation, an import): every recipient hears
+    once — about the one listing, or with a digest of all of them."""
+    if new_status not in AUTHOR_KINDS and new_status != ListingStatus.SUBMITTED:
+        return
+    listings = list(
+        Listing.objects.filter(pk__in=list(listing_ids))
+        .select_related("created_by")
+        .order_by("pk")
+    )
+    received: dict[int, list[Listing]] = {}
+    if new_status == ListingStatus.SUBMITTED:
+        for user_id in role_ids(Role.MODERATOR):
+            received[user_id] = listings
+    else:
+        authors: dict[tuple[int | None, int], set[int]] = {}
+        for listing in listings:
+            key = (listing.created_by_id, listing.organisation_id)
+            if key not in authors:
+                authors[key] = author_ids(listing)
+            for user_id in authors[key]:
+                received.setdefault(user_id, []).append(listing)
+    received.pop(by_user_id, None)  # type: ignore[arg-type]
+    groups: dict[tuple[int, ...], set[int]] = {}
+    for user_id, theirs in received.items():
+        groups.setdefault(tuple(listing.pk for listing in theirs), set()).add(user_id)
+    by_pk = {listing.pk: listing for listing in listings}
+    kind = (
+        NotificationKind.LISTING_SUBMITTED
+        if new_status == ListingStatus.SUBMITTED
+        else AUTHOR_KINDS[new_status]
+    )
+    url = (
+        reverse("market_review:index")
+        if new_status == ListingStatus.SUBMITTED
+        else WORKBENCH_URL
+    )
+    for pks, user_ids in groups.items():
+        theirs = [by_pk[pk] for pk in pks]
+        if len(theirs) == 1:
+            listing = theirs[0]
+            context: dict[str, Any] = {
+                "listing": listing,
+                "kind_label": listing.get_kind_display(),
+                "reason": reason,
+                "by_system": by_user_id is None,
+            }
+            subject, body = render_message(kind, context)
+        else:
+            subject, body = render_message(
+                "listings_batch",
+                {
+                    "listings": theirs[:DIGEST_TITLES],
+                    "count": len(theirs),
+                    "more": max(0, len(theirs) - DIGEST_TITLES),
+                    "status": ListingStatus(new_status).label,
+                    "reason": reason,
+                },
+            )
+        notify(user_ids, kind=kind, subject=subject, body=body, url=url)
+
+
 def on_listing_renewal_due(sender: Any, *, listing_id: int, **kwargs: Any) -> None:
     """The authors of a listing that lapses soon get a link to renew it."""
     listing = Listing.objects.select_related("created_by").get(pk=listing_id)
@@ -249,10 +328,20 @@ def on_access_request_decided(
     )
 
 
+def on_organisation_verified(
+    sender: Any, *, organisation_id: int, by_user_id: int | None = None, **kwargs: Any
+) -> None:
+    """Whoever registered the organisation becomes its administrator."""
+    approve_founder_requests(organisation_id, verified_by_id=by_user_id)
+
+
 def connect() -> None:
     """Connect the receivers once (called from AccountsConfig.ready)."""
     listing_status_changed.connect(
         on_listing_status_changed, dispatch_uid="accounts.notify_listing_status"
+    )
+    listings_status_changed.connect(
+        on_listings_status_changed, dispatch_uid="accounts.notify_listings_status"
     )
     listing_renewal_due.connect(
         on_listing_renewal_due, dispatch_uid="accounts.notify_listing_renewal"
@@ -268,4 +357,7 @@ def connect() -> None:
     )
     access_request_decided.connect(
         on_access_request_decided, dispatch_uid="accounts.notify_access_decided"
+    )
+    organisation_verified.connect(
+        on_organisation_verified, dispatch_uid="accounts.approve_founders"
     )

@@ -52,6 +52,13 @@ _REFERENCE_DATA = [
     "market.change_cooperationmode",
 ]
 
+# Deciding who acts for an organisation (its own administrators do so in the portal).
+_MEMBERS_MODERATE = [
+    "accounts.manage_members",
+    "accounts.view_membership",
+    "accounts.view_membershiprequest",
+]
+
 # Operator-managed search vocabulary: synonym groups and the jieba user dictionary.
 _SEARCH_TERMS = [
     f"search.{action}_{model}"
@@ -86,10 +93,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EXPERT: [],
     Role.MODERATOR: _ADMIN_ACCESS
     + _ORGANISATION_MODERATE
+    + _MEMBERS_MODERATE
     + _LISTING_MODERATE
     + _SEARCH_TERMS,
     Role.ADMINISTRATOR: _ADMIN_ACCESS
     + _ORGANISATION_MODERATE
+    + _MEMBERS_MODERATE
     + _LISTING_MODERATE
     + _REFERENCE_DATA
     + _SEARCH_TERMS
@@ -98,7 +107,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_user",
         "accounts.change_user",
         "accounts.add_user",
-        "accounts.view_membership",
         "accounts.change_membership",
         "accounts.add_membership",
         "accounts.delete_membership",

@@ -29,3 +29,20 @@ def send_verification_email(user_id: int) -> None:
 def send_notification_email(notification_id: int) -> None:
     """Email notification ``notification_id`` unless it is gone or was sent already."""
     notifications.send_notification_email(notification_id)
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def send_signup_attempt_email(user_id: int) -> None:
+    """Tell ``user_id`` that someone tried to sign up with their address."""
+    emails.send_signup_attempt_email(user_id)
+
+
+@shared_task(expires=9 * 60)
+def send_pending_notification_emails() -> int:
+    """Email notifications whose queued email was lost (periodic; safe to overlap)."""
+    return notifications.send_pending_emails()

@@ -1,9 +1,9 @@
-"""Account URLs: sign-up, email verification, log-in/out, password reset, profile, notifications."""
+"""Account URLs: sign-up, verification, log-in/out, password reset, profile, organisation, notifications."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import notification_views, views
+from accounts import membership_views, notification_views, views
 
 app_name = "accounts"
 
@@ -19,6 +19,27 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("organisation/", membership_views.organisation, name="organisation"),
+    path(
+        "organisation/requests/<int:request_id>/withdraw/",
+        membership_views.withdraw_request,
+        name="membership_withdraw",
+    ),
+    path(
+        "organisation/requests/<int:request_id>/decide/",
+        membership_views.decide_request,
+        name="membership_decide",
+    ),
+    path(
+        "organisation/members/<int:membership_id>/role/",
+        membership_views.change_role,
+        name="member_role",
+    ),
+    path(
+        "organisation/members/<int:membership_id>/remove/",
+        membership_views.remove_member,
+        name="member_remove",
+    ),
     path(
         "notifications/",
         notification_views.notifications,

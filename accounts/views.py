@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any, cast
 
 from django.conf import settings
@@ -9,33 +10,36 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.backends import login_key
+from accounts.emails import site_url
 from accounts.forms import (
     LoginForm,
     ProfileForm,
     ResendVerificationForm,
     SignupForm,
-    email_taken_message,
 )
 from accounts.models import User
+from accounts.roles import SELF_SERVICE_ROLES
 from accounts.selectors import profile_for
 from accounts.services.profile import update_profile
 from accounts.services.registration import (
-    EmailAlreadyRegistered,
+    CreditCodeTaken,
     OrganisationNameTaken,
     mark_email_verified,
-    register_user,
     resend_verification,
+    sign_up,
     verify_email,
 )
 from accounts.tokens import VerificationTokenError
+from config import throttle
 
 AUTH_BACKEND = "accounts.backends.EmailOrUsernameBackend"
 
@@ -46,11 +50,22 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = SignupForm(request.POST if request.method == "POST" else None)
+    if form.is_valid() and (
+        refusal := throttle.account_mail_refusal(request, form.cleaned_data["email"])
+    ):
+        form.add_error(None, refusal)
+        return render(
+            request,
+            "accounts/signup.html",
+            {"form": form},
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+        )
     if form.is_valid():
         data = form.cleaned_data
         organisation = data["organisation"]
         try:
-            register_user(
+            # A taken address answers exactly like a new one: its owner is emailed.
+            sign_up(
                 email=data["email"],
                 display_name=data["display_name"],
                 password=data["password1"],
@@ -58,18 +73,31 @@ def signup(request: HttpRequest) -> HttpResponse:
                 organisation_id=organisation.pk if organisation else None,
                 new_organisation_name=data["new_organisation_name"] or None,
                 new_organisation_kind=data["new_organisation_kind"] or None,
-            )
-        except EmailAlreadyRegistered:
-            form.add_error(
-                "email", ValidationError(email_taken_message(), code="email_taken")
+                new_organisation_credit_code=(
+                    data["new_organisation_credit_code"] or None
+                ),
+                membership_message=data["membership_message"],
             )
         except OrganisationNameTaken:
             form.add_error(
                 "new_organisation_name",
                 _("This organisation is already listed; choose it above."),
             )
-        except ValidationError as error:  # the service's own password check
-            form.add_error("password1", error)
+        except CreditCodeTaken:
+            form.add_error(
+                "new_organisation_credit_code",
+                _(
+                    "An organisation with this credit code is already listed; "
+                    "choose it above to ask to join."
+                ),
+            )
+        except ValidationError as error:  # the service's own checks
+            field = (
+                "new_organisation_credit_code"
+                if error.code in ("uscc_format", "uscc_checksum")
+                else "password1"
+            )
+            form.add_error(field, error)
         else:
             return redirect("accounts:verification_sent")
     return render(request, "accounts/signup.html", {"form": form})
@@ -103,6 +131,16 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 def resend_verification_view(request: HttpRequest) -> HttpResponse:
     """Send a new verification link without revealing who has an account."""
     form = ResendVerificationForm(request.POST if request.method == "POST" else None)
+    if form.is_valid() and (
+        refusal := throttle.account_mail_refusal(request, form.cleaned_data["email"])
+    ):
+        form.add_error(None, refusal)
+        return render(
+            request,
+            "accounts/resend_verification.html",
+            {"form": form},
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+        )
     if form.is_valid():
         resend_verification(form.cleaned_data["email"])
         messages.info(
@@ -143,6 +181,19 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self) -> str:
+        # Publishers come to post and follow their listings: their workbench.
+        user = self.request.user
+        if any(user.has_role(role) for role in SELF_SERVICE_ROLES):  # type: ignore[union-attr]
+            return reverse("workbench:home")
+        return super().get_default_redirect_url()
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "throttled"):
+            response.status_code = HTTPStatus.TOO_MANY_REQUESTS
+        return response
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Email a password reset link; the page never says whether the address exists."""
@@ -151,11 +202,25 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Counted whether or not the address has an account: the answer is the same.
+        refusal = throttle.account_mail_refusal(
+            self.request, form.cleaned_data["email"]
+        )
+        if refusal:
+            form.add_error(None, refusal)
+            return self.render_to_response(
+                self.get_context_data(form=form),
+                status=HTTPStatus.TOO_MANY_REQUESTS,
+            )
+        return super().form_valid(form)
+
     @property
     def extra_email_context(self) -> dict[str, Any]:  # type: ignore[override]
-        # Links point at BASE_URL, never at whatever Host header came in.
+        # Links point at BASE_URL, never at whatever Host header came in (only the
+        # embedded default follows the request's validated host: accounts.emails).
         return {
-            "base_url": settings.BASE_URL.rstrip("/"),
+            "base_url": site_url(),
             "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
         }
 
@@ -169,6 +234,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         # The link reached the user's inbox, which is what verification proves.
         mark_email_verified(form.user.pk)
+        # The owner chose a new password: failed guesses at the old one lock no more.
+        throttle.clear(throttle.LOGIN_ACCOUNT, login_key("", form.user))
         return response
 
 

@@ -15,7 +15,11 @@ class CmsConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from cms import cache
-        from market.signals import listing_status_changed, listings_changed
+        from market.signals import (
+            listing_status_changed,
+            listings_changed,
+            listings_status_changed,
+        )
 
         listing_status_changed.connect(
             cache.listing_status_changed_receiver,
@@ -23,6 +27,10 @@ class CmsConfig(AppConfig):
         )
         listings_changed.connect(
             cache.listings_changed_receiver, dispatch_uid="cms.cache.listings_changed"
+        )
+        listings_status_changed.connect(
+            cache.listings_status_changed_receiver,
+            dispatch_uid="cms.cache.listings_status_changed",
         )
         for signal, name in (
             (page_published, "published"),

@@ -34,6 +34,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import connection as db_connection
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import (
@@ -44,6 +45,7 @@ from django.utils.cache import (
 )
 from django.utils.translation import get_language, get_language_from_request
 
+from config.cache import UNREACHABLE, DegradingRedisCache
 from market.models import Listing, ListingKind, ListingStatus
 from market.services.views import record_views
 
@@ -75,9 +77,13 @@ def _redis() -> tuple[RedisCache, Any] | None:
     callbacks, for every operation: a sizeable part of a cached page's time. The
     client is kept on the cache object (one per thread) and used through the
     backend's own key scheme and serializer (``_cache``, stable since Django 4.0).
+    While Redis is unreachable (``DegradingRedisCache.available``) this is None too:
+    the callers then go through the cache API, which answers like an empty cache.
     """
     backend = caches[DEFAULT_CACHE_ALIAS]
     if not isinstance(backend, RedisCache):
+        return None
+    if isinstance(backend, DegradingRedisCache) and not backend.available:
         return None
     client = backend.__dict__.get("_cms_client")
     if client is None:
@@ -102,6 +108,13 @@ def _mget(client: Any, keys: list[str]) -> list[bytes | None]:
     return values
 
 
+def _unreachable(backend: RedisCache, error: BaseException) -> None:
+    """Redis failed on a direct call: serve without it for a while (see config.cache)."""
+    if not isinstance(backend, DegradingRedisCache):
+        raise error
+    backend.mark_down(error)
+
+
 def _get_many(keys: list[str]) -> dict[str, Any]:
     if not keys:
         return {}
@@ -110,7 +123,11 @@ def _get_many(keys: list[str]) -> dict[str, Any]:
         return cache.get_many(keys)
     backend, client = redis
     loads = backend._cache._serializer.loads  # type: ignore[attr-defined]
-    values = _mget(client, [backend.make_key(key) for key in keys])
+    try:
+        values = _mget(client, [backend.make_key(key) for key in keys])
+    except UNREACHABLE as error:
+        _unreachable(backend, error)
+        return {}
     return {
         key: loads(value)
         for key, value in zip(keys, values, strict=True)
@@ -127,14 +144,17 @@ def _set_many(values: Mapping[str, Any], timeout: int) -> None:
         return
     backend, client = redis
     dumps = backend._cache._serializer.dumps  # type: ignore[attr-defined]
-    if len(values) == 1:
-        [(key, value)] = values.items()
-        client.set(backend.make_key(key), dumps(value), ex=timeout)
-        return
-    pipeline = client.pipeline(transaction=False)
-    for key, value in values.items():
-        pipeline.set(backend.make_key(key), dumps(value), ex=timeout)
-    pipeline.execute()
+    try:
+        if len(values) == 1:
+            [(key, value)] = values.items()
+            client.set(backend.make_key(key), dumps(value), ex=timeout)
+            return
+        pipeline = client.pipeline(transaction=False)
+        for key, value in values.items():
+            pipeline.set(backend.make_key(key), dumps(value), ex=timeout)
+        pipeline.execute()
+    except UNREACHABLE as error:
+        _unreachable(backend, error)
 
 
 # --- Version tokens --------------------------------------------------------------
@@ -148,14 +168,24 @@ _VERSION_KEYS = {namespace: _version_key(namespace) for namespace in NAMESPACES}
 
 
 def _complete(found: dict[str, Any]) -> dict[str, str]:
-    """The tokens of every namespace, drawing new ones for those missing."""
+    """The tokens of every namespace, drawing new ones for those missing.
+
+    Without Redis no token can be stored: this request gets tokens of its own, which
+    no stored entry carries and under which nothing it stores is ever found again,
+    so pages are rendered afresh and never served stale.
+    """
+    if _pay_owed_bumps():
+        found = {}  # the tokens just read were retired
     missing = [ns for ns in NAMESPACES if not found.get(_VERSION_KEYS[ns])]
     if missing:
         for namespace in missing:
             cache.add(_VERSION_KEYS[namespace], uuid.uuid4().hex, VERSION_SECONDS)
         # Another process may have won the add(): read what is there now.
         found = {**found, **cache.get_many([_VERSION_KEYS[ns] for ns in missing])}
-    return {ns: str(found[_VERSION_KEYS[ns]]) for ns in NAMESPACES}
+    return {
+        ns: str(found.get(_VERSION_KEYS[ns]) or f"uncached-{uuid.uuid4().hex}")
+        for ns in NAMESPACES
+    }
 
 
 def current_versions(request: HttpRequest | None = None) -> dict[str, str]:
@@ -182,12 +212,37 @@ def known_versions(request: HttpRequest | None) -> dict[str, str] | None:
     return getattr(request, "_cms_versions", None)
 
 
+# Namespaces whose tokens this process failed to replace (Redis was down when a
+# listing changed). Entries cached before the outage would be served again once Redis
+# is back with its data; they are retired as soon as Redis answers again.
+_owed_bumps: set[str] = set()
+_owed_lock = threading.Lock()
+
+
 def bump_catalogue_version(*kinds: str) -> None:
     """Retire every cached page and part of the given kinds (all, pages too, if none)."""
-    namespaces = kinds or NAMESPACES
-    cache.set_many(
+    namespaces = set(kinds or NAMESPACES)
+    with _owed_lock:
+        namespaces |= _owed_bumps
+        _owed_bumps.clear()
+    failed = cache.set_many(
         {_VERSION_KEYS[ns]: uuid.uuid4().hex for ns in namespaces}, VERSION_SECONDS
     )
+    if failed:
+        with _owed_lock:
+            _owed_bumps.update(ns for ns in namespaces if _VERSION_KEYS[ns] in failed)
+
+
+def _pay_owed_bumps() -> bool:
+    """Replace the tokens an outage kept this process from replacing, once it can;
+    whether it tried."""
+    if not _owed_bumps:
+        return False
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(backend, DegradingRedisCache) and not backend.available:
+        return False
+    bump_catalogue_version(*_owed_bumps)
+    return True
 
 
 def bump_pages_version() -> None:
@@ -587,7 +642,10 @@ def _views_key(listing_id: int | str) -> str:
 
 
 def _add_views(counts: Mapping[int, int]) -> None:
-    """Add views to the Redis counters and note their listings for the next flush."""
+    """Add views to the Redis counters and note their listings for the next flush.
+
+    Without Redis they go straight to the database.
+    """
     redis = _redis()
     if redis is None:
         record_views(counts)
@@ -598,7 +656,11 @@ def _add_views(counts: Mapping[int, int]) -> None:
     for listing_id, views in counts.items():
         pipeline.incrby(backend.make_key(_views_key(listing_id)), views)
         pipeline.sadd(backend.make_key(_PENDING_VIEWS), listing_id)
-    pipeline.execute()
+    try:
+        pipeline.execute()
+    except UNREACHABLE as error:
+        _unreachable(backend, error)
+        record_views(counts)
 
 
 class _ViewTally:
@@ -632,6 +694,10 @@ class _ViewTally:
                 self.send()
             except Exception:
                 logger.exception("sending view counts to the cache failed")
+            finally:
+                # Without Redis the views went to the database: do not keep this
+                # thread's connection open between sends.
+                db_connection.close()
 
     def send(self) -> None:
         """Send the views counted so far; kept for the next try if that fails."""
@@ -708,6 +774,20 @@ def listing_status_changed_receiver(
     """A listing entered or left the public catalogue: retire its kind's pages on commit."""
     if ListingStatus.PUBLISHED in (old_status, new_status):
         transaction.on_commit(lambda: bump_catalogue_version(kind))
+
+
+def listings_status_changed_receiver(
+    sender: Any,
+    *,
+    kinds: Iterable[str],
+    old_statuses: dict[int, str],
+    new_status: str,
+    **kwargs: Any,
+) -> None:
+    """Many listings took one step: retire their kinds' pages once, on commit."""
+    if ListingStatus.PUBLISHED in (new_status, *old_statuses.values()):
+        changed = list(kinds)
+        transaction.on_commit(lambda: bump_catalogue_version(*changed))
 
 
 def listings_changed_receiver(

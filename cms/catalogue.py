@@ -50,12 +50,12 @@ from market.models import (
     Outcome,
     maturity_stage,
 )
+from market.params import parse_page
 from market.permissions import can_see_contact, can_see_owner, can_view, is_owner
 from market.selectors import (
     DEFAULT_SORT,
     NEGOTIABLE,
     PER_PAGE,
-    SORTS,
     CatalogueEntry,
     CatalogueFilters,
     FacetOption,
@@ -67,6 +67,7 @@ from market.selectors import (
     latest_listings,
     listing_detail,
     market_counts,
+    sorts_for,
 )
 
 if TYPE_CHECKING:
@@ -167,11 +168,23 @@ def wan(value: Decimal) -> str:
     return _("%(amount)s × 10k CNY") % {"amount": _amount(value)}
 
 
+def wan_range(low: Decimal, high: Decimal) -> str:
+    """A range in 10k CNY as shown to people: "10–50 万元" in Chinese."""
+    return _("%(low)s–%(high)s × 10k CNY") % {
+        "low": _amount(low),
+        "high": _amount(high),
+    }
+
+
 def price_label(listing: Listing) -> str:
     """The price of an outcome or the budget of a demand, or "negotiable"."""
     if isinstance(listing, Outcome):
         if listing.price_wan is not None:
-            label = wan(listing.price_wan)
+            high = listing.price_max_wan
+            if high is not None and high != listing.price_wan:
+                label = wan_range(listing.price_wan, high)
+            else:
+                label = wan(listing.price_wan)
             if listing.price_negotiable:
                 label = _("%(price)s (negotiable)") % {"price": label}
             return label
@@ -179,10 +192,7 @@ def price_label(listing: Listing) -> str:
     if isinstance(listing, Demand):
         low, high = listing.budget_min_wan, listing.budget_max_wan
         if low is not None and high is not None and low != high:
-            label = _("%(low)s–%(high)s × 10k CNY") % {
-                "low": _amount(low),
-                "high": _amount(high),
-            }
+            label = wan_range(low, high)
         elif high is not None:
             label = _("up to %(amount)s") % {"amount": wan(high)}
         elif low is not None:
@@ -337,12 +347,23 @@ def listing_json_ld(
         if show_owner:
             data["provider"] = organisation
         if listing.price_wan is not None:
-            data["offers"] = {
+            offer: dict[str, Any] = {
                 "@type": "Offer",
                 "price": _yuan(listing.price_wan),
                 "priceCurrency": "CNY",
                 "url": url,
             }
+            high = listing.price_max_wan
+            if high is not None and high != listing.price_wan:
+                # A range: schema.org states it as a price specification.
+                del offer["price"], offer["priceCurrency"]
+                offer["priceSpecification"] = {
+                    "@type": "PriceSpecification",
+                    "priceCurrency": "CNY",
+                    "minPrice": _yuan(listing.price_wan),
+                    "maxPrice": _yuan(high),
+                }
+            data["offers"] = offer
     elif isinstance(listing, Demand):
         data["itemOffered"] = {"@type": "Service", "name": listing.title}
         if listing.field:
@@ -491,11 +512,6 @@ def _active_filters(
     return chips
 
 
-def _page_number(value: str | None) -> int:
-    """The page a visitor asks for, as the paginator will read it when in range."""
-    return int(value) if value and value.isdigit() and int(value) > 0 else 1
-
-
 def _page_hrefs(request: HttpRequest) -> Callable[[int], str]:
     """``{% querystring page=n %}`` for any n, the query encoded only once."""
     params = request.GET.copy()
@@ -581,11 +597,12 @@ def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
         under=urlsplit(page_url).path,
     )
     filters = CatalogueFilters.from_params(request.GET)
+    sorts = sorts_for(kind)
     sort = request.GET.get("sort", DEFAULT_SORT)
-    if sort not in SORTS:
+    if sort not in sorts:
         sort = DEFAULT_SORT
     language = get_language()
-    requested = _page_number(request.GET.get("page"))
+    requested = parse_page(request.GET.get("page"))
 
     keys = {
         "total": part_key(request, "total", (kind,), (kind, filters)),
@@ -609,9 +626,7 @@ def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
     if "total" not in parts:
         parts["total"] = fresh[keys["total"]] = catalogue_count(kind, filters)
     # The paginator needs only the total: the page's listings come below.
-    results = Paginator(range(parts["total"]), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    results = Paginator(range(parts["total"]), PER_PAGE).get_page(requested)
     if results.number != requested or "entries" not in parts:
         start = (results.number - 1) * PER_PAGE
         parts["entries"] = cached_part(
@@ -637,7 +652,7 @@ def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
                 "filter_groups": groups,
                 "filters": filters,
                 "sort": sort,
-                "sorts": list(SORTS.items()),
+                "sorts": list(sorts.items()),
             }
         )
     set_parts(fresh)
@@ -737,6 +752,8 @@ def detail_view(
         "price_label": price_label(listing),
         "modes": [str(mode) for mode in listing.modes.all()],
         "engagement_enabled": getattr(settings, "PORTAL_ENGAGEMENT_PANEL", True),
+        # Region, contact or deadline the market operator filled in at import.
+        "operator_provided": listing.operator_provided(),
     }
     return page.render(
         request, template="cms/listing_detail.html", context_overrides=context

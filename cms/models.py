@@ -19,6 +19,7 @@ from wagtail.search import index
 from cms import catalogue
 from cms.blocks import BodyBlock
 from market.models import ListingKind, ListingStatus
+from market.params import parse_page
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 CHILDREN_PER_PAGE = 12
@@ -28,7 +29,7 @@ def _paginate(
     request: HttpRequest, items: Any, per_page: int = CHILDREN_PER_PAGE
 ) -> Any:
     """A page of ``items``; a malformed or too high page number never fails."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    return Paginator(items, per_page).get_page(parse_page(request.GET.get("page")))
 
 
 class HomePage(Page):

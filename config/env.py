@@ -84,11 +84,7 @@ def env_choice(
     return value
 
 
-def env_url(
-    name: str, schemes: tuple[str, ...], default: str | object = _MISSING
-) -> str:
-    """A URL whose scheme is one of ``schemes`` and which names a host."""
-    value = str(_raw(name, default))
+def _checked_url(name: str, value: str, schemes: tuple[str, ...]) -> str:
     parts = urlsplit(value)
     if parts.scheme not in schemes:
         raise ImproperlyConfigured(
@@ -104,6 +100,75 @@ def env_url(
             f"Environment variable {name} has a malformed port."
         ) from None
     return value
+
+
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> int:
+    """Seconds from ``90``, ``90s``, ``15m``, ``1h`` or ``2d``; ValueError otherwise."""
+    text = text.strip().lower()
+    unit = _DURATION_UNITS.get(text[-1:], 0)
+    number = text[:-1] if unit else text
+    if not number.isascii() or not number.isdigit() or len(number) > 9:
+        raise ValueError(text)
+    return int(number) * (unit or 1)
+
+
+def env_duration(name: str, default: int | object = _MISSING) -> int:
+    """A positive duration in seconds, written ``90``, ``90s``, ``15m``, ``1h`` or ``2d``."""
+    value = _raw(name, default)
+    if isinstance(value, int):
+        return value
+    try:
+        seconds = parse_duration(str(value))
+    except ValueError:
+        seconds = 0
+    if seconds < 1:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={value!r} is not a duration "
+            "(e.g. 90s, 15m, 1h, 2d)."
+        )
+    return seconds
+
+
+def env_rate(
+    name: str, default: tuple[int, int] | object = _MISSING
+) -> tuple[int, int]:
+    """A rate limit ``COUNT/DURATION`` (e.g. ``10/15m``) as (count, seconds)."""
+    value = _raw(name, default)
+    if isinstance(value, tuple):
+        return value
+    count, _slash, period = str(value).partition("/")
+    try:
+        if not count.strip().isascii() or not count.strip().isdigit():
+            raise ValueError(count)
+        rate = (int(count), parse_duration(period))
+    except ValueError:
+        rate = (0, 0)
+    if rate[0] < 1 or rate[1] < 1:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={value!r} is not a rate "
+            "(COUNT/DURATION with COUNT >= 1, e.g. 10/15m, 100/1h)."
+        )
+    return rate
+
+
+def env_url(
+    name: str, schemes: tuple[str, ...], default: str | object = _MISSING
+) -> str:
+    """A URL whose scheme is one of ``schemes`` and which names a host."""
+    return _checked_url(name, str(_raw(name, default)), schemes)
+
+
+def env_urls(
+    name: str, schemes: tuple[str, ...], default: str | object = _MISSING
+) -> list[str]:
+    """One or more comma-separated URLs, each checked like :func:`env_url`."""
+    urls = [item.strip() for item in str(_raw(name, default)).split(",")]
+    if not all(urls):
+        raise ImproperlyConfigured(f"Environment variable {name} has an empty URL.")
+    return [_checked_url(f"{name} ({url!r})", url, schemes) for url in urls]
 
 
 def database_from_url(name: str, default: str | object = _MISSING) -> dict[str, object]:

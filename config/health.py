@@ -24,6 +24,10 @@ def check_database() -> str:
 
 
 def check_cache() -> str:
+    # The Redis cache hides an outage from pages (config.cache); the probe must not.
+    ping = getattr(cache, "ping", None)
+    if ping is not None:
+        ping()
     cache.set("healthz", "ok", 10)
     if cache.get("healthz") != "ok":
         raise RuntimeError("cache did not return the value just written")

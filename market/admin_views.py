@@ -11,15 +11,15 @@ from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
+from django.utils.functional import cached_property, classproperty
 from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -30,11 +30,14 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import BaseButton, Button, ListingButton
 from wagtail.rich_text import RichText
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.side_panels import SnippetStatusSidePanel
+from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 
 from market.models import (
     Demand,
+    ImportBatch,
     Listing,
     ListingKind,
     ListingStatus,
@@ -43,13 +46,18 @@ from market.models import (
     Outcome,
     TechField,
 )
-from market.permissions import can_moderate, can_view, member_organisation_ids
+from market.params import parse_int
+from market.permissions import can_moderate, can_view, visible_listings
 from market.services.listings import (
+    BulkResult,
     IllegalTransition,
     ListingError,
     archive_listing,
+    archive_listings,
     publish_listing,
+    publish_listings,
     reject_listing,
+    reject_listings,
 )
 from market.signals import listings_changed
 
@@ -432,13 +440,96 @@ class ListingInspectView(snippet_views.InspectView):
         )
 
 
-def listings_visible_to(queryset: QuerySet[Listing], user: Any) -> QuerySet[Listing]:
-    """Moderators list every listing; others (agents) the public ones and their own."""
-    if can_moderate(user):
-        return queryset
-    return queryset.filter(
-        Q(status=S.PUBLISHED) | Q(organisation_id__in=member_organisation_ids(user))
+# -- What an admin user may see of the listings ----------------------------------
+#
+# Wagtail's snippet views look listings up through the model's default manager: the
+# chooser (list, search, "chosen/<id>/"), the bulk-action confirmation pages and the
+# site history report would show any draft's title to anyone with admin access. Each
+# lookup below goes through market.permissions.visible_listings instead, so that the
+# admin shows an agent exactly what can_view allows (the site history through
+# market.models.ListingLogEntry, registered in wagtail_hooks.py).
+
+# Highest primary key a listing id in an admin URL may name (a PostgreSQL bigint).
+MAX_LISTING_ID = 2**63 - 1
+
+
+def listing_ids(values: Any) -> list[int]:
+    """The well-formed listing ids among ``values`` (ids in URLs and query strings)."""
+    ids = (
+        parse_int(v, minimum=1, maximum=MAX_LISTING_ID, default=None) for v in values
     )
+    return [listing_id for listing_id in ids if listing_id is not None]
+
+
+class VisibleListingsMixin:
+    """Narrows a view's listing lookups to the listings the user may see."""
+
+    request: HttpRequest
+
+    def visible(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return visible_listings(queryset, self.request.user)
+
+
+class _VisibleChoicesMixin(VisibleListingsMixin):
+    def get_object_list(self) -> QuerySet[Any]:
+        return self.visible(super().get_object_list())  # type: ignore[misc]
+
+
+class ListingChooseView(_VisibleChoicesMixin, snippet_chooser.ChooseView):
+    """The chooser modal, listing only what the user may see."""
+
+
+class ListingChooseResultsView(_VisibleChoicesMixin, snippet_chooser.ChooseResultsView):
+    """The chooser's search results and pages, only what the user may see."""
+
+
+class ListingChosenView(VisibleListingsMixin, snippet_chooser.SnippetChosenView):
+    """``chosen/<id>/``: a listing the user may not see is not found."""
+
+    def get_object(self, pk: Any) -> Any:
+        ids = listing_ids([pk])
+        if not ids:
+            raise Http404
+        return self.visible(self.model_class.objects.all()).get(pk=ids[0])
+
+
+class ListingChosenMultipleView(
+    VisibleListingsMixin, snippet_chooser.SnippetChosenMultipleView
+):
+    """``chosen-multiple/?id=…``: only the listings the user may see."""
+
+    def get_objects(self, pks: Any) -> QuerySet[Any]:
+        return self.visible(self.model_class.objects.filter(pk__in=listing_ids(pks)))
+
+
+class ListingChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    """Wagtail's snippet chooser for outcomes and demands, narrowed per user."""
+
+    choose_view_class = ListingChooseView
+    choose_results_view_class = ListingChooseResultsView
+    chosen_view_class = ListingChosenView
+    chosen_multiple_view_class = ListingChosenMultipleView
+
+
+class ListingDeleteBulkAction(VisibleListingsMixin, DeleteBulkAction):
+    """Wagtail's bulk delete of snippets, for listings: it names only visible ones.
+
+    Wagtail's version lists every chosen object, titles included, also those the user
+    may not delete; here listings the user may not see are not found at all.
+    """
+
+    @classproperty
+    def models(cls) -> list[type[Listing]]:
+        return [Outcome, Demand]
+
+    def get_queryset(self, model: Any, object_ids: Any) -> list[Any]:  # type: ignore[override]
+        found = list(self.visible(model.objects.filter(pk__in=listing_ids(object_ids))))
+        if not found:
+            raise Http404
+        return found
+
+    def get_all_objects_in_listing_query(self, parent_id: Any) -> Any:
+        return self.visible(self.model.objects.all()).values_list("pk", flat=True)
 
 
 # -- Review queue -----------------------------------------------------------------
@@ -475,18 +566,122 @@ class _OwnerColumn(Column):
         return name
 
 
+class _ImportBatchChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj: ImportBatch) -> str:
+        return str(obj)
+
+
+class ImportBatchFilter(django_filters.ModelChoiceFilter):
+    field_class = _ImportBatchChoiceField
+
+
+class ReviewQueueFilterSet(WagtailFilterSet):
+    """What the queue shows, and what a bulk action applies to: status (awaiting
+    review unless chosen), kind, field with its sub-fields, organisation, import."""
+
+    status = django_filters.ChoiceFilter(
+        label=field_label(Listing, "status"),
+        choices=S.choices,
+        empty_label=gettext_lazy("Any status"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=field_label(Listing, "kind"), choices=ListingKind.choices
+    )
+    field = TechFieldFilter(
+        label=field_label(Listing, "field"),
+        queryset=TechField.objects.all(),
+        method="filter_field",
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label=field_label(Listing, "organisation"),
+        queryset=Organisation.objects.order_by("name"),
+    )
+    import_batch = ImportBatchFilter(
+        label=field_label(Listing, "import_batch"),
+        queryset=ImportBatch.objects.order_by("-created_at", "-pk"),
+    )
+
+    class Meta:
+        model = Listing
+        fields: list[str] = []
+
+    def filter_field(
+        self, queryset: QuerySet[Listing], name: str, value: TechField | None
+    ) -> QuerySet[Listing]:
+        return queryset.in_field(value) if value else queryset  # type: ignore[attr-defined]
+
+
+def review_filter_data(params: Any) -> Any:
+    """The queue's filter parameters; without a status, the queue shows what awaits
+    review (an explicit empty status means any)."""
+    data = params.copy()
+    if "status" not in data:
+        data["status"] = S.SUBMITTED
+    return data
+
+
+def review_selection(params: Any, request: HttpRequest) -> QuerySet[Listing] | None:
+    """The listings the queue's filters select, or None when a filter is malformed."""
+    filters = ReviewQueueFilterSet(
+        data=review_filter_data(params),
+        queryset=Listing.objects.all(),
+        request=request,
+    )
+    if not filters.is_valid():
+        return None
+    return filters.qs
+
+
+# Filter parameters a bulk action carries from the queue to its confirmation.
+FILTER_PARAMS = ("status", "kind", "field", "organisation", "import_batch")
+
+
 class ReviewQueueView(ModeratorsOnlyMixin, BaseListingView):
-    """Submitted outcomes and demands, oldest first, to inspect, publish or reject."""
+    """Outcomes and demands awaiting review, oldest first, to inspect, publish or
+    reject one by one; filtered (status, kind, field, organisation, import), the
+    selection can be published, rejected or archived at once."""
 
     page_title = gettext_lazy("Review queue")
     header_icon = "clipboard-list"
     index_url_name = f"{REVIEW_NAMESPACE}:index"
+    index_results_url_name = f"{REVIEW_NAMESPACE}:index_results"
     default_ordering = "submitted_at"
     paginate_by = 50
     verbose_name_plural = gettext_lazy("listings awaiting review")
+    filterset_class = ReviewQueueFilterSet
 
     def get_base_queryset(self) -> QuerySet[Listing]:
-        return Listing.objects.awaiting_review().select_related("organisation", "field")
+        return Listing.objects.select_related("organisation", "field")
+
+    def get_filterset_kwargs(self) -> dict[str, Any]:
+        return {"data": review_filter_data(self.request.GET), "request": self.request}
+
+    @cached_property
+    def header_buttons(self) -> list[Any]:
+        query = urlencode(
+            [
+                (key, self.request.GET.get(key, ""))
+                for key in FILTER_PARAMS
+                if key in self.request.GET
+            ]
+        )
+        suffix = f"?{query}" if query else ""
+        return [
+            Button(
+                label,
+                reverse(f"{REVIEW_NAMESPACE}:bulk", args=[action]) + suffix,
+                icon_name=icon,
+                priority=priority,
+                attrs={"data-bulk-action": action},
+            )
+            for priority, (action, label, icon) in enumerate(
+                (
+                    ("publish", _("Publish all selected"), "check"),
+                    ("reject", _("Reject all selected"), "cross"),
+                    ("archive", _("Archive all selected"), "folder-inverse"),
+                )
+            )
+        ]
 
     def order_queryset(self, queryset: QuerySet[Listing]) -> QuerySet[Listing]:
         ordered = super().order_queryset(queryset)
@@ -506,6 +701,11 @@ class ReviewQueueView(ModeratorsOnlyMixin, BaseListingView):
             ),
             _OwnerColumn("organisation", label=field_label(Listing, "organisation")),
             Column("field", label=field_label(Listing, "field")),
+            Column(
+                "status",
+                label=field_label(Listing, "status"),
+                accessor="get_status_display",
+            ),
             DateColumn(
                 "submitted_at",
                 label=field_label(Listing, "submitted_at"),
@@ -654,6 +854,206 @@ class RejectListingView(ModeratorsOnlyMixin, WagtailAdminTemplateMixin, View):
                 )
                 return self.go_back()
         return self.render_to_response(self.get_context_data(form=form))
+
+
+# -- Bulk actions -----------------------------------------------------------------
+
+# A selection larger than this is refused: narrow the filters (one request must not
+# hold locks on tens of thousands of rows).
+BULK_LIMIT = 10_000
+
+
+class BulkReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=field_label(Listing, "rejection_reason"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    expected = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class BulkActionView(ModeratorsOnlyMixin, WagtailAdminTemplateMixin, View):
+    """GET: how many listings of the queue's selection the action applies to, and a
+    confirmation; POST: the action, through the life cycle's bulk steps."""
+
+    template_name = "market/admin/bulk_action.html"
+    header_icon = "tasks"
+    http_method_names = ["get", "post"]
+    ACTIONS = {
+        "publish": (
+            gettext_lazy("Publish listings"),
+            gettext_lazy("Publish"),
+            # Submitted listings, and drafts an import brought in (submitted first).
+            Q(status=S.SUBMITTED) | Q(status=S.DRAFT, import_batch__isnull=False),
+        ),
+        "reject": (
+            gettext_lazy("Reject listings"),
+            gettext_lazy("Reject"),
+            Q(status=S.SUBMITTED),
+        ),
+        "archive": (
+            gettext_lazy("Archive listings"),
+            gettext_lazy("Archive"),
+            Q(status__in=[S.PUBLISHED, S.EXPIRED]),
+        ),
+    }
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.action = kwargs["action"]
+        params = request.POST if request.method == "POST" else request.GET
+        self.params = {key: params[key] for key in FILTER_PARAMS if key in params}
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if kwargs["action"] not in self.ACTIONS:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self) -> str:
+        return str(self.ACTIONS[self.action][0])
+
+    def queue_url(self) -> str:
+        query = urlencode(self.params)
+        return review_url("index") + (f"?{query}" if query else "")
+
+    def selection(self) -> tuple[list[int], int] | None:
+        """Ids the action applies to, and how many selected listings it does not."""
+        selected = review_selection(QueryDict(urlencode(self.params)), self.request)
+        if selected is None:
+            return None
+        eligible = list(
+            selected.filter(self.ACTIONS[self.action][2])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        return eligible, selected.count() - len(eligible)
+
+    def render_confirmation(
+        self, form: BulkReasonForm, ids: list[int], others: int, warning: str = ""
+    ) -> HttpResponse:
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                action=self.action,
+                action_label=self.ACTIONS[self.action][1],
+                count=len(ids),
+                others=others,
+                too_many=len(ids) > BULK_LIMIT,
+                limit=BULK_LIMIT,
+                params=self.params,
+                warning=warning,
+                cancel_url=self.queue_url(),
+                action_url=reverse(f"{REVIEW_NAMESPACE}:bulk", args=[self.action]),
+            )
+        )
+
+    def get(self, request: HttpRequest, action: str) -> HttpResponse:
+        found = self.selection()
+        if found is None:
+            messages.error(request, _("The filters are not valid; choose them again."))
+            return redirect(review_url("index"))
+        ids, others = found
+        form = BulkReasonForm(initial={"expected": len(ids)})
+        return self.render_confirmation(form, ids, others)
+
+    def post(self, request: HttpRequest, action: str) -> HttpResponse:
+        found = self.selection()
+        if found is None:
+            messages.error(request, _("The filters are not valid; choose them again."))
+            return redirect(review_url("index"))
+        ids, others = found
+        form = BulkReasonForm(request.POST)
+        if not form.is_valid():
+            return self.render_confirmation(
+                BulkReasonForm(initial={"expected": len(ids)}), ids, others
+            )
+        if form.cleaned_data["expected"] != len(ids):
+            # Someone else changed the selection since the confirmation was shown.
+            return self.render_confirmation(
+                BulkReasonForm(
+                    initial={
+                        "expected": len(ids),
+                        "reason": form.cleaned_data["reason"],
+                    }
+                ),
+                ids,
+                others,
+                warning=_(
+                    "The selection changed since you looked: it now holds %(count)s "
+                    "listings. Check and confirm again."
+                )
+                % {"count": len(ids)},
+            )
+        if not ids or len(ids) > BULK_LIMIT:
+            return self.render_confirmation(form, ids, others)
+        reason = form.cleaned_data["reason"].strip()
+        if self.action == "reject" and not reason:
+            form.add_error("reason", _("Give the authors a reason for the rejection."))
+            return self.render_confirmation(form, ids, others)
+        result = self.perform(ids, reason)
+        self.report(result)
+        return redirect(self.queue_url())
+
+    def perform(self, ids: list[int], reason: str) -> BulkResult:
+        user_id = int(self.request.user.pk)  # type: ignore[arg-type]
+        if self.action == "reject":
+            return reject_listings(ids, by_user_id=user_id, reason=reason)
+        if self.action == "archive":
+            return archive_listings(ids, by_user_id=user_id, reason=reason)
+        drafts = set(
+            Listing.objects.filter(pk__in=ids, status=S.DRAFT).values_list(
+                "pk", flat=True
+            )
+        )
+        result = publish_listings(
+            [pk for pk in ids if pk not in drafts], by_user_id=user_id
+        )
+        imported = publish_listings(drafts, by_user_id=user_id, submit_drafts=True)
+        result.done += imported.done
+        result.skipped.update(imported.skipped)
+        return result
+
+    def report(self, result: BulkResult) -> None:
+        done_messages = {
+            "publish": ngettext(
+                "%(count)s listing is published.",
+                "%(count)s listings are published.",
+                len(result.done),
+            ),
+            "reject": ngettext(
+                "%(count)s listing is sent back to its author.",
+                "%(count)s listings are sent back to their authors.",
+                len(result.done),
+            ),
+            "archive": ngettext(
+                "%(count)s listing is archived.",
+                "%(count)s listings are archived.",
+                len(result.done),
+            ),
+        }
+        if result.done:
+            messages.success(
+                self.request, done_messages[self.action] % {"count": len(result.done)}
+            )
+        if result.skipped:
+            titles = dict(
+                Listing.objects.filter(pk__in=list(result.skipped)[:5]).values_list(
+                    "pk", "title"
+                )
+            )
+            examples = "; ".join(
+                f"“{titles.get(pk, pk)}”: {why}"
+                for pk, why in list(result.skipped.items())[:5]
+            )
+            messages.warning(
+                self.request,
+                ngettext(
+                    "%(count)s listing was left as it was: %(examples)s",
+                    "%(count)s listings were left as they were, e.g. %(examples)s",
+                    len(result.skipped),
+                )
+                % {"count": len(result.skipped), "examples": examples},
+            )
 
 
 # -- Dashboard ----------------------------------------------------------------------

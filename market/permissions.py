@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q, QuerySet
+
 from market.models import (
     AccessReason,
     AccessRequest,
@@ -64,6 +66,20 @@ def can_view(user: Any, listing: Listing) -> bool:
         listing.status == ListingStatus.PUBLISHED
         or is_owner(user, listing)
         or can_moderate(user)
+    )
+
+
+def visible_listings(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """The listings of ``queryset`` that ``can_view`` shows ``user``, as one query.
+
+    Every admin view, chooser, bulk action and log that lists or looks up listings
+    goes through this, so an agent never sees another organisation's unpublished one.
+    """
+    if can_moderate(user):
+        return queryset
+    return queryset.filter(
+        Q(status=ListingStatus.PUBLISHED)
+        | Q(organisation_id__in=member_organisation_ids(user))
     )
 
 

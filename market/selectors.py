@@ -34,6 +34,7 @@ from market.models import (
     Region,
     TechField,
 )
+from market.params import parse_int
 
 PER_PAGE = 20
 
@@ -60,11 +61,25 @@ SORTS: dict[str, str | Promise] = {
     "price": _("Price: low to high"),
     "-price": _("Price: high to low"),
     "views": _("Most viewed"),
+    "deadline": _("Closing soon"),
 }
 DEFAULT_SORT = "newest"
+# Sorts that only one kind has: demands close, outcomes do not.
+_KIND_SORTS: dict[str, str] = {"deadline": ListingKind.DEMAND}
 
-_FIELD_CODE = re.compile(r"^\d{2}(\d{2})?$")
-_REGION_CODE = re.compile(r"^\d{6}$")
+
+def sorts_for(kind: str) -> dict[str, str | Promise]:
+    """The sort orders the catalogue of ``kind`` offers, by name, with their labels."""
+    return {
+        name: label
+        for name, label in SORTS.items()
+        if _KIND_SORTS.get(name, kind) == kind
+    }
+
+
+# ASCII digits only: \d alone also matches "²" and "٣".
+_FIELD_CODE = re.compile(r"^\d{2}(\d{2})?$", re.ASCII)
+_REGION_CODE = re.compile(r"^\d{6}$", re.ASCII)
 _MODE_CODE = re.compile(r"^[-a-z0-9_]{1,30}$")
 
 _MODELS: dict[str, type[Listing]] = {
@@ -106,8 +121,7 @@ class CatalogueFilters:
         stage = text("stage")
         mode = text("mode")
         price = text("price")
-        trl_text = text("trl")
-        trl = int(trl_text) if trl_text.isdigit() and 1 <= int(trl_text) <= 9 else None
+        trl = parse_int(params.get("trl"), minimum=1, maximum=9, default=None)
         return cls(
             field=field if _FIELD_CODE.match(field) else "",
             region=region if _REGION_CODE.match(region) else "",
@@ -229,6 +243,8 @@ def _sorted(queryset: QuerySet[Any], sort: str) -> QuerySet[Any]:
         return queryset.order_by(F("amount").desc(nulls_last=True), *newest)
     if sort == "views":
         return queryset.order_by("-view_count", *newest)
+    if sort == "deadline" and queryset.model is Demand:
+        return queryset.order_by(F("deadline").asc(nulls_last=True), *newest)
     return queryset.order_by(*newest)
 
 

@@ -10,3 +10,8 @@ from django.dispatch import Signal
 listing_status_changed = Signal()
 # listing_ids: content of published listings changed without a status change
 listings_changed = Signal()
+# organisation_id, by_user_id (the moderator; None: the system)
+organisation_verified = Signal()
+# listing_ids, kinds, old_statuses {id: status}, new_status, by_user_id, reason: many
+# listings took the same step at once (bulk moderation, an import that publishes)
+listings_status_changed = Signal()

@@ -37,10 +37,13 @@ from market.admin_views import (
     LISTING_NAMESPACES,
     REVIEW_NAMESPACE,
     ArchiveListingView,
+    BulkActionView,
     DemandAdminForm,
     DemandFilterSet,
     LinesField,
     ListingAdminForm,
+    ListingChooserViewSet,
+    ListingDeleteBulkAction,
     ListingEditView,
     ListingIndexView,
     ListingInspectView,
@@ -50,7 +53,6 @@ from market.admin_views import (
     ReviewQueuePanel,
     ReviewQueueView,
     field_label,
-    listings_visible_to,
 )
 from market.imports import admin_views as imports_admin
 from market.models import (
@@ -58,6 +60,7 @@ from market.models import (
     Demand,
     Listing,
     ListingKind,
+    ListingLogEntry,
     ListingStatus,
     Organisation,
     Outcome,
@@ -65,8 +68,24 @@ from market.models import (
     RegionLevel,
     TechField,
 )
-from market.permissions import can_moderate
-from market.services.organisations import VERIFY_ACTION, verify_organisation
+from market.permissions import can_moderate, visible_listings
+from market.services.organisations import (
+    VERIFY_ACTION,
+    OrganisationError,
+    verify_organisation,
+)
+
+# Other apps add buttons to an organisation's row and edit page without the market
+# importing them: ``@hooks.register(ORGANISATION_BUTTONS_HOOK)`` on a function
+# ``(organisation, user) -> list[Button]``.
+ORGANISATION_BUTTONS_HOOK = "market_organisation_buttons"
+
+
+def _hooked_buttons(organisation: Organisation, user: Any) -> list[Any]:
+    buttons: list[Any] = []
+    for hook in hooks.get_hooks(ORGANISATION_BUTTONS_HOOK):
+        buttons.extend(hook(organisation, user))
+    return buttons
 
 
 def _verify_button(url: str, *, priority: int) -> Button:
@@ -97,6 +116,7 @@ class OrganisationIndexView(generic.IndexView):
         if self.verify_url_name and self.can_verify and not instance.is_verified:
             url = reverse(self.verify_url_name, args=[quote(instance.pk)])
             buttons.append(_verify_button(url, priority=15))
+        buttons.extend(_hooked_buttons(instance, self.request.user))
         return buttons
 
 
@@ -115,6 +135,7 @@ class OrganisationEditView(generic.EditView):
         ):
             url = reverse(self.verify_url_name, args=[quote(self.object.pk)])
             buttons.append(_verify_button(url, priority=5))
+        buttons.extend(_hooked_buttons(self.object, self.request.user))
         return buttons
 
 
@@ -128,11 +149,15 @@ class VerifyOrganisationView(PermissionCheckedMixin, View):
 
     def post(self, request: HttpRequest, pk: str) -> HttpResponse:
         organisation = get_object_or_404(Organisation, pk=unquote(str(pk)))
-        verify_organisation(organisation.pk, verified_by_id=request.user.pk)
-        messages.success(
-            request,
-            _("Organisation '%(name)s' is verified.") % {"name": organisation.name},
-        )
+        try:
+            verify_organisation(organisation.pk, verified_by_id=request.user.pk)
+        except OrganisationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("Organisation '%(name)s' is verified.") % {"name": organisation.name},
+            )
         next_url = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(
             next_url,
@@ -236,6 +261,12 @@ class ReviewQueueViewSet(ViewSet):
     def get_urlpatterns(self) -> list[Any]:
         return [
             path("", ReviewQueueView.as_view(), name="index"),
+            path(
+                "results/",
+                ReviewQueueView.as_view(results_only=True),
+                name="index_results",
+            ),
+            path("bulk/<slug:action>/", BulkActionView.as_view(), name="bulk"),
             path("publish/<int:pk>/", PublishListingView.as_view(), name="publish"),
             path("reject/<int:pk>/", RejectListingView.as_view(), name="reject"),
             path("archive/<int:pk>/", ArchiveListingView.as_view(), name="archive"),
@@ -313,6 +344,8 @@ class ListingViewSet(SnippetViewSet):
     search_fields = ["title"]
     ordering = ["-status_changed_at", "-pk"]
     list_per_page = 50
+    # The chooser, like the list, shows only listings the user may see.
+    chooser_viewset_class = ListingChooserViewSet
 
     @cached_property
     def list_display(self) -> list[Any]:
@@ -320,7 +353,7 @@ class ListingViewSet(SnippetViewSet):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         queryset = self.model.objects.select_related("organisation", "field")
-        return listings_visible_to(queryset, request.user)
+        return visible_listings(queryset, request.user)
 
 
 class OutcomeViewSet(ListingViewSet):
@@ -355,6 +388,7 @@ class OutcomeViewSet(ListingViewSet):
         "attachments",
         "modes",
         "price_wan",
+        "price_max_wan",
         "price_negotiable",
         "protected_details",
         "contact_name",
@@ -367,6 +401,7 @@ class OutcomeViewSet(ListingViewSet):
         "rejection_reason",
         "created_by",
         "external_id",
+        "import_batch",
     ]
     edit_handler = ObjectList(
         [
@@ -388,6 +423,7 @@ class OutcomeViewSet(ListingViewSet):
                 [
                     FieldPanel("modes", widget=forms.CheckboxSelectMultiple),
                     FieldPanel("price_wan"),
+                    FieldPanel("price_max_wan"),
                     FieldPanel("price_negotiable"),
                 ],
                 heading=gettext_lazy("Commercial terms"),
@@ -439,6 +475,7 @@ class DemandViewSet(ListingViewSet):
         "rejection_reason",
         "created_by",
         "external_id",
+        "import_batch",
     ]
     edit_handler = ObjectList(
         [
@@ -610,8 +647,16 @@ LISTING_LOG_ACTIONS = {
 }
 
 
+# After Wagtail's own snippet bulk delete (market's hooks load first), so this one
+# replaces it for outcomes and demands.
+hooks.register("register_bulk_action", ListingDeleteBulkAction, order=100)
+
+
 @hooks.register("register_log_actions")
 def register_market_log_actions(actions: Any) -> None:
+    # Listings log into their own table, which shows each user only the entries of
+    # listings market.permissions lets them see (site history report).
+    actions.register_model(Listing, ListingLogEntry)
     actions.register_action(
         VERIFY_ACTION,
         gettext_lazy("Verify organisation"),

@@ -9,13 +9,18 @@
 #                  127.0.0.1:9200, security off, run as user techmatch-es
 #   chromium       Debian package (/usr/bin/chromium) for Playwright tests
 #
-# Usage: scripts/services.sh [up|status|down|browser]
+# Usage: scripts/services.sh [up|status|down|browser|es-node|redis-node]
 #   up       (default) install what is missing, start what is not running,
 #            wait until healthy, print the env to use. Exit 1 if any failed.
 #   status   report each service without installing or starting anything.
 #            Exit 0 if all are healthy, else 1.
 #   down     stop postgresql, redis and elasticsearch.
 #   browser  install chromium only.
+#   es-node DIR CLUSTER NAME HTTP_PORT TRANSPORT_PORT [SEEDS ROLES MASTERS]
+#   redis-node DIR PORT
+#            start one more Elasticsearch node or Redis server for the fault
+#            tests, with its data in DIR, from the same installs (pid in
+#            DIR/es.pid or DIR/redis.pid). `up` must have run before.
 #
 # It is meant to be run over and over (make test, CI): anything that is
 # already installed, unpacked, configured or healthy is left alone, and an
@@ -35,6 +40,7 @@
 #   TECHMATCH_ES_HEAP JVM heap for elasticsearch             (default 512m)
 #   TECHMATCH_ES_EXTRA_CONFIG extra lines appended to elasticsearch.yml
 #   TECHMATCH_SKIP_BROWSER=1  do not install chromium during `up`
+#   TECHMATCH_NODE_HEAP JVM heap of an es-node                (default 256m)
 
 set -euo pipefail
 
@@ -328,6 +334,17 @@ redis_healthy() {
         [[ $(timeout 5 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]
 }
 
+# Start a daemonized redis-server on 127.0.0.1:PORT as the package's user, its
+# pid in DIR/redis.pid. Tests need no persistence; without it nothing is written
+# to disk. Used by `up` and by `redis-node` (the fault tests' own servers).
+redis_launch() {
+    local port=$1 dir=$2 log=$3 startup_log=$4
+    (cd "$dir" && runuser -u redis -- redis-server --daemonize yes \
+        --bind 127.0.0.1 --port "$port" --protected-mode yes \
+        --logfile "$log" --dir "$dir" --pidfile "$dir/redis.pid" \
+        --save '' --appendonly no) >"$startup_log" 2>&1 9>&-
+}
+
 redis_up() {
     local start=$SECONDS log=$LOG_DIR/redis/redis.log dir=$DATA_DIR/redis
     if redis_healthy; then
@@ -341,11 +358,7 @@ redis_up() {
     fi
     # The package's own user: redis refuses nothing as root, but needn't be.
     install -d -o redis -g redis "$LOG_DIR/redis" "$dir"
-    # Tests need no persistence; without it nothing is written to disk.
-    if ! (cd "$dir" && runuser -u redis -- redis-server --daemonize yes \
-        --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes \
-        --logfile "$log" --dir "$dir" --pidfile "$dir/redis.pid" \
-        --save '' --appendonly no) >"$LOG_DIR/redis/startup.log" 2>&1 9>&-; then
+    if ! redis_launch "$REDIS_PORT" "$dir" "$log" "$LOG_DIR/redis/startup.log"; then
         fail redis "redis-server would not start" "$LOG_DIR/redis/startup.log"
         return 1
     fi
@@ -476,29 +489,49 @@ write_if_changed() {
     chown "$ES_USER:$ES_USER" "$path"
 }
 
-es_configure() {
-    local yml changed=0
-    # The integ-test-zip carries only the transport-netty4, x-pack-core,
-    # x-pack-security and apm modules: settings owned by other modules
-    # (xpack.ml.*, ingest.geoip.*, ...) are unknown to it and abort startup.
-    yml="# Written by scripts/services.sh; edits are overwritten.
-cluster.name: $ES_CLUSTER
-node.name: node-1
+# The elasticsearch.yml of one node. The integ-test-zip carries only the
+# transport-netty4, x-pack-core, x-pack-security and apm modules: settings owned
+# by other modules (xpack.ml.*, ingest.geoip.*, ...) are unknown to it and abort
+# startup. DISCOVERY is one or more lines: how the node finds its cluster.
+es_yml() {
+    local cluster=$1 node=$2 port=$3 data=$4 logs=$5 discovery=$6
+    printf '%s' "# Written by scripts/services.sh; edits are overwritten.
+cluster.name: $cluster
+node.name: $node
 network.host: 127.0.0.1
-http.port: $ES_PORT
-discovery.type: single-node
+http.port: $port
+$discovery
 xpack.security.enabled: false
-path.data: $ES_DATA/data
-path.logs: $ES_LOGS
+path.data: $data
+path.logs: $logs
 # A partly full disk must not turn indices read-only mid-test.
 cluster.routing.allocation.disk.threshold_enabled: false
 # Tests create and drop indices freely.
 action.destructive_requires_name: false"
+}
+
+es_configure() {
+    local yml changed=0
+    yml=$(es_yml "$ES_CLUSTER" node-1 "$ES_PORT" "$ES_DATA/data" "$ES_LOGS" \
+        "discovery.type: single-node")
     if [[ -n ${TECHMATCH_ES_EXTRA_CONFIG:-} ]]; then
         yml+=$'\n# TECHMATCH_ES_EXTRA_CONFIG\n'"$TECHMATCH_ES_EXTRA_CONFIG"
     fi
     write_if_changed "$ES_HOME/config/elasticsearch.yml" "$yml" && changed=1
     ES_CONFIG_CHANGED=$changed
+}
+
+# Run bin/elasticsearch -d as $ES_USER in WORKDIR with the config in CONF.
+# ES refuses to run as root; a clean env keeps a caller's JAVA_OPTS or ES_*
+# variables from leaking in. Returns when the launcher does: once the node has
+# started, or failed (its own ERROR: lines are in STARTUP_LOG).
+es_launch() {
+    local jhome=$1 workdir=$2 conf=$3 pidfile=$4 startup_log=$5 heap=$6 tmpdir=${7:-}
+    (cd "$workdir" && exec runuser -u "$ES_USER" -- env -i \
+        PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 \
+        ES_JAVA_HOME="$jhome" ES_JAVA_OPTS="-Xms$heap -Xmx$heap" \
+        ES_PATH_CONF="$conf" ${tmpdir:+ES_TMPDIR="$tmpdir"} \
+        "$ES_HOME/bin/elasticsearch" -d -p "$pidfile") >"$startup_log" 2>&1 9>&-
 }
 
 es_stop_pid() {
@@ -541,13 +574,8 @@ es_up() {
         return 1
     else
         rm -f "$ES_PIDFILE"
-        # ES refuses to run as root; a clean env keeps a caller's JAVA_OPTS
-        # or ES_* variables from leaking in.
-        (cd "$ES_HOME" && exec runuser -u "$ES_USER" -- env -i \
-            PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 \
-            ES_JAVA_HOME="$jhome" ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP" \
-            ES_PATH_CONF="$ES_HOME/config" \
-            bin/elasticsearch -d -p "$ES_PIDFILE") >"$startup_log" 2>&1 9>&- &
+        es_launch "$jhome" "$ES_HOME" "$ES_HOME/config" "$ES_PIDFILE" \
+            "$startup_log" "$ES_HEAP" &
         launcher=$!
     fi
 
@@ -698,15 +726,86 @@ cmd_browser() {
     browser_check
 }
 
+# ------------------------------------------------------ nodes of the fault tests
+#
+# The fault tests (tests/faults) stop and kill services; they must never touch
+# the shared ones above, so they start their own from the same installs, on
+# ports and in a directory they choose. Starting one again with the same
+# directory keeps its data (a restart after a crash).
+
+is_port() { [[ $1 =~ ^[0-9]+$ ]] && (($1 > 0 && $1 < 65536)); }
+
+# es-node DIR CLUSTER NAME HTTP_PORT TRANSPORT_PORT [SEEDS ROLES MASTERS]
+#   SEEDS: comma-separated transport ports of the cluster's nodes (none: a
+#   single-node cluster); ROLES: node.roles (default: all); MASTERS: the names of
+#   the master-eligible nodes that bootstrap the cluster.
+cmd_es_node() {
+    need_root
+    (($# >= 5)) || { echo "usage: $0 es-node DIR CLUSTER NAME HTTP_PORT TRANSPORT_PORT [SEEDS ROLES MASTERS]" >&2; exit 2; }
+    local dir=$1 cluster=$2 name=$3 port=$4 tport=$5 seeds=${6:-} roles=${7:-} masters=${8:-}
+    local heap=${TECHMATCH_NODE_HEAP:-256m} jhome discovery yml hosts=() p
+    is_port "$port" && is_port "$tport" || { echo "services: FAILED bad port $port/$tport" >&2; exit 2; }
+    [[ -x $ES_HOME/bin/elasticsearch ]] ||
+        { fail elasticsearch "not installed in $ES_HOME: run '$0 up' first"; exit 1; }
+    jhome=$(java_home) || { fail elasticsearch "no Java 17+ found (java on PATH)"; exit 1; }
+    if [[ -z $seeds ]]; then
+        discovery="transport.port: $tport
+discovery.type: single-node"
+    else
+        for p in ${seeds//,/ }; do
+            is_port "$p" || { echo "services: FAILED bad seed port $p" >&2; exit 2; }
+            hosts+=("127.0.0.1:$p")
+        done
+        discovery="transport.port: $tport
+discovery.seed_hosts: [$(IFS=,; echo "${hosts[*]}")]
+cluster.initial_master_nodes: [${masters:-$name}]"
+    fi
+    [[ -z $roles ]] || discovery+=$'\n'"node.roles: [$roles]"
+    install -d -o "$ES_USER" -g "$ES_USER" "$dir" "$dir/config" "$dir/data" "$dir/logs" "$dir/tmp"
+    # The distribution's jvm.options, log4j2 and keystore; elasticsearch.yml is ours.
+    cp -a "$ES_HOME/config/." "$dir/config/"
+    yml=$(es_yml "$cluster" "$name" "$port" "$dir/data" "$dir/logs" "$discovery")
+    printf '%s\n' "$yml" >"$dir/config/elasticsearch.yml"
+    chown -R "$ES_USER:$ES_USER" "$dir"
+    if ! es_launch "$jhome" "$dir" "$dir/config" "$dir/es.pid" "$dir/logs/startup.log" "$heap" "$dir/tmp"; then
+        grep '^ERROR:' "$dir/logs/startup.log" >&2 || true
+        fail elasticsearch "node $name failed to start" "$dir/logs/$cluster.log"
+        exit 1
+    fi
+    say "elasticsearch node $name started (pid $(<"$dir/es.pid"), http://127.0.0.1:$port)"
+}
+
+# redis-node DIR PORT: a redis-server without persistence, pid in DIR/redis.pid.
+cmd_redis_node() {
+    need_root
+    (($# == 2)) && is_port "$2" || { echo "usage: $0 redis-node DIR PORT" >&2; exit 2; }
+    local dir=$1 port=$2
+    install -d -o redis -g redis "$dir"
+    if ! redis_launch "$port" "$dir" "$dir/redis.log" "$dir/startup.log"; then
+        fail redis "redis-server would not start on port $port" "$dir/startup.log"
+        exit 1
+    fi
+    # The daemon writes its pid file a moment after the launcher returns.
+    local i
+    for ((i = 0; i < 50; i++)); do
+        [[ -s $dir/redis.pid ]] && break
+        sleep 0.1
+    done
+    [[ -s $dir/redis.pid ]] || { fail redis "no pid file from redis-server on port $port" "$dir/redis.log"; exit 1; }
+    say "redis node started (pid $(<"$dir/redis.pid"), redis://127.0.0.1:$port)"
+}
+
 main() {
     case ${1:-up} in
     up) cmd_up ;;
     status) cmd_status ;;
     down) cmd_down ;;
     browser) cmd_browser ;;
+    es-node) shift && cmd_es_node "$@" ;;
+    redis-node) shift && cmd_redis_node "$@" ;;
     -h | --help | help) sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0" ;;
     *)
-        echo "usage: $0 [up|status|down|browser]" >&2
+        echo "usage: $0 [up|status|down|browser|es-node ...|redis-node DIR PORT]" >&2
         exit 2
         ;;
     esac

@@ -12,7 +12,11 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from market.models import Listing, Organisation
-        from market.signals import listing_status_changed, listings_changed
+        from market.signals import (
+            listing_status_changed,
+            listings_changed,
+            listings_status_changed,
+        )
         from search import labels, receivers, sync  # noqa: F401 - labels listens too
         from search.models import DictionaryWord, Synonym
 
@@ -21,6 +25,9 @@ class SearchConfig(AppConfig):
         )
         listings_changed.connect(
             sync.on_listings_changed, dispatch_uid="search.listings_changed"
+        )
+        listings_status_changed.connect(
+            sync.on_listings_status_changed, dispatch_uid="search.statuses_changed"
         )
         post_delete.connect(
             sync.on_listing_deleted, sender=Listing, dispatch_uid="search.deleted"

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from elasticsearch.dsl import (
     Boolean,
@@ -100,6 +101,9 @@ class ListingDocument(Document):
     stage = Keyword()
     modes = Keyword()
     amount = Float()
+    # The range shown in results (10–50 万元); not searched.
+    amount_from = Float(index=False)
+    amount_to = Float(index=False)
     negotiable = Boolean()
     published_at = Date()
     view_count = Integer()
@@ -119,7 +123,10 @@ def index_body() -> dict[str, Any]:
     from elasticsearch.dsl import Index
 
     index = Index("template")
-    index.settings(number_of_shards=1, number_of_replicas=0)
+    index.settings(
+        number_of_shards=1,
+        number_of_replicas=getattr(settings, "SEARCH_INDEX_REPLICAS", 0),
+    )
     index.document(ListingDocument)
     return index.to_dict()
 
@@ -192,7 +199,7 @@ _COMMON = (
     "region__code",
 )
 _OWN: dict[str, tuple[str, ...]] = {
-    ListingKind.OUTCOME: ("maturity", "price_wan", "price_negotiable"),
+    ListingKind.OUTCOME: ("maturity", "price_wan", "price_max_wan", "price_negotiable"),
     ListingKind.DEMAND: (
         "expected_maturity",
         "budget_min_wan",
@@ -268,10 +275,13 @@ def body_of(
     if kind == ListingKind.OUTCOME:
         maturity = row["maturity"]
         amount = row["price_wan"]
+        low = amount
+        high = row["price_max_wan"] if row["price_max_wan"] is not None else amount
         negotiable = row["price_negotiable"]
     else:
         maturity = row["expected_maturity"]
         amount = row["budget_max_wan"] or row["budget_min_wan"]
+        low, high = row["budget_min_wan"], row["budget_max_wan"]
         negotiable = row["budget_negotiable"]
     code = row["field__code"] or ""
     field_codes = [code[:2], code] if len(code) > 2 else ([code] if code else [])
@@ -309,6 +319,8 @@ def body_of(
         "stage": maturity_stage(maturity) or "",
         "modes": sorted(modes),
         "amount": float(amount) if amount is not None else None,
+        "amount_from": float(low) if low is not None else None,
+        "amount_to": float(high) if high is not None else None,
         "negotiable": bool(negotiable),
         "published_at": published_at.isoformat() if published_at else None,
         "view_count": view_count,

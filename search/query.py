@@ -18,6 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from market.models import STAGE_LEVELS, ListingKind, OrganisationKind
+from market.params import parse_int, parse_page
 from market.selectors import NEGOTIABLE, PRICE_BANDS
 from search.analysis import STOPWORDS, bigrams, has_cjk, normalise, unigrams, words
 from search.synonyms import variants
@@ -34,8 +35,9 @@ _FUNCTION_CHARS = frozenset(w for w in STOPWORDS if len(w) == 1 and has_cjk(w))
 
 SORTS = ("relevance", "newest", "price", "-price")
 
-_FIELD_CODE = re.compile(r"^\d{2}(\d{2})?$")
-_REGION_CODE = re.compile(r"^\d{6}$")
+# ASCII digits only: \d alone also matches "²" and "٣".
+_FIELD_CODE = re.compile(r"^\d{2}(\d{2})?$", re.ASCII)
+_REGION_CODE = re.compile(r"^\d{6}$", re.ASCII)
 _MODE_CODE = re.compile(r"^[-a-z0-9_]{1,30}$")
 # Characters that have a meaning in Lucene's query syntax or in HTML; a query is text,
 # so they are separators here.
@@ -70,15 +72,12 @@ class SearchFilters:
             text("price"),
             text("org"),
         )
-        trl_text = text("trl")
         return cls(
             kind=kind if kind in ListingKind.values else "",
             field=fld if _FIELD_CODE.match(fld) else "",
             region=region if _REGION_CODE.match(region) else "",
             stage=stage if stage in STAGE_LEVELS else "",
-            trl=int(trl_text)
-            if trl_text.isdigit() and 1 <= int(trl_text) <= 9
-            else None,
+            trl=parse_int(params.get("trl"), minimum=1, maximum=9, default=None),
             mode=mode if _MODE_CODE.match(mode) else "",
             price=price if price in PRICE_BANDS or price == NEGOTIABLE else "",
             org=org if org in OrganisationKind.values else "",
@@ -134,8 +133,14 @@ class SearchRequest:
         sort = sort if isinstance(sort, str) and sort in SORTS else ""
         if not sort:
             sort = "relevance" if q else "newest"
-        page = _positive_int(params.get("page"), 1)
-        per_page = min(_positive_int(params.get("per_page"), PER_PAGE), MAX_PER_PAGE)
+        page = parse_page(params.get("page"))
+        per_page = parse_int(
+            params.get("per_page"),
+            minimum=1,
+            maximum=MAX_PER_PAGE,
+            default=PER_PAGE,
+            clamp=True,
+        )
         return cls(
             q=q,
             filters=SearchFilters.from_params(params),
@@ -166,16 +171,6 @@ class SearchRequest:
             params["verbatim"] = "1"
         params.update(overrides)
         return {k: str(v) for k, v in params.items() if v not in ("", None)}
-
-
-def _positive_int(value: Any, default: int) -> int:
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip()[:9])
-    else:
-        return default
-    return number if number >= 1 else default
 
 
 @dataclass(frozen=True)
@@ -303,6 +298,10 @@ class Hit:
     keywords: tuple[str, ...]
     published_at: str | None
     score: float | None
+    # The price range or budget bounds (None: open or single); older documents
+    # lack them and show ``amount`` alone.
+    amount_from: float | None = None
+    amount_to: float | None = None
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ def resegment(kind: str, *, batch: int = 500) -> int:
 
 @dataclass
 class CheckReport:
-    """Documents that differ from the database, by kind."""
+    """Documents that differ from the database, and the indices read, by kind."""
 
     kind: str
     expected: int = 0
@@ -116,18 +116,27 @@ class CheckReport:
     missing: list[int] = field(default_factory=list)  # published, not in the index
     stale: list[int] = field(default_factory=list)  # in the index, older version
     extra: list[int] = field(default_factory=list)  # in the index, not published
+    indices: list[str] = field(default_factory=list)  # behind the kind's alias
+
+    @property
+    def doubled(self) -> bool:
+        """The alias stands for more than one index: searches find documents twice."""
+        return len(self.indices) > 1
 
     @property
     def problems(self) -> int:
-        return len(self.missing) + len(self.stale) + len(self.extra)
+        """Differing documents, plus one for a doubled alias."""
+        documents = len(self.missing) + len(self.stale) + len(self.extra)
+        return documents + (1 if self.doubled else 0)
 
 
 def check(kind: str, *, backend: SearchBackend | None = None) -> CheckReport:
-    """Compare a kind's index with the database: ids and versions."""
+    """Compare a kind's index with the database (ids and versions) and count the
+    indices behind its alias."""
     from search.models import ListingText
 
     backend = backend or get_backend()
-    report = CheckReport(kind)
+    report = CheckReport(kind, indices=backend.kind_indices(kind))
     expected_ids = set(published_ids(kind))
     versions = dict(
         ListingText.objects.filter(pk__in=expected_ids).values_list("pk", "version")
@@ -144,7 +153,11 @@ def check(kind: str, *, backend: SearchBackend | None = None) -> CheckReport:
 
 
 def repair(report: CheckReport) -> int:
-    """Queue every listing of the report for indexing (through the outbox)."""
+    """Queue every differing listing of the report for indexing (through the outbox).
+
+    A doubled alias is not repaired here but by ``reindex``: one new index, swapped in
+    for all of them at once.
+    """
     ids = report.missing + report.stale + report.extra
     with transaction.atomic():
         record_changes(ids, segment_text=False)

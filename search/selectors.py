@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from market.models import STAGE_LEVELS, Listing, ListingStatus
 from market.selectors import NEGOTIABLE, PRICE_BANDS
-from search.backends import SearchUnavailable, get_backend
+from search.backends import SearchBackend, SearchUnavailable, get_backend
 from search.backends.common import hit_from
 from search.query import SearchFilters, SearchRequest, SearchResults, Suggestion, plan
-from search.spelling import did_you_mean
+from search.spelling import did_you_mean, is_short, worth_offering
 
 logger = logging.getLogger(__name__)
 
@@ -25,24 +25,34 @@ MAX_PREFIX = 30
 def search_listings(request: SearchRequest) -> SearchResults:
     """Results of ``request`` from the configured backend.
 
-    Nothing found for a query with a likely typo: the corrected query is searched
-    instead and the results say so. The engine unreachable: a plain database search
-    (titles and summaries, no facets) answers, marked ``degraded``.
+    A query that found nothing, or a short one (``spelling.is_short``), is checked for a
+    likely typo against the indexed vocabulary (held in this process). A short query's
+    correction is known before searching, so the original and the corrected query go in
+    one round trip; a longer one is corrected only after it found nothing. When the
+    original found nothing the corrected results are shown instead and say so; otherwise
+    the correction is offered as a link only when it finds clearly more. The engine
+    unreachable: a plain database search (titles and summaries, no facets) answers,
+    marked ``degraded``.
     """
     backend = get_backend()
+    correctable = bool(request.q) and not request.verbatim
     try:
-        results = backend.search(request)
-        if request.q and results.total < 3 and not request.verbatim:
-            suggestion = did_you_mean(request.q, backend.vocabulary())
-            if suggestion and suggestion != request.q:
-                corrected = dataclasses.replace(
-                    request, q=suggestion, corrected_from=request.q
+        if correctable and is_short(request.q):
+            suggestion = _correction(request.q, backend)
+            if suggestion:
+                results, retry = backend.search_many(
+                    [request, _corrected(request, suggestion)]
                 )
-                retry = backend.search(corrected)
-                if results.total == 0 and retry.total:
-                    results = retry  # searched instead, and the page says so
-                elif retry.total and retry.total >= results.total:
-                    results.did_you_mean = suggestion
+                results = _with_correction(results, retry, suggestion)
+            else:
+                results = backend.search(request)
+        else:
+            results = backend.search(request)
+            if correctable and results.total == 0:
+                suggestion = _correction(request.q, backend)
+                if suggestion:
+                    retry = backend.search(_corrected(request, suggestion))
+                    results = _with_correction(results, retry, suggestion)
     except SearchUnavailable:
         logger.warning("search engine unavailable, falling back", exc_info=True)
         results = database_search(request)
@@ -53,6 +63,27 @@ def search_listings(request: SearchRequest) -> SearchResults:
         )
     if request.page > results.pages and request.page > 1:
         results.messages.append(_("There are no results on this page."))
+    return results
+
+
+def _correction(q: str, backend: SearchBackend) -> str:
+    """The likely meant query, or "" when ``q`` has no word to correct."""
+    suggestion = did_you_mean(q, backend.vocabulary())
+    return suggestion if suggestion and suggestion != q else ""
+
+
+def _corrected(request: SearchRequest, suggestion: str) -> SearchRequest:
+    return dataclasses.replace(request, q=suggestion, corrected_from=request.q)
+
+
+def _with_correction(
+    results: SearchResults, retry: SearchResults, suggestion: str
+) -> SearchResults:
+    """The results to show, given the original's and the correction's."""
+    if results.total == 0 and retry.total:
+        return retry  # searched instead, and the page says so
+    if worth_offering(results.total, retry.total):
+        results.did_you_mean = suggestion
     return results
 
 

@@ -3,6 +3,12 @@
 Chinese typos are mostly one wrong character of a word (锂离子电吃, 人工只能), so a word
 the index does not know is replaced by a known term of the same length that differs in
 one character (two for words of five characters or more), preferring the most common.
+
+When a correction is worth looking for (``search.selectors``): a query that found
+nothing, or a short one — one term of at most ``SHORT_QUERY_LENGTH`` characters, where a
+single slip changes the whole query. A longer query that finds something is never
+corrected: its other words carry it. A correction is offered as a link only when it finds
+clearly more than the original (``worth_offering``).
 """
 
 from __future__ import annotations
@@ -14,6 +20,24 @@ from dataclasses import dataclass
 import jieba
 
 from search.analysis import STOPWORDS, normalise
+
+# One term (no space) of at most this many characters: 人工智能, 锂离子电池, 减速器.
+SHORT_QUERY_LENGTH = 6
+# "Did you mean" is offered when the correction finds at least this many results and at
+# least this many times as many as the original.
+OFFER_MIN_HITS = 3
+OFFER_FACTOR = 2
+
+
+def is_short(q: str) -> bool:
+    """Whether ``q`` is one term of at most ``SHORT_QUERY_LENGTH`` characters."""
+    text = normalise(q)
+    return bool(text) and " " not in text and len(text) <= SHORT_QUERY_LENGTH
+
+
+def worth_offering(original_total: int, corrected_total: int) -> bool:
+    """Whether a correction finds clearly more than the original query."""
+    return corrected_total >= max(OFFER_MIN_HITS, OFFER_FACTOR * original_total)
 
 
 def _distance_at_most(a: str, b: str, limit: int) -> bool:
@@ -110,8 +134,13 @@ def did_you_mean(q: str, vocabulary: Mapping[str, int]) -> str:
     i = 0
     while i < len(parts):
         part = parts[i]
-        # jieba splits an unknown word into known pieces; try it with its neighbour.
-        joined = part + parts[i + 1] if i + 1 < len(parts) else ""
+        # jieba splits an unknown word into known pieces; try it with its neighbour
+        # (never across a space the visitor typed: it would be lost).
+        joined = (
+            part + parts[i + 1]
+            if i + 1 < len(parts) and part.strip() and parts[i + 1].strip()
+            else ""
+        )
         next_part = parts[i + 1] if joined else ""
         unsure = not known(part) or len(part) == 1 or not known(next_part)
         if joined and unsure and len(joined) <= 8 and not known(joined):

@@ -132,6 +132,21 @@ def on_listing_status_changed(
         record_changes([listing_id], segment_text=new_status == "published")
 
 
+def on_listings_status_changed(
+    sender: Any,
+    *,
+    listing_ids: Iterable[int],
+    old_statuses: dict[int, str],
+    new_status: str,
+    **kwargs: Any,
+) -> None:
+    """Many listings took one step: index (or delete) them with one outbox write."""
+    ids = [
+        pk for pk in listing_ids if "published" in (old_statuses.get(pk), new_status)
+    ]
+    record_changes(ids, segment_text=new_status == "published")
+
+
 def on_listings_changed(
     sender: Any, *, listing_ids: Iterable[int], **kwargs: Any
 ) -> None:

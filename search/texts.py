@@ -19,6 +19,14 @@ from search.analysis import normalise, segment, segment_many
 from search.models import ListingText
 
 _TAG = re.compile(r"<[^>]+>")
+_SEGMENTED = (
+    "title_words",
+    "keywords_words",
+    "summary_words",
+    "body_words",
+    "body_text",
+    "organisation_words",
+)
 
 
 def plain_text(value: str) -> str:
@@ -96,6 +104,7 @@ def record_texts(listing_ids: Iterable[int], *, segment_text: bool = True) -> No
             for row in ListingText.objects.select_for_update().filter(pk__in=ids)
         }
         listings = _specific(ids) if segment_text else {}
+        rows = []
         for pk in ids:
             # Deleted since (a listing removed meanwhile): written again, as before.
             row = current.get(pk) or ListingText(listing_id=pk, version=0)
@@ -104,7 +113,15 @@ def record_texts(listing_ids: Iterable[int], *, segment_text: bool = True) -> No
             if listing is not None:
                 for name, value in segmented_fields(listing).items():
                     setattr(row, name, value)
-            row.save()
+            rows.append(row)
+        # One upsert for all (an import publishes thousands at once), not a save each.
+        ListingText.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["listing_id"],
+            update_fields=[*_SEGMENTED, "version", "segmented_at"],
+            batch_size=500,
+        )
 
 
 def fill_body_texts(listing_ids: Iterable[int]) -> None:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from cms.catalogue import catalogue_urls, stage_label, wan
+from cms.catalogue import catalogue_urls, stage_label, wan, wan_range
 from market.models import ListingKind
 from market.selectors import SORTS as CATALOGUE_SORTS
 from search.labels import Labels
@@ -113,11 +113,18 @@ def detail_url(urls: dict[str, str], kind: str, listing_id: int | None) -> str |
 def price_text(hit: Hit) -> str:
     """The price of an outcome or budget of a demand as people read it."""
     label = ""
-    if hit.amount is not None:
-        try:
+    low, high = hit.amount_from, hit.amount_to
+    try:
+        if low is not None and high is not None and low != high:
+            label = wan_range(Decimal(str(low)), Decimal(str(high)))
+        elif hit.kind == ListingKind.DEMAND and low is None and high is not None:
+            label = _("up to %(amount)s") % {"amount": wan(Decimal(str(high)))}
+        elif hit.kind == ListingKind.DEMAND and low is not None and high is None:
+            label = _("from %(amount)s") % {"amount": wan(Decimal(str(low)))}
+        elif hit.amount is not None:
             label = wan(Decimal(str(hit.amount)))
-        except InvalidOperation:
-            label = ""
+    except InvalidOperation:
+        label = ""
     if label and hit.negotiable:
         return _("%(price)s (negotiable)") % {"price": label}
     if not label and hit.negotiable:

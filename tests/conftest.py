@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,6 +55,38 @@ def eager_celery(settings):
     conf.task_always_eager, conf.task_eager_propagates = previous
 
 
+@contextlib.contextmanager
+def celery_broker(url: str) -> Iterator[None]:
+    """Send this process's tasks to the broker at ``url`` while inside.
+
+    Celery keeps a connection pool made from the first broker URL it used (in kombu's
+    global registry); the pools are dropped on the way in and out, as after a fork.
+    """
+    from kombu import pools
+
+    from config.celery import app
+
+    def reset() -> None:
+        pools.reset()
+        app._after_fork()
+
+    original = app.conf.broker_url
+    app.conf.broker_url = url
+    reset()
+    try:
+        yield
+    finally:
+        app.conf.broker_url = original
+        reset()
+
+
+@pytest.fixture
+def broker_down() -> Iterator[None]:
+    """Tasks queued by this test go to a broker that does not answer."""
+    with celery_broker("redis://127.0.0.1:9/0"):  # nothing listens on the discard port
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files of one test never leak into another or into var/."""
@@ -77,27 +112,44 @@ def django_db_setup(django_db_setup, django_db_blocker):
             type(connection)._test_serialized_contents = snapshot
 
 
-@pytest.fixture
-def worker_process(tmp_path):
-    """A worker in its own process, on the test database, writing mail into tmp_path."""
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
+_workers_started = 0
+
+
+@contextlib.contextmanager
+def celery_worker(
+    log_dir: Path, *, env: dict[str, str] | None = None, broker_url: str = ""
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real worker in its own process, on the test database, until the block ends.
+
+    ``env`` adds to its environment (``REDIS_URL`` or ``ELASTICSEARCH_URL`` to point
+    it at other servers: the test settings read them); ``broker_url`` is where this
+    process reaches that worker (default: the broker of the test settings). The
+    process is yielded: a test may kill it.
+    """
+    global _workers_started
+    from django.conf import settings
     from django.db import connection
 
     from config.celery import app as celery_app
 
+    _workers_started += 1
     db = connection.settings_dict
-    env = dict(os.environ)
-    env.update(
+    worker_env = dict(os.environ)
+    worker_env.update(
         DJANGO_SETTINGS_MODULE="config.settings.test",
+        # The cache entries of this test (an upload to import) are the worker's too.
+        TEST_CACHE_PREFIX=settings.CACHES["default"].get("KEY_PREFIX", ""),
         DATABASE_URL=(
             f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
         ),
-        TEST_EMAIL_DIR=str(mail_dir),
+        **(env or {}),
     )
-    celery_app.control.purge()  # leftovers of an interrupted earlier run
-    log = (tmp_path / "worker.log").open("w")
-    hostname = f"test-{os.getpid()}@%h"
+    hostname = f"test-{os.getpid()}-{_workers_started}@{socket.gethostname()}"
+    broker = broker_url or celery_app.conf.broker_url
+    with celery_app.connection_for_write(broker) as conn:
+        celery_app.control.purge(connection=conn)  # leftovers of an interrupted run
+    log_path = log_dir / f"worker-{_workers_started}.log"
+    log = log_path.open("w")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -116,20 +168,30 @@ def worker_process(tmp_path):
             hostname,
         ],
         cwd=ROOT,
-        env=env,
+        env=worker_env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
-        while not celery_app.control.ping(timeout=0.5):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    "celery worker did not start:\n"
-                    + (tmp_path / "worker.log").read_text()
-                )
-        yield mail_dir
+        with celery_app.connection_for_write(broker) as conn:
+            while not celery_app.control.ping(
+                destination=[hostname], timeout=0.5, connection=conn
+            ):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("celery worker did not start:\n" + log_path.read_text())
+        yield process
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture
+def worker_process(tmp_path):
+    """A worker in its own process, on the test database, writing mail into tmp_path."""
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    with celery_worker(tmp_path, env={"TEST_EMAIL_DIR": str(mail_dir)}):
+        yield mail_dir

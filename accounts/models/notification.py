@@ -20,6 +20,10 @@ class NotificationKind(models.TextChoices):
     ACCESS_REQUESTED = "access_requested", _("Protected details requested")
     ACCESS_GRANTED = "access_granted", _("Protected details granted")
     ACCESS_DECLINED = "access_declined", _("Protected details declined")
+    MEMBERSHIP_REQUESTED = "membership_requested", _("Membership requested")
+    MEMBERSHIP_APPROVED = "membership_approved", _("Membership approved")
+    MEMBERSHIP_DECLINED = "membership_declined", _("Membership declined")
+    MEMBERSHIP_CHANGED = "membership_changed", _("Membership changed")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from cms.engagement.forms import (
     DeclineForm,
     InterestRequestForm,
 )
+from config import throttle
 from market.models import (
     AccessRequest,
     InterestKind,
@@ -89,28 +91,25 @@ def protected_details(request: HttpRequest, listing_id: int) -> HttpResponse:
 
     existing = selectors.access_request_of(request.user, listing)
     form = AccessRequestForm(request.POST if request.method == "POST" else None)
+    status = HTTPStatus.OK
     if existing is None and request.method == "POST" and form.is_valid():
-        try:
-            _created_request, created = request_protected_details(
-                listing.pk,
-                requester_id=_user_id(request),
-                accepted_note=form.cleaned_data["accept_note"],
-                message=form.cleaned_data["message"],
-            )
-        except EngagementError as error:
-            form.add_error(None, str(error.message))
+        ticket = throttle.take_message(request)
+        if ticket is None:
+            form.add_error(None, throttle.message_refused())
+            status = HTTPStatus.TOO_MANY_REQUESTS
         else:
-            if created:
-                messages.success(
-                    request,
-                    _(
-                        "Your request has been sent. We will tell you when the owner decides."
-                    ),
+            try:
+                _created_request, created = request_protected_details(
+                    listing.pk,
+                    requester_id=_user_id(request),
+                    accepted_note=form.cleaned_data["accept_note"],
+                    message=form.cleaned_data["message"],
                 )
-            url = reverse("engage:details", args=[listing.pk])
-            if back_url:
-                url += "?" + urlencode({"next": back_url})
-            return redirect(url)
+            except EngagementError as error:
+                ticket.give_back()
+                form.add_error(None, str(error.message))
+            else:
+                return _access_requested(request, listing, back_url, created, ticket)
     context.update(
         {
             "form": form,
@@ -118,7 +117,28 @@ def protected_details(request: HttpRequest, listing_id: int) -> HttpResponse:
             "can_request": listing.status == ListingStatus.PUBLISHED,
         }
     )
-    return render(request, "engagement/protected_details.html", context)
+    return render(request, "engagement/protected_details.html", context, status=status)
+
+
+def _access_requested(
+    request: HttpRequest,
+    listing: Listing,
+    back_url: str,
+    created: bool,
+    ticket: throttle.Ticket,
+) -> HttpResponse:
+    """Back to the details page, which shows the request's status."""
+    if created:
+        messages.success(
+            request,
+            _("Your request has been sent. We will tell you when the owner decides."),
+        )
+    else:
+        ticket.give_back()  # nobody was told anything new
+    url = reverse("engage:details", args=[listing.pk])
+    if back_url:
+        url += "?" + urlencode({"next": back_url})
+    return redirect(url)
 
 
 @login_required
@@ -135,27 +155,37 @@ def interest(request: HttpRequest, listing_id: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial=initial
     )
     own = is_owner(request.user, listing)
+    status = HTTPStatus.OK
     if request.method == "POST" and not own and form.is_valid():
-        try:
-            send_interest_request(
-                listing.pk,
-                sender_id=_user_id(request),
-                kind=form.cleaned_data["kind"],
-                answers=form.answers(),
-                message=form.cleaned_data["message"],
-            )
-        except EngagementError as error:
-            form.add_error(None, str(error.message))
+        ticket = throttle.take_message(request)
+        if ticket is None:
+            form.add_error(None, throttle.message_refused())
+            status = HTTPStatus.TOO_MANY_REQUESTS
         else:
-            messages.success(
-                request,
-                _("Your request has been sent to the owner and the transfer agents."),
-            )
-            return redirect(back_url or "engage:sent")
+            try:
+                send_interest_request(
+                    listing.pk,
+                    sender_id=_user_id(request),
+                    kind=form.cleaned_data["kind"],
+                    answers=form.answers(),
+                    message=form.cleaned_data["message"],
+                )
+            except EngagementError as error:
+                ticket.give_back()
+                form.add_error(None, str(error.message))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your request has been sent to the owner and the transfer agents."
+                    ),
+                )
+                return redirect(back_url or "engage:sent")
     return render(
         request,
         "engagement/interest_form.html",
         {"listing": listing, "form": form, "own": own, "back_url": back_url},
+        status=status,
     )
 
 
@@ -187,11 +217,16 @@ def decide_access(request: HttpRequest, request_id: int) -> HttpResponse:
     if decision not in ("grant", "decline"):
         messages.error(request, _("Choose to grant or to decline the request."))
         return redirect("engage:inbox")
+    ticket = throttle.take_message(request)
+    if ticket is None:
+        messages.error(request, throttle.message_refused())
+        return redirect("engage:inbox")
     try:
         decide_access_request(
             access_request.pk, by_user_id=_user_id(request), grant=decision == "grant"
         )
     except EngagementError as error:
+        ticket.give_back()
         messages.error(request, str(error.message))
     else:
         messages.success(
@@ -206,9 +241,14 @@ def decide_access(request: HttpRequest, request_id: int) -> HttpResponse:
 def revoke_access(request: HttpRequest, request_id: int) -> HttpResponse:
     """Withdraw access granted earlier (owner organisation only)."""
     access_request = get_object_or_404(AccessRequest, pk=request_id)
+    ticket = throttle.take_message(request)
+    if ticket is None:
+        messages.error(request, throttle.message_refused())
+        return redirect("engage:inbox")
     try:
         revoke_access_request(access_request.pk, by_user_id=_user_id(request))
     except EngagementError as error:
+        ticket.give_back()
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Access revoked."))
@@ -275,23 +315,32 @@ def answer_interest(request: HttpRequest, request_id: int) -> HttpResponse:
     """The owner organisation answers an interest request."""
     interest_request = _readable_interest(request, request_id)
     form = AnswerForm(request.POST)
+    status = HTTPStatus.BAD_REQUEST
     if form.is_valid():
-        try:
-            answer_interest_request(
-                interest_request.pk,
-                by_user_id=_user_id(request),
-                reply=form.cleaned_data["reply"],
-            )
-        except EngagementError as error:
-            form.add_error(None, str(error.message))
+        ticket = throttle.take_message(request)
+        if ticket is None:
+            form.add_error(None, throttle.message_refused())
+            status = HTTPStatus.TOO_MANY_REQUESTS
         else:
-            messages.success(request, _("Your answer has been sent."))
-            return redirect("engage:interest_detail", request_id=interest_request.pk)
+            try:
+                answer_interest_request(
+                    interest_request.pk,
+                    by_user_id=_user_id(request),
+                    reply=form.cleaned_data["reply"],
+                )
+            except EngagementError as error:
+                ticket.give_back()
+                form.add_error(None, str(error.message))
+            else:
+                messages.success(request, _("Your answer has been sent."))
+                return redirect(
+                    "engage:interest_detail", request_id=interest_request.pk
+                )
     return render(
         request,
         "engagement/interest_detail.html",
         _interest_context(request, interest_request, answer_form=form),
-        status=400,
+        status=status,
     )
 
 
@@ -301,22 +350,31 @@ def decline_interest(request: HttpRequest, request_id: int) -> HttpResponse:
     """The owner organisation declines an interest request with a reason."""
     interest_request = _readable_interest(request, request_id)
     form = DeclineForm(request.POST)
+    status = HTTPStatus.BAD_REQUEST
     if form.is_valid():
-        try:
-            decline_interest_request(
-                interest_request.pk,
-                by_user_id=_user_id(request),
-                reason_code=form.cleaned_data["reason_code"],
-                note=form.cleaned_data["note"],
-            )
-        except EngagementError as error:
-            form.add_error(None, str(error.message))
+        ticket = throttle.take_message(request)
+        if ticket is None:
+            form.add_error(None, throttle.message_refused())
+            status = HTTPStatus.TOO_MANY_REQUESTS
         else:
-            messages.success(request, _("The request has been declined."))
-            return redirect("engage:interest_detail", request_id=interest_request.pk)
+            try:
+                decline_interest_request(
+                    interest_request.pk,
+                    by_user_id=_user_id(request),
+                    reason_code=form.cleaned_data["reason_code"],
+                    note=form.cleaned_data["note"],
+                )
+            except EngagementError as error:
+                ticket.give_back()
+                form.add_error(None, str(error.message))
+            else:
+                messages.success(request, _("The request has been declined."))
+                return redirect(
+                    "engage:interest_detail", request_id=interest_request.pk
+                )
     return render(
         request,
         "engagement/interest_detail.html",
         _interest_context(request, interest_request, decline_form=form),
-        status=400,
+        status=status,
     )

@@ -267,6 +267,11 @@ class ListingForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    # The revision the editor started from (0: none yet); saving over a newer one is
+    # refused.
+    loaded_revision_id = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0
+    )
 
     common_fields = [
         "title",
@@ -305,6 +310,9 @@ class ListingForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.fields["modes"].initial = list(self.instance.modes.all())
+            self.fields["loaded_revision_id"].initial = (
+                self.instance.latest_revision_id or 0
+            )
         organisations = list(organisations)
         if not self.instance.pk and len(organisations) > 1:
             self.fields["organisation"] = forms.ModelChoiceField(
@@ -354,6 +362,10 @@ class OutcomeForm(ListingForm):
     price_wan = _money_field(
         _("Price (10k CNY)"), _("Indicative price in 万元; or tick “price negotiable”.")
     )
+    price_max_wan = _money_field(
+        _("Price up to (10k CNY)"),
+        _("Only for a price range such as 10–50 万元: its upper end."),
+    )
     cover_image = forms.FileField(
         label=_("Cover image"),
         required=False,
@@ -399,6 +411,7 @@ class OutcomeForm(ListingForm):
             "maturity",
             "maturity_evidence",
             "price_wan",
+            "price_max_wan",
             "price_negotiable",
             "team",
         ]

@@ -60,7 +60,7 @@ def organisations_of(organisation_ids: set[int]) -> list[Organisation]:
 
 
 def workbench(
-    organisation_ids: set[int], *, status: str = "", page_number: Any = 1
+    organisation_ids: set[int], *, status: str = "", page_number: int = 1
 ) -> Workbench:
     """The listings of ``organisation_ids``, newest change first, in a fixed number of queries."""
     organisations = organisations_of(organisation_ids)

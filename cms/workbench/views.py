@@ -27,6 +27,7 @@ from cms.workbench.forms import (
     OutcomeForm,
 )
 from cms.workbench.selectors import OWNER_ACTIONS, organisations_of, workbench
+from config import throttle
 from market.completeness import assess
 from market.models import (
     Demand,
@@ -36,6 +37,7 @@ from market.models import (
     OutcomeAttachment,
     OutcomeImage,
 )
+from market.params import parse_page
 from market.permissions import can_create_for, member_organisation_ids
 from market.services.listings import (
     ListingError,
@@ -59,6 +61,7 @@ KIND_FORMS: dict[type[Listing], type[ListingForm]] = {
     Outcome: OutcomeForm,
     Demand: DemandForm,
 }
+NOTIFYING_ACTIONS = frozenset({"submit", "renew"})
 ACTION_SERVICES = {
     "submit": submit_listing,
     "withdraw": withdraw_listing,
@@ -74,7 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
     bench = workbench(
         member_organisation_ids(request.user),
         status=status,
-        page_number=request.GET.get("page", 1),
+        page_number=parse_page(request.GET.get("page")),
     )
     statuses = [
         (value, label, bench.status_counts.get(value, 0)) for value, label in S.choices
@@ -126,12 +129,23 @@ def listing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTION_SERVICES:
         raise Http404
     listing = _owned(request, Listing, pk)
+    # Submitting (and renewing, which submits again) notifies the moderators.
+    ticket = (
+        throttle.take_message(request)
+        if action in NOTIFYING_ACTIONS
+        else throttle.Ticket()  # counts nothing
+    )
+    if ticket is None:
+        messages.error(request, throttle.message_refused())
+        return redirect(_next_url(request))
     try:
         changed = ACTION_SERVICES[action](listing.pk, by_user_id=request.user.pk)
     except SubmissionIncomplete as error:
+        ticket.give_back()
         messages.error(request, _incomplete_message(listing, error))
         return redirect(_edit_url(listing) + "?missing=1")
     except ListingError as error:
+        ticket.give_back()
         messages.error(request, str(error.message))
     else:
         messages.success(request, _action_done_message(action, changed))
@@ -197,12 +211,19 @@ def _edit(request: HttpRequest, listing: Listing) -> HttpResponse:
 def _after_save(request: HttpRequest, listing: Listing) -> HttpResponse:
     """Stay on the form, or submit straight away when the owner asked to."""
     if "then_submit" in request.POST and listing.status != S.SUBMITTED:
+        ticket = throttle.take_message(request)
+        if ticket is None:
+            # The changes are saved; only the submission waits.
+            messages.error(request, throttle.message_refused())
+            return redirect(_edit_url(listing))
         try:
             submit_listing(listing.pk, by_user_id=request.user.pk)
         except SubmissionIncomplete as error:
+            ticket.give_back()
             messages.error(request, _incomplete_message(listing, error))
             return redirect(_edit_url(listing) + "?missing=1")
         except ListingError as error:
+            ticket.give_back()
             messages.error(request, str(error.message))
         else:
             messages.success(
@@ -241,7 +262,12 @@ def _save(form: ListingForm, formset: Any, user_id: int) -> Listing:
                     listing.cover_image = None
                 if old_cover and listing.cover_image_id != old_cover.pk:
                     discarded.append(old_cover)
-            listing = save_listing(listing, by_user_id=user_id, modes=data["modes"])
+            listing = save_listing(
+                listing,
+                by_user_id=user_id,
+                modes=data["modes"],
+                loaded_revision_id=data.get("loaded_revision_id"),
+            )
             if isinstance(listing, Outcome):
                 formset.instance = listing
                 formset.save()

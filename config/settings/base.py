@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: cached pages and static files get the header too.
+    "config.security.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, auth and CSRF: what these answer costs none of them.
@@ -55,9 +57,47 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Off unless EMAIL_LINKS_FOLLOW_REQUEST (embedded): links in emails follow the host.
+    "accounts.emails.RequestOriginMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Content-Security-Policy (config/security.py, docs/security.md). The portal loads
+# scripts, styles, images, fonts and API answers from its own origin only, runs no
+# inline script or style, and may not be framed. JSON-LD blocks are data, not scripts.
+CSP_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# The Wagtail admin writes inline scripts (date pickers, inline panels) and styles,
+# shows its preview in a frame of its own and reads images as blobs.
+CSP_ADMIN_PATH_PREFIXES = ("/admin/",)
+CSP_ADMIN_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "frame-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ]
+)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -86,6 +126,10 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.EmailOrUsernameBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "/"
+# Staff reset forgotten passwords through the portal's rate-limited form; the admin's
+# own log-in form says so when the rate limit refuses an attempt (config/throttle.py).
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
 # Email verification and password reset links stay valid for three days.
 ACCOUNT_VERIFICATION_MAX_AGE = 3 * 24 * 3600
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
@@ -130,9 +174,17 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_SITE_NAME = _("TechMatch")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
+# Documents are downloads, never shown inline in the site's origin (Wagtail adds
+# "X-Content-Type-Options: nosniff" and a "default-src 'none'" CSP to each), and
+# every new or replaced file passes market.uploads.check_pdf, in the admin too.
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.CheckedDocumentForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_USER_CUSTOM_FIELDS = ["display_name"]
+# No Gravatar: it would send a hash of every admin user's email address to a third
+# party (unreachable from many networks here anyway) and break the admin's CSP.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Celery: JSON only, bounded run time, acknowledge after the work is done.
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -172,6 +224,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 5 * 60,
         "options": {"expires": 5 * 60},
     },
+    # Import jobs whose worker died show as failed even if nobody opens their page.
+    "sweep-import-jobs": {
+        "task": "market.imports.tasks.sweep_import_jobs",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
+    # Notification emails whose task was never queued (broker down) or gave up.
+    "send-pending-notification-emails": {
+        "task": "accounts.tasks.send_pending_notification_emails",
+        "schedule": 10 * 60,
+        "options": {"expires": 9 * 60},
+    },
     # Index changes that the on-commit task could not send (search engine or broker
     # down) wait in the outbox; this drain sends them once both are back.
     "drain-search-outbox": {
@@ -181,6 +245,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# The Redis cache (config.cache.DegradingRedisCache) gives up quickly on a server that
+# does not answer, and then serves uncached pages instead of waiting on every call.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+
+# Import jobs: a running import's worker beats every IMPORT_HEARTBEAT_SECONDS; a job
+# silent for IMPORT_STALE_SECONDS lost its worker and is reported as failed.
+IMPORT_HEARTBEAT_SECONDS = 10
+IMPORT_STALE_SECONDS = 60
+
 # Listings: a publication stays valid this many days; owners are reminded before it lapses.
 LISTING_VALIDITY_DAYS = 365
 LISTING_RENEWAL_NOTICE_DAYS = 14
@@ -189,10 +262,35 @@ LISTING_RENEWAL_NOTICE_DAYS = 14
 SEARCH_BACKEND = "embedded"
 ELASTICSEARCH_URL = ""
 SEARCH_INDEX_PREFIX = "techmatch"
+# Copies of each shard on other nodes: 0 for one node, 1 or more for a cluster (new
+# indices only: run search_reindex after changing it).
+SEARCH_INDEX_REPLICAS = 0
+
+# Rate limits (config/throttle.py): (events, seconds) per key, counted in the cache
+# named THROTTLE_CACHE (Redis in production and tests: shared by all processes).
+THROTTLE_CACHE = "default"
+# Failed log-ins per account and per client address.
+THROTTLE_LOGIN_ACCOUNT = (10, 15 * 60)
+THROTTLE_LOGIN_IP = (50, 15 * 60)
+# Sign-up, password reset, "send the link again": per email address, per client address.
+THROTTLE_ACCOUNT_MAIL_ADDRESS = (5, 3600)
+THROTTLE_ACCOUNT_MAIL_IP = (20, 3600)
+# Requests, answers and submissions that notify other people: per account, per address.
+THROTTLE_MESSAGES_ACCOUNT = (20, 3600)
+THROTTLE_MESSAGES_IP = (60, 3600)
+# The same kind of request about the same listing again within this many seconds is
+# refused (market.services.engagement).
+THROTTLE_DUPLICATE_WINDOW = 24 * 3600
+# Reverse proxies in front of the site that append to X-Forwarded-For; 0 = use the
+# connection's address (REMOTE_ADDR) and ignore the header, which clients can forge.
+TRUSTED_PROXY_COUNT = 0
 
 SITE_ID = 1
 BASE_URL = "http://127.0.0.1:8000"
 WAGTAILADMIN_BASE_URL = BASE_URL
+# Links in emails use BASE_URL; when this is on (embedded default only), an email
+# caused by a request links to the host and port that request came to instead.
+EMAIL_LINKS_FOLLOW_REQUEST = False
 DEFAULT_FROM_EMAIL = "TechMatch <noreply@techmatch.local>"
 
 LOGGING = {

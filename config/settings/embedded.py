@@ -4,7 +4,7 @@ Nothing but Python is needed. Environment variables are honoured so that a devel
 can point the embedded server at real services, but none is required.
 """
 
-from config.env import database_from_url, env_bool, env_str
+from config.env import database_from_url, env_bool, env_str, env_url
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR
@@ -29,6 +29,11 @@ SEARCH_BACKEND = "embedded"
 
 # Mail is printed on the console of `make run` (verification links are visible there).
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# `make run HOST=… PORT=…` passes its address; links in emails (and Wagtail's) use it,
+# and an email caused by a request follows the host and port that request came to.
+BASE_URL = env_url("BASE_URL", ("http", "https"), "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = BASE_URL
+EMAIL_LINKS_FOLLOW_REQUEST = True
 
 # Static files come from the app folders (no collectstatic outside production).
 STATIC_ROOT = None  # type: ignore[assignment]

@@ -13,14 +13,27 @@ from config.env import (
     database_from_url,
     env_bool,
     env_choice,
+    env_duration,
     env_int,
     env_list,
+    env_rate,
     env_str,
     env_url,
+    env_urls,
 )
 
 from .base import *  # noqa: F403
-from .base import LOGGING
+from .base import (
+    LOGGING,
+    REDIS_CACHE_OPTIONS,
+    THROTTLE_ACCOUNT_MAIL_ADDRESS,
+    THROTTLE_ACCOUNT_MAIL_IP,
+    THROTTLE_DUPLICATE_WINDOW,
+    THROTTLE_LOGIN_ACCOUNT,
+    THROTTLE_LOGIN_IP,
+    THROTTLE_MESSAGES_ACCOUNT,
+    THROTTLE_MESSAGES_IP,
+)
 
 DEBUG = False
 DEMO_DATA_ALLOWED = False
@@ -47,8 +60,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss"))
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.DegradingRedisCache",
         "LOCATION": REDIS_URL,
+        "OPTIONS": REDIS_CACHE_OPTIONS,
     }
 }
 CELERY_BROKER_URL = env_url(
@@ -60,12 +74,15 @@ CELERY_TASK_ALWAYS_EAGER = False
 SEARCH_BACKEND = env_choice(
     "SEARCH_BACKEND", ("elasticsearch", "embedded"), "elasticsearch"
 )
-ELASTICSEARCH_URL = (
-    env_url("ELASTICSEARCH_URL", ("http", "https"))
+# One node's URL, or several comma-separated: the client spreads requests over them
+# and retries another one when a node cannot be reached.
+ELASTICSEARCH_URL = ",".join(
+    env_urls("ELASTICSEARCH_URL", ("http", "https"))
     if SEARCH_BACKEND == "elasticsearch"
-    else env_url("ELASTICSEARCH_URL", ("http", "https"), "http://unused.invalid")
+    else env_urls("ELASTICSEARCH_URL", ("http", "https"), "http://unused.invalid")
 )
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "techmatch")
+SEARCH_INDEX_REPLICAS = env_int("SEARCH_INDEX_REPLICAS", 0)
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -81,12 +98,35 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# Once every request is redirected to HTTPS, browsers are told to use nothing else for
+# a year (HSTS); without the redirect there is no HTTPS to insist on.
+SECURE_HSTS_SECONDS = env_int(
+    "SECURE_HSTS_SECONDS", 365 * 24 * 3600 if SECURE_SSL_REDIRECT else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_SECURE = SECURE_SSL_REDIRECT
 CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT
 SECURE_REFERRER_POLICY = "same-origin"
 # The load balancer's health probe comes over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+THROTTLE_LOGIN_ACCOUNT = env_rate("THROTTLE_LOGIN_ACCOUNT", THROTTLE_LOGIN_ACCOUNT)
+THROTTLE_LOGIN_IP = env_rate("THROTTLE_LOGIN_IP", THROTTLE_LOGIN_IP)
+THROTTLE_ACCOUNT_MAIL_ADDRESS = env_rate(
+    "THROTTLE_ACCOUNT_MAIL_ADDRESS", THROTTLE_ACCOUNT_MAIL_ADDRESS
+)
+THROTTLE_ACCOUNT_MAIL_IP = env_rate(
+    "THROTTLE_ACCOUNT_MAIL_IP", THROTTLE_ACCOUNT_MAIL_IP
+)
+THROTTLE_MESSAGES_ACCOUNT = env_rate(
+    "THROTTLE_MESSAGES_ACCOUNT", THROTTLE_MESSAGES_ACCOUNT
+)
+THROTTLE_MESSAGES_IP = env_rate("THROTTLE_MESSAGES_IP", THROTTLE_MESSAGES_IP)
+THROTTLE_DUPLICATE_WINDOW = env_duration(
+    "THROTTLE_DUPLICATE_WINDOW", THROTTLE_DUPLICATE_WINDOW
+)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", "/app/media"))
 SERVE_IMAGE_RENDITIONS = env_bool("SERVE_IMAGE_RENDITIONS", True)

@@ -6,7 +6,14 @@ its own search index prefix and Redis database so parallel runs do not collide.
 
 import os
 
-from config.env import database_from_url, env_str, env_url, redis_url_with_db
+from config.env import (
+    database_from_url,
+    env_int,
+    env_str,
+    env_url,
+    env_urls,
+    redis_url_with_db,
+)
 
 from .base import *  # noqa: F403
 
@@ -28,9 +35,11 @@ REDIS_URL = env_url("REDIS_URL", ("redis",), "redis://127.0.0.1:6379")
 _REDIS_DB = int(os.environ.get("TEST_REDIS_DB_BASE", "1")) + _WORKER_NUMBER
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.DegradingRedisCache",
         "LOCATION": redis_url_with_db(REDIS_URL, _REDIS_DB),
-        "KEY_PREFIX": f"test-{_WORKER}",
+        # A worker started by a test shares the test's own namespace.
+        "KEY_PREFIX": os.environ.get("TEST_CACHE_PREFIX", f"test-{_WORKER}"),
+        "OPTIONS": REDIS_CACHE_OPTIONS,
     }
 }
 CELERY_BROKER_URL = CACHES["default"]["LOCATION"]
@@ -38,10 +47,15 @@ CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CELERY_TASK_ALWAYS_EAGER = False
 
 SEARCH_BACKEND = "elasticsearch"
-ELASTICSEARCH_URL = env_url(
-    "ELASTICSEARCH_URL", ("http", "https"), "http://127.0.0.1:9200"
+ELASTICSEARCH_URL = ",".join(
+    env_urls("ELASTICSEARCH_URL", ("http", "https"), "http://127.0.0.1:9200")
 )
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "test") + f"-{_WORKER}"
+SEARCH_INDEX_REPLICAS = env_int("SEARCH_INDEX_REPLICAS", 0)
+
+# The fault tests kill a worker mid-import and want its heartbeat to stop being fresh
+# within seconds, not a minute.
+IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("TEST_IMPORT_HEARTBEAT_SECONDS", "10"))
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A Celery worker started by a test is another process: it writes mail to files instead.

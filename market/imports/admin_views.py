@@ -3,7 +3,7 @@
 Between the dry run and the confirmation the upload waits in the cache (Redis in
 production) under the SHA-256 of its bytes and options, in the uploading user's
 namespace, for an hour (market.imports.jobs). Re-uploading would let a different file
-be confirmed than the one checked, and the session is the wrong place for up to 10 MB
+be confirmed than the one checked, and the session is the wrong place for up to 100 MB
 (it is written on every request and lives in the database or a cookie). The
 confirmation queues a Celery task, which validates the file again inside the
 import's transaction, so a checked file that went stale still imports all or nothing.
@@ -39,9 +39,16 @@ from market.imports.exporter import (
     filtered_listings,
 )
 from market.imports.importer import import_listings
-from market.imports.parsing import MAX_FILE_SIZE, MAX_ROWS
+from market.imports.parsing import (
+    MAX_FILE_SIZE,
+    MAX_ROWS,
+    FileRejected,
+    Table,
+    read_table,
+)
 from market.imports.tasks import import_upload
-from market.imports.validation import MODELS
+from market.imports.validation import MAX_VALID_DAYS, MODELS
+from market.imports.values import CellError, Reference
 from market.models import ListingKind, ListingStatus, Organisation, TechField
 from market.permissions import can_moderate
 
@@ -54,7 +61,10 @@ STALLED_AFTER = dt.timedelta(minutes=2)
 
 
 class ImportForm(forms.Form):
-    """The file and the options of an import."""
+    """The file and the options of an import; a valid form holds the file's table."""
+
+    content: bytes
+    table: Table
 
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind of listings"),
@@ -64,10 +74,6 @@ class ImportForm(forms.Form):
     )
     file = forms.FileField(
         label=gettext_lazy("File"),
-        help_text=gettext_lazy(
-            "CSV (UTF-8 or GB18030) or Excel workbook (.xlsx); at most 10 MB and "
-            "5,000 rows; the first row holds the column headers."
-        ),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(_EXTENSIONS)}),
     )
     status = forms.ChoiceField(
@@ -93,6 +99,77 @@ class ImportForm(forms.Form):
             "They are created unverified; verify them in the organisation list."
         ),
     )
+    skip_invalid = forms.BooleanField(
+        label=gettext_lazy("Skip invalid rows"),
+        required=False,
+        help_text=gettext_lazy(
+            "Import the good rows and download the rejected ones with their "
+            "problems, to correct and import them again. Without it, a file with "
+            "any problem imports nothing."
+        ),
+    )
+    default_region = forms.CharField(
+        label=gettext_lazy("Default region"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy(
+            "For rows without a region, e.g. 江苏省 苏州市 or 320500. Shown on the "
+            "listing as provided by the platform."
+        ),
+    )
+    default_contact_name = forms.CharField(
+        label=gettext_lazy("Default contact: name"),
+        required=False,
+        max_length=60,
+        help_text=gettext_lazy(
+            "The market's service desk, for rows without any contact. Shown on the "
+            "listing as provided by the platform."
+        ),
+    )
+    default_contact_phone = forms.CharField(
+        label=gettext_lazy("Default contact: phone"), required=False, max_length=30
+    )
+    default_contact_email = forms.EmailField(
+        label=gettext_lazy("Default contact: email"), required=False
+    )
+    validity_days = forms.IntegerField(
+        label=gettext_lazy("Validity (days)"),
+        required=False,
+        min_value=1,
+        max_value=MAX_VALID_DAYS,
+        help_text=gettext_lazy(
+            "How long published listings stay valid (default: the site's setting). "
+            "Demands without a deadline get one this many days ahead, shown as set "
+            "by the platform."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "CSV (UTF-8 or GB18030) or Excel workbook (.xlsx); at most %(size)s MB "
+            "and %(rows)s rows; the first row holds the column headers."
+        ) % {"size": MAX_FILE_SIZE // (1024 * 1024), "rows": f"{MAX_ROWS:,}"}
+
+    def clean_default_region(self) -> str:
+        value = self.cleaned_data.get("default_region", "").strip()
+        if value:
+            try:
+                Reference().region(value)
+            except CellError as error:
+                raise forms.ValidationError(error.message) from None
+        return value
+
+    def defaults(self) -> dict[str, Any]:
+        """The operator's defaults, as ``import_listings`` takes them."""
+        data = self.cleaned_data
+        return {
+            "region": data["default_region"],
+            "contact_name": data["default_contact_name"],
+            "contact_phone": data["default_contact_phone"],
+            "contact_email": data["default_contact_email"],
+            "valid_days": data["validity_days"],
+        }
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -105,6 +182,13 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 _("Upload a .csv or .xlsx file (old .xls files: save them as .xlsx).")
             )
+        # A file that cannot be read as a whole (its encoding, a zip bomb, a damaged
+        # workbook) is an error of this field, shown with the other choices kept.
+        self.content = upload.read()
+        try:
+            self.table = read_table(self.content)
+        except FileRejected as error:
+            raise forms.ValidationError(str(error.message), code="file") from None
         return upload
 
 
@@ -202,18 +286,26 @@ class ImportView(ModeratorRequiredMixin, View):
         if not form.is_valid():
             return self._form(request, form)
         upload = form.cleaned_data["file"]
-        data = upload.read()
+        data = form.content
         options = {
             "kind": form.cleaned_data["kind"],
             "default_status": form.cleaned_data["status"],
             "create_organisations": form.cleaned_data["create_organisations"],
+            "skip_invalid": form.cleaned_data["skip_invalid"],
+            "defaults": form.defaults(),
+            "filename": upload.name,
         }
         report = import_listings(
-            rows_or_file=data, dry_run=True, by_user_id=_user_id(request), **options
+            rows_or_file=form.table,
+            dry_run=True,
+            by_user_id=_user_id(request),
+            **options,
         )
         token = ""
-        if report.ok:
+        if report.ok and report.rows > report.rejected:
             token = jobs.store_upload(_user_id(request), data, upload.name, options)
+            if report.rejected_file:
+                jobs.store_rejected(_user_id(request), token, report.rejected_file)
         return render(
             request,
             "market/imports/import_report.html",
@@ -234,10 +326,10 @@ class ConfirmImportView(ModeratorRequiredMixin, View):
                 _("The checked file is no longer available; please upload it again."),
             )
             return redirect("market_imports:import")
-        jobs.queue(_user_id(request), token)
-        import_upload.delay_on_commit(
-            _user_id(request), token, get_language() or "zh-hans"
-        )
+        if jobs.queue(_user_id(request), token):
+            import_upload.delay_on_commit(
+                _user_id(request), token, get_language() or "zh-hans"
+            )
         return redirect("market_imports:status", token=token)
 
 
@@ -249,7 +341,9 @@ class ImportStatusView(ModeratorRequiredMixin, View):
         if job is None:
             messages.error(request, _("There is no such import."))
             return redirect("market_imports:import")
-        context = {"job": job, "filename": job.get("filename", ""), "token": ""}
+        context = {"job": job, "filename": job.get("filename", ""), "token": token}
+        if job["state"] == jobs.FAILED and jobs.has_upload(_user_id(request), token):
+            context["retry_token"] = token  # the checked file is still there
         if job["state"] == jobs.DONE:
             report = job["report"]
             template = (
@@ -265,6 +359,23 @@ class ImportStatusView(ModeratorRequiredMixin, View):
             job["state"] == jobs.QUEUED and timezone.now() - since > STALLED_AFTER
         )
         return render(request, "market/imports/import_status.html", context)
+
+
+class RejectedRowsView(ModeratorRequiredMixin, View):
+    """GET: the rejected rows of an import (or of its dry run) as CSV."""
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        data = jobs.rejected_file(_user_id(request), token)
+        if data is None:
+            messages.error(
+                request, _("The file of rejected rows is no longer available.")
+            )
+            return redirect("market_imports:import")
+        response = HttpResponse(data, content_type=CONTENT_TYPES["csv"])
+        response["Content-Disposition"] = (
+            f'attachment; filename="rejected-rows-{timezone.localdate()}.csv"'
+        )
+        return response
 
 
 def _admin_filterset(kind: str) -> Any:
@@ -327,6 +438,11 @@ def get_urlpatterns() -> list[URLPattern]:
             r"^import/(?P<token>[0-9a-f]{64})/$",
             ImportStatusView.as_view(),
             name="status",
+        ),
+        re_path(
+            r"^import/(?P<token>[0-9a-f]{64})/rejected\.csv$",
+            RejectedRowsView.as_view(),
+            name="rejected",
         ),
         path("import/template/", ImportTemplateView.as_view(), name="template"),
         path("export/", ExportView.as_view(), name="export"),

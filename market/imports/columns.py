@@ -62,7 +62,10 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "summary",
         "摘要",
-        _("One public paragraph, at most 600 characters."),
+        _(
+            "One public paragraph of at most 600 characters; a longer one is cut at a "
+            "sentence end and its full text opens the detailed description."
+        ),
         "面向新能源汽车车身的高强韧铝合金……",
         aliases=("简介",),
         required=True,
@@ -144,7 +147,10 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "price",
         "价格（万元）",
-        _("Price in 10,000 CNY (a number ≥ 0) or 面议 (negotiable)."),
+        _(
+            "Price in 10,000 CNY: a number ≥ 0, a range such as 10-50, or 面议 "
+            "(negotiable)."
+        ),
         "300",
         aliases=("价格", "转让价格（万元）"),
         kinds=(OUTCOME,),
@@ -214,8 +220,14 @@ COLUMNS: tuple[Column, ...] = (
 BY_KEY = {column.key: column for column in COLUMNS}
 REQUIRED_KEYS = tuple(column.key for column in COLUMNS if column.required)
 
-# A running-number column is common in Chinese spreadsheets; it carries no data.
-IGNORED_HEADERS = frozenset({"序号", "no", "no.", "#"})
+# A running-number column is common in Chinese spreadsheets; it carries no data. The
+# file of rejected rows adds the original line and the problems: importing that file
+# again after fixing the rows ignores them too.
+REJECTED_LINE_HEADER = "原行号"
+REJECTED_PROBLEMS_HEADER = "导入问题"
+IGNORED_HEADERS = frozenset(
+    {"序号", "no", "no.", "#", REJECTED_LINE_HEADER, REJECTED_PROBLEMS_HEADER}
+)
 
 
 def columns_for(kind: str) -> list[Column]:

@@ -59,18 +59,14 @@ def export_rows(
     return header_row, rows, keys
 
 
-def _csv_cell(value: str) -> str:
-    # A leading apostrophe stops spreadsheets running the cell as a formula; the
-    # import takes it off again.
-    return "'" + value if value.startswith(v.FORMULA_STARTS) else value
-
-
 def _to_csv(header: list[str], rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_csv_cell(cell) for cell in row])
+        # A leading apostrophe stops spreadsheets running a cell as a formula; the
+        # import takes it off again.
+        writer.writerow([v.guard_formula(cell) for cell in row])
     # The BOM makes Excel read the file as UTF-8, so Chinese text stays intact.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -100,6 +96,11 @@ def _to_xlsx(header: list[str], rows: list[list[str]], keys: list[str]) -> bytes
     for row_number, row in enumerate(rows, start=2):
         for position, (key, text) in enumerate(zip(keys, row, strict=True), start=1):
             value = _typed(key, ILLEGAL_CHARACTERS_RE.sub("", text))
+            if isinstance(value, str):
+                # The apostrophe, as in CSV, keeps a formula-like text a text once it
+                # is edited in Excel or saved from there as CSV; the import takes it
+                # off again.
+                value = v.guard_formula(value)
             cell = sheet.cell(row=row_number, column=position, value=value)
             if isinstance(value, str):
                 # openpyxl would store "=…" as a formula; keep every text as text.

@@ -7,14 +7,19 @@ stops there; the real run calls it again inside its transaction and saves the pl
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from market.imports import values as v
 from market.imports.columns import (
@@ -36,6 +41,7 @@ from market.models import (
     ListingStatus,
     Organisation,
     Outcome,
+    Region,
 )
 from market.services.listings import missing_for_submission
 
@@ -96,12 +102,69 @@ class PlannedRow:
     modes: list[CooperationMode] | None = None
     ip_rights: list[v.IPEntry] | None = None
     new_organisation: v.NewOrganisation | None = None
+    # The operator's defaults this row took: "region", "contact", "deadline".
+    defaults_applied: tuple[str, ...] = ()
 
     @property
     def action(self) -> str:
         if self.creating:
             return "create"
         return "update" if self.changed or self.publish else "unchanged"
+
+
+@dataclass
+class Normalised:
+    """What the import changed in one column's values: how many, and examples."""
+
+    column: str
+    count: int = 0
+    examples: list[tuple[str, str]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    # Set for cut summaries: where the full text went (the detailed description).
+    kept_in: str = ""
+
+    def add(self, line: int, before: str, after: str) -> None:
+        self.count += 1
+        if len(self.lines) < 10:
+            self.lines.append(line)
+        pair = (before[:40], after[:40])
+        if pair not in self.examples and len(self.examples) < 3:
+            self.examples.append(pair)
+
+    def __str__(self) -> str:
+        if self.kept_in:
+            return ngettext(
+                "column %(column)s: %(count)s summary was longer than %(max)s "
+                "characters and was cut at a sentence end; its full text starts "
+                "%(kept_in)s (line %(lines)s)",
+                "column %(column)s: %(count)s summaries were longer than %(max)s "
+                "characters and were cut at a sentence end; their full text starts "
+                "%(kept_in)s (lines %(lines)s)",
+                self.count,
+            ) % {
+                "column": self.column,
+                "count": self.count,
+                "max": SUMMARY_MAX_LENGTH,
+                "kept_in": self.kept_in,
+                "lines": _lines_text(self.lines, self.count),
+            }
+        empty = _("(empty)")
+        return ngettext(
+            "column %(column)s: %(count)s value normalised (%(examples)s)",
+            "column %(column)s: %(count)s values normalised (e.g. %(examples)s)",
+            self.count,
+        ) % {
+            "column": self.column,
+            "count": self.count,
+            "examples": "；".join(
+                f"{before} → {after or empty}" for before, after in self.examples
+            ),
+        }
+
+
+def _lines_text(lines: list[int], count: int) -> str:
+    text = "、".join(str(line) for line in lines)
+    return text + ("…" if count > len(lines) else "")
 
 
 @dataclass
@@ -112,10 +175,122 @@ class Plan:
     issues: list[Issue] = field(default_factory=list)
     rows: list[PlannedRow] = field(default_factory=list)
     new_organisations: dict[str, v.NewOrganisation] = field(default_factory=dict)
+    normalised: dict[str, Normalised] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.issues
+
+    @property
+    def file_issues(self) -> list[Issue]:
+        """Problems of the file or its header: they stop any import, even skipping."""
+        return [issue for issue in self.issues if issue.line is None]
+
+    @property
+    def rejected_lines(self) -> list[int]:
+        """Lines with a problem, in file order, each once."""
+        return sorted({issue.line for issue in self.issues if issue.line is not None})
+
+    def note(self, key: str, header: str, line: int, before: str, after: str) -> None:
+        self.normalised.setdefault(key, Normalised(header)).add(line, before, after)
+
+
+@dataclass(frozen=True)
+class ImportDefaults:
+    """Values the market operator sets for one import, used where a row has none.
+
+    ``contact_*``: the market's service desk, used when a row has no contact at all;
+    ``region``: where rows name no region; ``valid_days``: how long publications stay
+    valid, and a demand without deadline gets one that many days ahead. Listings record
+    what they got (``Listing.defaults_applied``) and the public page says so.
+    """
+
+    region: Region | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    valid_days: int | None = None
+
+    @property
+    def contact(self) -> dict[str, str]:
+        return {
+            "name": self.contact_name,
+            "phone": self.contact_phone,
+            "email": self.contact_email,
+        }
+
+    @property
+    def has_contact(self) -> bool:
+        return any(self.contact.values())
+
+
+DEFAULT_KEYS = (
+    "region",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "valid_days",
+)
+MAX_VALID_DAYS = 3 * 365
+
+
+def resolve_defaults(
+    options: dict[str, Any] | None, reference: v.Reference | None = None
+) -> tuple[ImportDefaults, list[Issue]]:
+    """The operator's defaults from plain options (the form's, the command's)."""
+    options = options or {}
+    reference = reference or v.Reference()
+    issues: list[Issue] = []
+    label = _("default %(name)s")
+    values: dict[str, Any] = {}
+    region_text = v.text(options.get("region"))
+    if region_text:
+        try:
+            values["region"] = reference.region(region_text)
+        except v.CellError as error:
+            issues.append(Issue(None, label % {"name": _("region")}, error.message))
+    for key, limit in (("contact_name", 60), ("contact_phone", 30)):
+        value = v.text(options.get(key))
+        if len(value) > limit:
+            issues.append(
+                Issue(
+                    None,
+                    label % {"name": str(Listing._meta.get_field(key).verbose_name)},
+                    _("is longer than %(max)s characters") % {"max": limit},
+                )
+            )
+        values[key] = value
+    email = v.text(options.get("contact_email"))
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            issues.append(
+                Issue(
+                    None,
+                    label % {"name": _("contact email")},
+                    _('"%(value)s" is not a valid email address') % {"value": email},
+                )
+            )
+    values["contact_email"] = email
+    days = options.get("valid_days")
+    if days not in (None, ""):
+        try:
+            number = int(days)
+        except (TypeError, ValueError):
+            number = 0
+        if not 1 <= number <= MAX_VALID_DAYS:
+            issues.append(
+                Issue(
+                    None,
+                    _("validity"),
+                    _("give a number of days from 1 to %(max)s")
+                    % {"max": MAX_VALID_DAYS},
+                )
+            )
+        else:
+            values["valid_days"] = number
+    return ImportDefaults(**values), issues
 
 
 # ---------------------------------------------------------------- column codecs
@@ -126,6 +301,8 @@ class _Context:
     kind: str
     reference: v.Reference
     create_organisations: bool
+    defaults: ImportDefaults = ImportDefaults()
+    plan: Plan | None = None
 
 
 @dataclass(frozen=True)
@@ -175,8 +352,8 @@ def _put_organisation(listing: Listing, value: Any) -> None:
         listing.organisation = value
 
 
-def _put_price(listing: Outcome, value: tuple[Any, bool]) -> None:
-    listing.price_wan, listing.price_negotiable = value
+def _put_price(listing: Outcome, value: tuple[Any, Any, bool]) -> None:
+    listing.price_wan, listing.price_max_wan, listing.price_negotiable = value
 
 
 def _put_budget(listing: Demand, value: tuple[Any, Any, bool]) -> None:
@@ -257,9 +434,13 @@ CODECS: dict[str, Codec] = {
     "price": Codec(
         parse=lambda raw, ctx: v.price(raw),
         cell=lambda value, ref: v.format_price(value),
-        get=lambda listing: (listing.price_wan, listing.price_negotiable),
+        get=lambda listing: (
+            listing.price_wan,
+            listing.price_max_wan,
+            listing.price_negotiable,
+        ),
         put=_put_price,
-        fields=("price_wan", "price_negotiable"),
+        fields=("price_wan", "price_max_wan", "price_negotiable"),
     ),
     "ip": Codec(
         parse=lambda raw, ctx: v.ip_rights(raw),
@@ -441,6 +622,7 @@ def validate_table(
     publish: bool,
     create_organisations: bool,
     lock: bool = False,
+    defaults: ImportDefaults | None = None,
 ) -> Plan:
     """Check every row; return the problems, or the listings to save."""
     plan = Plan(kind=kind)
@@ -449,7 +631,9 @@ def validate_table(
     if any(key not in positions for key in REQUIRED_KEYS):
         return plan
 
-    context = _Context(kind, v.Reference(), create_organisations)
+    context = _Context(
+        kind, v.Reference(), create_organisations, defaults or ImportDefaults(), plan
+    )
     id_position = positions["external_id"][0]
     ids = [
         v.text(cells[id_position]) if id_position < len(cells) else ""
@@ -458,9 +642,18 @@ def validate_table(
     existing = _existing(kind, [i for i in ids if i], lock=lock)
     seen: dict[str, int] = {}
     claimed: dict[int, int] = {}  # listing → first line that updates it
+    today = timezone.localdate()
     for line, cells in table.rows:
         row = _validate_row(
-            line, cells, positions, context, existing, seen, publish, plan.issues
+            line,
+            cells,
+            positions,
+            context,
+            existing,
+            seen,
+            publish,
+            plan.issues,
+            today,
         )
         if row is not None and not row.creating:
             first = claimed.setdefault(row.listing.pk, line)
@@ -483,6 +676,126 @@ def validate_table(
     return plan
 
 
+# Columns whose values the import interprets (vocabularies, codes, units, dates): a
+# value written otherwise than the canonical cell text is reported as normalised.
+NORMALISED_KEYS = (
+    "field",
+    "region",
+    "modes",
+    "confidentiality",
+    "maturity",
+    "price",
+    "expected_maturity",
+    "budget",
+    "deadline",
+)
+_BODY_KEYS = {ListingKind.OUTCOME: "description", ListingKind.DEMAND: "problem"}
+
+
+def _comparable(key: str, value: str) -> Any:
+    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).lower()
+    if key == "modes":
+        return frozenset(p for p in re.split(r"[，,、;；/|]+", compact) if p)
+    return compact
+
+
+def _described(key: str, value: Any, reference: v.Reference) -> str:
+    if key in ("maturity", "expected_maturity"):
+        return v.describe_maturity(value)
+    return CODECS[key].cell(value, reference)
+
+
+def _note_normalised(
+    line: int,
+    key: str,
+    header: str,
+    raw: Any,
+    value: Any,
+    context: _Context,
+) -> None:
+    if context.plan is None or isinstance(raw, int | float | dt.date):
+        return  # typed spreadsheet cells are read as they are
+    before = v.text(raw)
+    if not before:
+        return
+    if key in ("maturity", "expected_maturity") and (
+        re.sub(r"\s+", "", before).removesuffix("阶段") not in v.MATURITY_SYNONYMS
+    ):
+        return  # levels and stage names (中试, TRL 6) are the column's own words
+    cell = CODECS[key].cell(value, context.reference)
+    if _comparable(key, before) != _comparable(key, cell):
+        context.plan.note(
+            key, header, line, before, _described(key, value, context.reference)
+        )
+
+
+def _current(parsed: dict[str, Any], key: str, listing: Listing | None) -> Any:
+    """The value ``key`` will have: the file's, else the listing's (column absent)."""
+    if key in parsed:
+        return parsed[key]
+    if listing is None:
+        return None
+    return CODECS[key].get(listing)
+
+
+def _apply_defaults(
+    parsed: dict[str, Any],
+    listing: Listing | None,
+    context: _Context,
+    today: dt.date,
+) -> dict[str, Any]:
+    """Fill what the row leaves empty from the operator's defaults; what was filled."""
+    defaults = context.defaults
+    applied: dict[str, Any] = {}
+    if defaults.region is not None and _current(parsed, "region", listing) is None:
+        parsed["region"] = defaults.region
+        applied["region"] = defaults.region.pk
+    contact_keys = ("contact_name", "contact_phone", "contact_email")
+    if defaults.has_contact and not any(
+        _current(parsed, key, listing) for key in contact_keys
+    ):
+        parsed["contact_name"] = defaults.contact_name
+        parsed["contact_phone"] = defaults.contact_phone
+        parsed["contact_email"] = defaults.contact_email
+        applied["contact"] = defaults.contact
+    if (
+        context.kind == ListingKind.DEMAND
+        and defaults.valid_days
+        and _current(parsed, "deadline", listing) is None
+    ):
+        deadline = today + dt.timedelta(days=defaults.valid_days)
+        parsed["deadline"] = deadline
+        applied["deadline"] = deadline.isoformat()
+    return applied
+
+
+def _cut_summary(
+    line: int,
+    parsed: dict[str, Any],
+    positions: dict[str, tuple[int, str]],
+    listing: Listing | None,
+    context: _Context,
+) -> None:
+    """A summary over the limit: cut at a sentence end, full text kept in the body."""
+    summary = parsed.get("summary") or ""
+    if len(summary) <= SUMMARY_MAX_LENGTH:
+        return
+    body_key = _BODY_KEYS[context.kind]
+    body = _current(parsed, body_key, listing) or ""
+    full = v.plain_to_html(summary)
+    if full not in body:
+        parsed[body_key] = full + body
+    parsed["summary"] = v.cut_summary(summary, SUMMARY_MAX_LENGTH)
+    if context.plan is not None:
+        column = BY_KEY[body_key]
+        header = positions[body_key][1] if body_key in positions else ""
+        entry = context.plan.normalised.setdefault(
+            "summary", Normalised(positions["summary"][1])
+        )
+        entry.kept_in = header or column.header_for(context.kind)
+        entry.add(line, f"{len(summary)}", f"{len(parsed['summary'])}")
+
+
 def _validate_row(
     line: int,
     cells: list[Any],
@@ -492,28 +805,22 @@ def _validate_row(
     seen: dict[str, int],
     publish: bool,
     issues: list[Issue],
+    today: dt.date,
 ) -> PlannedRow | None:
     before = len(issues)
     parsed: dict[str, Any] = {}
+    raws: dict[str, Any] = {}
     for key, (position, header) in positions.items():
         raw = cells[position] if position < len(cells) else None
         try:
             parsed[key] = CODECS[key].parse(raw, context)
         except v.CellError as error:
             issues.append(Issue(line, header, error.message))
+        else:
+            raws[key] = raw
     for key in REQUIRED_KEYS:
         if key in parsed and parsed[key] in ("", None):
             issues.append(Issue(line, positions[key][1], _("a value is required")))
-    summary = parsed.get("summary") or ""
-    if len(summary) > SUMMARY_MAX_LENGTH:
-        issues.append(
-            Issue(
-                line,
-                positions["summary"][1],
-                _("is %(length)s characters long; at most %(max)s are allowed")
-                % {"length": len(summary), "max": SUMMARY_MAX_LENGTH},
-            )
-        )
     external_id = parsed.get("external_id") or ""
     if external_id:
         if external_id in seen:
@@ -533,20 +840,27 @@ def _validate_row(
     local = LOCAL_ID.fullmatch(external_id)
     listing = existing.get(external_id.lower() if local else external_id)
     creating = listing is None
-    if listing is None:
-        if local:
-            issues.append(
-                Issue(
-                    line,
-                    positions["external_id"][1],
-                    _(
-                        '"%(value)s" names no listing of this kind; IDs of the form '
-                        "techmatch:N come from an export and cannot create listings"
-                    )
-                    % {"value": external_id},
+    if listing is None and local:
+        issues.append(
+            Issue(
+                line,
+                positions["external_id"][1],
+                _(
+                    '"%(value)s" names no listing of this kind; IDs of the form '
+                    "techmatch:N come from an export and cannot create listings"
                 )
+                % {"value": external_id},
             )
-            return None
+        )
+        return None
+    for key in NORMALISED_KEYS:
+        if key in raws:
+            _note_normalised(
+                line, key, positions[key][1], raws[key], parsed[key], context
+            )
+    _cut_summary(line, parsed, positions, listing, context)
+    applied = _apply_defaults(parsed, listing, context, today)
+    if listing is None:
         listing = MODELS[context.kind](external_id=external_id)
     reference = context.reference
     changed = creating or any(
@@ -559,6 +873,8 @@ def _validate_row(
         put = CODECS[key].put
         if put is not None:
             put(listing, value)
+    if changed and applied:
+        listing.defaults_applied = {**(listing.defaults_applied or {}), **applied}
 
     if changed:
         _check_model_fields(line, listing, positions, issues)
@@ -581,6 +897,7 @@ def _validate_row(
         new_organisation=(
             organisation if isinstance(organisation, v.NewOrganisation) else None
         ),
+        defaults_applied=tuple(applied) if changed else (),
     )
 
 

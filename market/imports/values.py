@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import html
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -48,8 +49,11 @@ class CellError(Exception):
 
 NEGOTIABLE = "面议"
 LIST_SEPARATORS = re.compile(r"[，,、;；\n]+")
-# Excel and LibreOffice run cells starting with these as formulas (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@")
+# Excel and LibreOffice run cells starting with these as formulas (CSV injection);
+# OWASP adds tab and carriage return, which some programs skip before a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What the export puts before such a cell, and the import takes off again.
+FORMULA_GUARD = "'"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -86,10 +90,16 @@ def text(raw: Any) -> str:
         return raw.isoformat()
     value = _CONTROL.sub("", str(raw).replace("\r\n", "\n").replace("\r", "\n"))
     value = value.strip()
-    # Our CSV export guards formula-like cells with an apostrophe; take it off again.
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
-        value = value[1:]
+    # The export guards formula-like cells with an apostrophe; take it off again (a
+    # guarded carriage return reads as a new line here).
+    if len(value) > 1 and value[0] == FORMULA_GUARD and value[1] in "=+-@\t\n":
+        value = value[1:].strip()
     return value
+
+
+def guard_formula(value: str) -> str:
+    """``value`` with an apostrophe before it if a spreadsheet would run it."""
+    return FORMULA_GUARD + value if value.startswith(FORMULA_STARTS) else value
 
 
 def word_list(raw: Any) -> list[str]:
@@ -113,6 +123,22 @@ def line_list(raw: Any) -> list[str]:
 
 def format_lines(items: Iterable[str]) -> str:
     return "\n".join(items)
+
+
+_SENTENCE_END = re.compile(r"[。！？；!?;]|\.(?=\s)")
+
+
+def cut_summary(value: str, limit: int) -> str:
+    """``value`` shortened to at most ``limit`` characters, at the last sentence end
+    in the second half of that room, else cut with an ellipsis."""
+    value = " ".join(value.split())
+    if len(value) <= limit:
+        return value
+    room = value[:limit]
+    ends = [match.end() for match in _SENTENCE_END.finditer(room)]
+    if ends and ends[-1] >= limit // 2:
+        return room[: ends[-1]].rstrip()
+    return room[: limit - 1].rstrip() + "…"
 
 
 # ---------------------------------------------------------------- rich text
@@ -175,14 +201,28 @@ def _number_text(d: Decimal) -> str:
     return format(d.normalize(), "f")
 
 
+# The unit a cell may name; the column is in 万元 (10,000 CNY).
+_UNITS = (
+    ("亿元", Decimal(10000)),
+    ("亿", Decimal(10000)),
+    ("万元", Decimal(1)),
+    ("万", Decimal(1)),
+    ("元", Decimal("0.0001")),
+)
+
+
 def decimal(raw: Any) -> Decimal:
-    """An amount in 10,000 CNY: ≥ 0, at most two decimals; 万元 and commas allowed."""
+    """An amount in 10,000 CNY: ≥ 0, at most two decimals; 万元, 亿, 元 and commas allowed."""
     original = _quoted(raw)
+    factor = Decimal(1)
     if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
         candidate = str(raw)
     else:
         candidate = _nfkc(text(raw)).replace(",", "").replace(" ", "")
-        candidate = re.sub(r"(万元|万)$", "", candidate)
+        for unit, unit_factor in _UNITS:
+            if candidate.endswith(unit):
+                candidate, factor = candidate.removesuffix(unit), unit_factor
+                break
     try:
         amount = Decimal(candidate)
     except InvalidOperation:
@@ -191,6 +231,7 @@ def decimal(raw: Any) -> Decimal:
         ) from None
     if not amount.is_finite():
         raise CellError(_('"%(value)s" is not a number') % {"value": original})
+    amount *= factor
     if amount < 0:
         raise CellError(
             _('"%(value)s" is negative; amounts start at 0') % {"value": original}
@@ -214,27 +255,69 @@ def _split_negotiable(value: str) -> tuple[str, bool]:
     return compact.strip(), False
 
 
-def price(raw: Any) -> tuple[Decimal | None, bool]:
-    """(price in 10,000 CNY or None, negotiable): 300, 面议, 300（可面议）."""
-    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
-        return decimal(raw), False
-    value = text(raw)
-    if not value:
-        return None, False
-    rest, negotiable = _split_negotiable(value)
-    return (decimal(rest) if rest else None), negotiable
-
-
-def format_price(value: tuple[Decimal | None, bool]) -> str:
-    amount, negotiable = value
-    if amount is None:
-        return NEGOTIABLE if negotiable else ""
-    return _number_text(amount) + ("（可面议）" if negotiable else "")
-
-
 _RANGE = re.compile(r"(.+?)(?:-|~|—|–|至|到)(.+)")
 _AT_MOST = re.compile(r"(?:≤|<=|<|不超过|不高于|最高)(.+)|(.+?)(?:以内|以下|及以下)")
 _AT_LEAST = re.compile(r"(?:≥|>=|>|不低于|不少于|最低)(.+)|(.+?)(?:以上|及以上)")
+
+
+def _range_ends(value: str) -> tuple[Decimal, Decimal] | None:
+    """``10-50万``, ``10万-50万``, ``10～50万元`` → (10, 50); None when no range."""
+    match = _RANGE.fullmatch(value)
+    if match is None:
+        return None
+    low_text, high_text = match.group(1), match.group(2)
+    # 10-50万: the unit written once, after the upper end, applies to both ends.
+    for unit, _factor in _UNITS:
+        if high_text.endswith(unit) and not re.search(r"[万亿元]$", low_text):
+            low_text += unit
+            break
+    return decimal(low_text), decimal(high_text)
+
+
+def price(raw: Any) -> tuple[Decimal | None, Decimal | None, bool]:
+    """(price or lower end, upper end of a range, negotiable) in 10,000 CNY.
+
+    ``300``, ``10-50万``, ``面议``, ``300（可面议）``; a range with equal ends is a
+    single price.
+    """
+    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+        return decimal(raw), None, False
+    value = text(raw)
+    if not value:
+        return None, None, False
+    rest, negotiable = _split_negotiable(value)
+    compact = re.sub(r"\s+", "", rest)
+    if not compact:
+        return None, None, negotiable
+    if _AT_MOST.fullmatch(compact) or _AT_LEAST.fullmatch(compact):
+        raise CellError(
+            _('"%(value)s" is open-ended; write a price (300), a range (10-50) or 面议')
+            % {"value": _quoted(raw)}
+        )
+    try:
+        ends = _range_ends(compact)
+    except CellError:
+        ends = None
+        low = None
+    if ends is not None:
+        low, high = ends
+        if low > high:
+            raise CellError(
+                _('"%(value)s": the lower bound is above the upper bound')
+                % {"value": _quoted(raw)}
+            )
+        return low, (high if high != low else None), negotiable
+    return decimal(compact), None, negotiable
+
+
+def format_price(value: tuple[Decimal | None, Decimal | None, bool]) -> str:
+    low, high, negotiable = value
+    if low is None:
+        return NEGOTIABLE if negotiable else ""
+    amount = _number_text(low)
+    if high is not None and high != low:
+        amount += f"-{_number_text(high)}"
+    return amount + ("（可面议）" if negotiable else "")
 
 
 def budget(raw: Any) -> tuple[Decimal | None, Decimal | None, bool]:
@@ -246,25 +329,25 @@ def budget(raw: Any) -> tuple[Decimal | None, Decimal | None, bool]:
     if not value:
         return None, None, False
     rest, negotiable = _split_negotiable(value)
-    compact = re.sub(r"\s+|万元|万", "", rest)
+    compact = re.sub(r"\s+", "", rest)
     if not compact:
         return None, None, negotiable
     low: Decimal | None
     high: Decimal | None
-    if match := _AT_MOST.fullmatch(compact):
-        low, high = None, decimal(match.group(1) or match.group(2))
-    elif match := _AT_LEAST.fullmatch(compact):
-        low, high = decimal(match.group(1) or match.group(2)), None
-    elif match := _RANGE.fullmatch(compact):
-        low, high = decimal(match.group(1)), decimal(match.group(2))
-    else:
-        try:
+    try:
+        if match := _AT_MOST.fullmatch(compact):
+            low, high = None, decimal(match.group(1) or match.group(2))
+        elif match := _AT_LEAST.fullmatch(compact):
+            low, high = decimal(match.group(1) or match.group(2)), None
+        elif ends := _range_ends(compact):
+            low, high = ends
+        else:
             low = high = decimal(compact)
-        except CellError:
-            raise CellError(
-                _('"%(value)s" is not a budget: write 50-200, ≤100, ≥50, 100 or 面议')
-                % {"value": _quoted(raw)}
-            ) from None
+    except CellError:
+        raise CellError(
+            _('"%(value)s" is not a budget: write 50-200, ≤100, ≥50, 100 or 面议')
+            % {"value": _quoted(raw)}
+        ) from None
     if low is not None and high is not None and low > high:
         raise CellError(
             _('"%(value)s": the lower bound is above the upper bound')
@@ -310,10 +393,66 @@ STAGE_NAMES: dict[str, str] = {
     "mass": MaturityStage.MASS,
     "massproduction": MaturityStage.MASS,
 }
+STAGE_CELLS = {stage: name for name, stage in list(STAGE_NAMES.items())[:5]}
+
+# What Chinese technology markets write in 成熟度 (the labels of the national technology
+# transfer platforms' forms) → (stage, level). A state *within* a stage means its lowest
+# level, as the stage names do; a stage *passed* (通过小试, 完成中试) its highest. Listed
+# in docs/import-format.md ("Synonym tables"); compared without spaces, 阶段 removed.
+MATURITY_SYNONYMS: dict[str, int] = {
+    # 实验室 (TRL 1–3)
+    "正在研发": 1,
+    "研发中": 1,
+    "在研": 1,
+    "研究": 1,
+    "理论研究": 1,
+    "基础研究": 1,
+    "概念": 2,
+    "实验室研究": 1,
+    "实验室验证": 3,
+    "原理样机": 3,
+    # 小试 (TRL 4–5)
+    "已有样品": 4,
+    "有样品": 4,
+    "样品": 4,
+    "已有样机": 4,
+    "样机": 4,
+    "实验室样品": 4,
+    "小试中": 4,
+    "通过小试": 5,
+    "完成小试": 5,
+    "已完成小试": 5,
+    "小试完成": 5,
+    # 中试 (TRL 6)
+    "中试中": 6,
+    "通过中试": 6,
+    "完成中试": 6,
+    "已完成中试": 6,
+    "中试完成": 6,
+    # 试生产 (TRL 7–8)
+    "试产": 7,
+    "小批量生产": 7,
+    "小批量试产": 7,
+    "小批量": 7,
+    "通过试生产": 8,
+    "完成试生产": 8,
+    # 量产 (TRL 9)
+    "可以量产": 9,
+    "可量产": 9,
+    "已量产": 9,
+    "批量生产": 9,
+    "规模化生产": 9,
+    "大批量生产": 9,
+    "产业化": 9,
+    "已产业化": 9,
+    "成熟应用": 9,
+    "已应用": 9,
+}
 
 
 def maturity(raw: Any) -> int | None:
-    """A readiness level: 1–9, TRL 6, 6级, or a stage name (its lowest level)."""
+    """A readiness level: 1–9, TRL 6, 6级, a stage name (its lowest level) or a
+    label of MATURITY_SYNONYMS (已有样品, 通过中试, 可以量产 …)."""
     if (
         isinstance(raw, int | float)
         and not isinstance(raw, bool)
@@ -329,13 +468,26 @@ def maturity(raw: Any) -> int | None:
         return int(match.group(1))
     if compact in STAGE_NAMES:
         return min(STAGE_LEVELS[STAGE_NAMES[compact]])
+    if compact in MATURITY_SYNONYMS:
+        return MATURITY_SYNONYMS[compact]
     raise CellError(
         _(
-            '"%(value)s" is not a readiness level: write 1 to 9, TRL 6 or a stage '
-            "(实验室, 小试, 中试, 试生产, 量产)"
+            '"%(value)s" is not a readiness level: write 1 to 9, TRL 6, a stage '
+            "(实验室, 小试, 中试, 试生产, 量产) or a label such as 已有样品, 通过中试, "
+            "可以量产"
         )
         % {"value": _quoted(raw)}
     )
+
+
+def describe_maturity(value: int | None) -> str:
+    """``6（中试）``: the level with its stage, for the normalisation report."""
+    if value is None:
+        return ""
+    from market.models import maturity_stage
+
+    stage = maturity_stage(value)
+    return f"{value}（{STAGE_CELLS.get(stage or '', '')}）"
 
 
 def format_maturity(value: int | None) -> str:
@@ -348,6 +500,12 @@ _DASHED = re.compile(
     r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
 )
 _CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?")
+
+
+# "No deadline": read as an empty cell, so an import's default validity can fill it.
+OPEN_ENDED_DATES = frozenset(
+    {"长期", "长期有效", "不限", "无", "无限期", "常年", "常年有效"}
+)
 
 
 def date(raw: Any) -> dt.date | None:
@@ -366,7 +524,7 @@ def date(raw: Any) -> dt.date | None:
 
         return from_excel(raw).date()
     value = _nfkc(text(raw)).strip()
-    if not value:
+    if not value or _compact(value) in OPEN_ENDED_DATES:
         return None
     match = _DASHED.fullmatch(value) or _CHINESE_DATE.fullmatch(value.replace(" ", ""))
     if match:
@@ -563,6 +721,93 @@ def _unknown(message: str, value: str, suggestions: list[str]) -> CellError:
 
 _REGION_SEPARATORS = re.compile(r"[\s/,，·>|\-]+")
 
+# Between a field and its sub-field: 新材料/金属材料, 新材料-金属材料, 新材料—金属材料,
+# 新材料 > 金属材料, 新材料｜金属材料, 新材料\\金属材料 (no sub-field name holds one).
+FIELD_PATH_SEPARATORS = re.compile(r"\s*[/／>＞|｜·\\＼\-－—–→]+\s*")
+
+# Older and shorter names of the eight fields (the 2008 list, everyday short forms),
+# compared without spaces → code. Listed in docs/import-format.md.
+FIELD_SYNONYMS: dict[str, str] = {
+    "电子信息技术": "01",
+    "信息技术": "01",
+    "生物与新医药技术": "02",
+    "生物医药": "02",
+    "生物医药技术": "02",
+    "航空航天技术": "03",
+    "新材料技术": "04",
+    "高技术服务业": "05",
+    "新能源及节能技术": "06",
+    "新能源与节能技术": "06",
+    "新能源": "06",
+    "资源与环境技术": "07",
+    "资源环境": "07",
+    "环境保护": "07",
+    "高新技术改造传统产业": "08",
+    "先进制造": "08",
+    "先进制造技术": "08",
+    "智能制造": "08",
+    "中药": "0202",
+    "天然药物": "0202",
+    "医疗器械": "0205",
+    "新能源汽车": "0807",
+}
+
+# What catalogues write in 合作方式 → mode code. Compared without spaces, lower case.
+MODE_SYNONYMS: dict[str, str] = {
+    "技术转让": "transfer",
+    "专利转让": "transfer",
+    "专利权转让": "transfer",
+    "成果转让": "transfer",
+    "整体转让": "transfer",
+    "一次性转让": "transfer",
+    "买断": "transfer",
+    "assignment": "transfer",
+    "技术许可": "license",
+    "专利许可": "license",
+    "许可使用": "license",
+    "实施许可": "license",
+    "独占许可": "license",
+    "排他许可": "license",
+    "普通许可": "license",
+    "licence": "license",
+    "licensing": "license",
+    "联合实施": "joint",
+    "共同实施": "joint",
+    "合作转化": "joint",
+    "技术入股": "equity",
+    "作价入股": "equity",
+    "技术作价入股": "equity",
+    "技术作价投资": "equity",
+    "入股": "equity",
+    "股权合作": "equity",
+    "委托开发": "development",
+    "合作开发": "development",
+    "联合开发": "development",
+    "共同开发": "development",
+    "联合研发": "development",
+    "合作研发": "development",
+    "委托研发": "development",
+    "定制开发": "development",
+    "技术咨询": "service",
+    "咨询服务": "service",
+    "技术支持": "service",
+    "技术培训": "service",
+}
+# Written where no mode was chosen yet: read as no mode.
+NO_MODE = frozenset({"面议", "其他", "其它", "待定", "不限", "均可", "无"})
+
+
+_REGION_SUFFIX = re.compile(
+    r"(?:(?:壮族|回族|维吾尔|蒙古族|藏族|朝鲜族|土家族苗族|苗族侗族|彝族|傣族)?自治[区州县]"
+    r"|特别行政区|省|市|地区|盟|区|县)$"
+)
+
+
+def _region_names(name: str) -> tuple[str, ...]:
+    """A region's name and its short form (江苏省 → 江苏, 吴中区 → 吴中)."""
+    short = _REGION_SUFFIX.sub("", name)
+    return (name, short) if len(short) >= 2 and short != name else (name,)
+
 
 class Reference:
     """Technology fields, regions, cooperation modes and organisations, looked up once."""
@@ -582,26 +827,57 @@ class Reference:
             self._fields = list(TechField.objects.all())
         return self._fields
 
+    def _field_named(self, name: str) -> TechField | None:
+        folded = _nfkc(name).strip().casefold()
+        if not folded:
+            return None
+        fields = self.fields()
+        for tech_field in fields:
+            if folded in (
+                tech_field.code,
+                tech_field.name.casefold(),
+                tech_field.name_en.casefold(),
+            ):
+                return tech_field
+        compact = _compact(name)
+        if compact in FIELD_SYNONYMS:
+            code = FIELD_SYNONYMS[compact]
+            return next((f for f in fields if f.code == code), None)
+        # 新材料领域, 软件技术, 通信 (for 通信技术): a suffix more or less.
+        stripped = re.sub(r"(技术|领域|产业|行业|类)$", "", compact)
+        for tech_field in fields:
+            name_ = _compact(tech_field.name)
+            if stripped and stripped in (name_, re.sub(r"技术$", "", name_)):
+                return tech_field
+        return None
+
     def field(self, raw: Any) -> TechField | None:
-        """A field or sub-field by code, Chinese or English name, or 电子信息/软件."""
+        """A field or sub-field by code, Chinese or English name, an older or shorter
+        name (FIELD_SYNONYMS), or a path: 新材料/金属材料, 新材料-金属材料, 新材料 > 金属材料."""
         value = text(raw)
         if not value:
             return None
-        fields = self.fields()
-        candidates = [value, *re.split(r"\s*[/>＞|·]\s*", value)[-1:]]
-        for candidate in candidates:
-            folded = _nfkc(candidate).strip().casefold()
-            for tech_field in fields:
-                if folded in (
-                    tech_field.code,
-                    tech_field.name.casefold(),
-                    tech_field.name_en.casefold(),
+        found = self._field_named(value)
+        if found is not None:
+            return found
+        parts = [p for p in FIELD_PATH_SEPARATORS.split(value) if p.strip()]
+        if len(parts) > 1:
+            child = self._field_named(parts[-1])
+            parent = self._field_named(parts[-2])
+            if child is not None:
+                if parent is not None and parent.pk not in (
+                    child.pk,
+                    child.parent_id,
                 ):
-                    return tech_field
+                    raise CellError(
+                        _('"%(child)s" is not a sub-field of "%(parent)s"')
+                        % {"child": child.name, "parent": parent.name}
+                    )
+                return child
         raise _unknown(
             _('"%(value)s" is not a technology field'),
             value,
-            _suggest(value, [f.name for f in fields]),
+            _suggest(parts[-1] if parts else value, [f.name for f in self.fields()]),
         )
 
     def field_cell(self, tech_field: TechField | None) -> str:
@@ -619,10 +895,17 @@ class Reference:
                 path = self.region_path(region)
                 ancestors = path[:-1]
                 for mask in range(1 << len(ancestors)):
-                    kept = [a.name for i, a in enumerate(ancestors) if mask >> i & 1]
-                    key = _nfkc("".join([*kept, region.name]))
+                    kept = [a for i, a in enumerate(ancestors) if mask >> i & 1]
                     skipped = len(ancestors) - len(kept)
-                    self._region_keys.setdefault(key, []).append((skipped, region))
+                    # 江苏省苏州市 and 江苏苏州: each name with or without 省/市/区/县.
+                    for names in itertools.product(
+                        *(_region_names(node.name) for node in [*kept, region])
+                    ):
+                        entries = self._region_keys.setdefault(
+                            _nfkc("".join(names)), []
+                        )
+                        if (skipped, region) not in entries:
+                            entries.append((skipped, region))
         return self._regions
 
     def region_path(self, region: Region) -> list[Region]:
@@ -709,11 +992,12 @@ class Reference:
         return self._modes
 
     def modes(self, raw: Any) -> list[CooperationMode]:
-        """Cooperation modes by Chinese or English name or code, several per cell."""
+        """Cooperation modes by Chinese or English name, code or a synonym of
+        MODE_SYNONYMS (技术转让, 委托开发, 技术入股 …), several per cell."""
         found: list[CooperationMode] = []
         for part in re.split(r"[，,、;；/|\n]+", text(raw)):
             folded = _nfkc(part).strip().casefold()
-            if not folded:
+            if not folded or _compact(folded) in NO_MODE:
                 continue
             mode = next(
                 (
@@ -723,6 +1007,8 @@ class Reference:
                 ),
                 None,
             )
+            if mode is None and (code := MODE_SYNONYMS.get(_compact(folded))):
+                mode = next((m for m in self.all_modes() if m.code == code), None)
             if mode is None:
                 raise CellError(
                     _(

@@ -11,6 +11,8 @@ from market.models.engagement import (
     InterestRequest,
     InterestStatus,
 )
+from market.models.import_job import ImportJob, ImportJobState
+from market.models.imports import ImportBatch
 from market.models.listing import (
     STAGE_LEVELS,
     Confidentiality,
@@ -29,6 +31,7 @@ from market.models.listing import (
     OutcomeImage,
     maturity_stage,
 )
+from market.models.log import ListingLogEntry
 from market.models.organisation import Organisation, OrganisationKind
 from market.models.taxonomy import Region, RegionLevel, TechField
 
@@ -46,11 +49,15 @@ __all__ = [
     "IPRight",
     "IPRightKind",
     "IPRightStatus",
+    "ImportBatch",
+    "ImportJob",
+    "ImportJobState",
     "InterestKind",
     "InterestRequest",
     "InterestStatus",
     "Listing",
     "ListingKind",
+    "ListingLogEntry",
     "ListingStatus",
     "Maturity",
     "MaturityStage",

@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -241,6 +242,24 @@ class Listing(RevisionMixin, models.Model):
         blank=True,
         help_text=_("The identifier in the catalogue this listing was imported from."),
     )
+    import_batch = models.ForeignKey(
+        "market.ImportBatch",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="listings",
+    )
+    # What the market operator filled in for the owner at import (region, contact,
+    # deadline): part name → the value set. A part is shown as "provided by the
+    # platform" only while the listing still holds that value (see operator_provided).
+    defaults_applied = models.JSONField(
+        _("values provided by the market operator"),
+        default=dict,
+        blank=True,
+        editable=False,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -284,6 +303,32 @@ class Listing(RevisionMixin, models.Model):
         if self.valid_until is None:
             return None
         return (self.valid_until - (today or timezone.localdate())).days
+
+    def operator_provided(self) -> frozenset[str]:
+        """Parts ("region", "contact", "deadline") still holding the operator's defaults."""
+        applied = self.defaults_applied or {}
+        found = set()
+        if "region" in applied and self.region_id == applied["region"]:
+            found.add("region")
+        contact = applied.get("contact")
+        if isinstance(contact, dict) and [
+            self.contact_name,
+            self.contact_phone,
+            self.contact_email,
+        ] == [
+            contact.get("name", ""),
+            contact.get("phone", ""),
+            contact.get("email", ""),
+        ]:
+            found.add("contact")
+        deadline = getattr(self, "deadline", None)
+        if (
+            "deadline" in applied
+            and deadline
+            and deadline.isoformat() == applied["deadline"]
+        ):
+            found.add("deadline")
+        return frozenset(found)
 
     def get_specific(self) -> Listing:
         """The Outcome or Demand behind this row (one query unless already loaded)."""
@@ -329,6 +374,14 @@ class Outcome(Listing):
         ),
     )
     price_wan = models.DecimalField(_("price (10k CNY)"), **_money)  # type: ignore[arg-type]
+    # A price range (10–50 万元): price_wan is its lower end. Empty for a single price.
+    price_max_wan = models.DecimalField(
+        _("price up to (10k CNY)"),
+        help_text=_(
+            "Only for a price range: its upper end; the price is the lower end."
+        ),
+        **_money,  # type: ignore[arg-type]
+    )
     price_negotiable = models.BooleanField(_("price negotiable"), default=False)
     team = models.TextField(
         _("team"), blank=True, help_text=_("One member per line: name, title, role.")
@@ -353,6 +406,21 @@ class Outcome(Listing):
     @property
     def stage(self) -> str | None:
         return maturity_stage(self.maturity)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.price_max_wan is not None and (
+            self.price_wan is None or self.price_max_wan < self.price_wan
+        ):
+            # On price_wan: every form of an outcome has it.
+            raise ValidationError(
+                {
+                    "price_wan": _(
+                        "A price range needs a price at most its upper end (%(high)s)."
+                    )
+                    % {"high": f"{self.price_max_wan.normalize():f}"}
+                }
+            )
 
 
 class IPRightKind(models.TextChoices):

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from market.models import (
@@ -205,7 +207,7 @@ def send_interest_request(
     if kind not in InterestKind.values:
         raise EngagementError(_("Unknown kind of request."), code="invalid_kind")
     listing = _published(listing_id)
-    # Locking the sender serialises their requests, so the daily limit holds.
+    # Locking the sender serialises their requests, so the limits below hold.
     sender = get_user_model().objects.select_for_update().get(pk=sender_id)
     if is_owner(sender, listing):
         raise EngagementError(
@@ -219,6 +221,17 @@ def send_interest_request(
     if not cleaned and not message:
         raise EngagementError(
             _("Answer at least one question or write a message."), code="empty"
+        )
+    duplicate = _duplicate_interest(listing.pk, sender_id, kind)
+    if duplicate is not None:
+        raise EngagementError(
+            _(
+                "You already sent this kind of request about this listing on "
+                "%(date)s; the owner and the transfer agents have it. Follow it, "
+                "and the answer, under “Your requests”."
+            )
+            % {"date": formats.date_format(localtime(duplicate), "DATETIME_FORMAT")},
+            code="duplicate",
         )
     since = timezone.now() - dt.timedelta(days=1)
     recent = InterestRequest.objects.filter(
@@ -245,6 +258,26 @@ def send_interest_request(
     )
     interest_request_sent.send(sender=InterestRequest, request_id=request.pk)
     return request
+
+
+def _duplicate_interest(
+    listing_id: int, sender_id: int, kind: str
+) -> dt.datetime | None:
+    """When the sender sent the same kind of request about the listing within the window."""
+    window = int(getattr(settings, "THROTTLE_DUPLICATE_WINDOW", 0) or 0)
+    if window <= 0:
+        return None
+    return (
+        InterestRequest.objects.filter(
+            listing_id=listing_id,
+            sender_id=sender_id,
+            kind=kind,
+            created_at__gte=timezone.now() - dt.timedelta(seconds=window),
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
 
 
 def _locked_open_interest(request_id: int, by_user_id: int) -> InterestRequest:

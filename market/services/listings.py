@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -25,7 +26,11 @@ from market.models import (
     ListingStatus,
     Outcome,
 )
-from market.signals import listing_status_changed, listings_changed
+from market.signals import (
+    listing_status_changed,
+    listings_changed,
+    listings_status_changed,
+)
 
 S = ListingStatus
 
@@ -41,6 +46,10 @@ class ListingError(Exception):
 
 class IllegalTransition(ListingError):
     """The listing's current status does not allow the requested step."""
+
+
+class EditConflict(ListingError):
+    """The listing changed since the editor loaded it; saving would undo that change."""
 
 
 @dataclass
@@ -73,15 +82,22 @@ def validity_days() -> int:
     return int(getattr(settings, "LISTING_VALIDITY_DAYS", 365))
 
 
-def missing_for_submission(listing: Listing) -> dict[str, str | Promise]:
-    """Field name → message for everything a reviewer needs that is still empty."""
+def missing_for_submission(
+    listing: Listing, *, has_modes: bool | None = None
+) -> dict[str, str | Promise]:
+    """Field name → message for everything a reviewer needs that is still empty.
+
+    ``has_modes`` spares the query when the caller knows (bulk steps ask once).
+    """
     specific = listing.get_specific()
     missing: dict[str, str | Promise] = {}
     required = _("This field is required before submitting.")
     for name in ("title", "summary", "field_id", "region_id", "contact_name"):
         if not getattr(specific, name):
             missing[name.removesuffix("_id")] = required
-    if specific.pk and not specific.modes.exists():
+    if has_modes is None:
+        has_modes = not specific.pk or specific.modes.exists()
+    if not has_modes:
         missing["modes"] = _("Choose at least one cooperation mode.")
     if isinstance(specific, Outcome):
         if not specific.description:
@@ -181,14 +197,44 @@ def _user(user_id: int | None):  # type: ignore[no-untyped-def]
     return get_user_model().objects.filter(pk=user_id).first()
 
 
+# What the owner's form never sets: the life cycle, the moderators and the view
+# counter own these. An edit keeps them as stored when it is saved, not as they were
+# when the editor loaded the listing.
+SYSTEM_FIELDS = (
+    "status",
+    "status_changed_at",
+    "submitted_at",
+    "first_published_at",
+    "published_at",
+    "reviewed_at",
+    "reviewed_by_id",
+    "rejection_reason",
+    "valid_until",
+    "renewal_reminded_at",
+    "archived_at",
+    "is_featured",
+    "view_count",
+    "external_id",
+    "created_by_id",
+    "latest_revision_id",
+)
+
+
 @transaction.atomic
 def save_listing(
     listing: Listing,
     *,
     by_user_id: int,
     modes: Iterable[CooperationMode] | None = None,
+    loaded_revision_id: int | None = None,
 ) -> Listing:
     """Create or update a listing from its owner's form, keeping a revision.
+
+    ``loaded_revision_id`` is the listing's latest revision when the editor loaded
+    it (0 when it had none; None skips the check): if anyone saved it since (another editor, a moderator, an import), the edit
+    is refused with ``EditConflict`` rather than silently undoing their change. Edits
+    of one listing are serialised by its row lock, so each accepted edit leaves
+    exactly one revision.
 
     Editing a published listing sends it back to review: the public keeps seeing it
     only after a moderator has approved the change (see README, known limitations).
@@ -199,12 +245,25 @@ def save_listing(
         listing.status = S.DRAFT
     else:
         current = Listing.objects.select_for_update().get(pk=listing.pk)
+        if (
+            loaded_revision_id is not None
+            and (current.latest_revision_id or 0) != loaded_revision_id
+        ):
+            raise EditConflict(
+                _(
+                    "Someone else changed this listing after you opened it, so your "
+                    "changes were not saved (they are still in the form). Reload the "
+                    "page to see the current version, then make your changes again."
+                ),
+                code="edit_conflict",
+            )
         if current.status == S.SUBMITTED:
             raise IllegalTransition(
                 _("Withdraw the listing from review before editing it."),
                 code="under_review",
             )
-        listing.status = current.status
+        for name in SYSTEM_FIELDS:
+            setattr(listing, name, getattr(current, name))
     listing.save()
     if modes is not None:
         listing.modes.set(list(modes))
@@ -310,3 +369,376 @@ def renew_listing(
         _("Only published, archived or expired listings can be renewed."),
         code="illegal_transition",
     )
+
+
+# -- Many listings at once ------------------------------------------------------------
+#
+# The same steps as above for a selection (the review queue's bulk actions, an import
+# that publishes): every listing is locked, checked against TRANSITIONS, gets its
+# revision and history entry, but the rows, revisions and entries are written with
+# one statement per chunk, and the change is announced once per chunk with
+# ``listings_status_changed`` (search indexes the chunk in one task, authors get one
+# message for all their listings, caches are retired once).
+
+BULK_CHUNK = 500
+# Fields the life cycle writes; bulk steps update exactly these (and latest_revision).
+_LIFE_CYCLE_FIELDS = [
+    "status",
+    "status_changed_at",
+    "submitted_at",
+    "first_published_at",
+    "published_at",
+    "reviewed_at",
+    "reviewed_by_id",
+    "rejection_reason",
+    "valid_until",
+    "renewal_reminded_at",
+    "archived_at",
+    "updated_at",
+]
+
+
+def _write_life_cycle(listings: list[Listing]) -> None:
+    """UPDATE the life-cycle fields: one statement per distinct set of values (a
+    chunk's steps share nearly all of them), then every latest revision at once."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for listing in listings:
+        values = tuple(getattr(listing, name) for name in _LIFE_CYCLE_FIELDS)
+        groups.setdefault(values, []).append(listing.pk)
+    for values, ids in groups.items():
+        Listing.objects.filter(pk__in=ids).update(
+            **dict(zip(_LIFE_CYCLE_FIELDS, values, strict=True))
+        )
+    _write_latest_revisions(listings)
+
+
+def _write_latest_revisions(listings: list[Listing]) -> None:
+    from django.db import connection
+
+    pairs = [(x.pk, x.latest_revision_id) for x in listings if x.latest_revision_id]
+    if not pairs:
+        return
+    table = Listing._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS l SET latest_revision_id = v.revision "  # noqa: S608
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, revision) "
+            "WHERE l.id = v.id",
+            [[pk for pk, _r in pairs], [r for _pk, r in pairs]],
+        )
+
+
+@dataclass
+class BulkResult:
+    """What a bulk step did: the listings it moved, and those it left with why."""
+
+    done: list[int] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)
+
+
+def _locked_specifics(ids: list[int]) -> list[Listing]:
+    """The listings, locked in id order (no deadlock with another bulk step), as
+    Outcome or Demand."""
+    kinds = dict(
+        Listing.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "kind")
+    )
+    found: dict[int, Listing] = {}
+    for kind, model in ((ListingKind.OUTCOME, Outcome), (ListingKind.DEMAND, Demand)):
+        wanted = [pk for pk, k in kinds.items() if k == kind]
+        if wanted:
+            found.update({row.pk: row for row in model.objects.filter(pk__in=wanted)})
+    return [found[pk] for pk in sorted(found)]
+
+
+def insert_as_values(
+    model: Any, objs: list[Any], *, field: str, batch_size: int = BULK_CHUNK
+) -> None:
+    """``bulk_create`` written as ``INSERT … VALUES``, not Django's ``UNNEST`` arrays.
+
+    Django quotes the parameters on the client (psycopg's client-side binding); inside
+    an array every quote of a long JSON or text value is escaped by a regular
+    expression in Python, which doubles the time of inserting revisions. A value that
+    is an expression makes Django fall back to VALUES, where libpq escapes each
+    value: ``field`` of the first object of each batch is passed as one.
+    """
+    from django.db.models import Value
+
+    model_field = model._meta.get_field(field)
+    for start in range(0, len(objs), batch_size):
+        batch = objs[start : start + batch_size]
+        first = batch[0]
+        plain = getattr(first, model_field.attname)
+        setattr(first, model_field.attname, Value(plain, output_field=model_field))
+        try:
+            model.objects.bulk_create(batch)
+        finally:
+            setattr(first, model_field.attname, plain)
+
+
+class _Steps:
+    """Revisions and history entries of a chunk, written in two statements."""
+
+    def __init__(self, by_user_id: int | None, now: dt.datetime) -> None:
+        from django.contrib.contenttypes.models import ContentType
+
+        self.by_user_id = by_user_id
+        self.now = now
+        self.base_type = ContentType.objects.get_for_model(Listing)
+        self.types = {
+            model: ContentType.objects.get_for_model(model, for_concrete_model=False)
+            for model in (Outcome, Demand)
+        }
+        self.entries: list[tuple[Listing, str, str, Any]] = []
+        self.contents: dict[int, dict[str, Any]] = {}
+
+    def _content(self, listing: Listing) -> dict[str, Any]:
+        # A second step of the same listing (submit, then publish) changed only the
+        # life-cycle fields: serialise those instead of the whole listing again.
+        from modelcluster.models import get_field_value
+
+        previous = self.contents.get(listing.pk)
+        if previous is None:
+            content: dict[str, Any] = listing.serializable_data()
+        else:
+            content = dict(previous)
+            for name in _LIFE_CYCLE_FIELDS:
+                model_field = listing._meta.get_field(name)
+                content[model_field.name] = get_field_value(model_field, listing)
+        self.contents[listing.pk] = content
+        return content
+
+    def step(self, listing: Listing, action: str, reason: str = "") -> None:
+        """Record ``action`` of ``listing`` in its current (already changed) state."""
+        from wagtail.models import Revision
+
+        revision = Revision(
+            content_type=self.types[type(listing)],
+            base_content_type=self.base_type,
+            object_id=str(listing.pk),
+            user_id=self.by_user_id,
+            content=self._content(listing),
+            object_str=str(listing),
+            created_at=self.now,
+        )
+        self.entries.append((listing, action, reason, revision))
+
+    def write(self, *, log: bool = True) -> None:
+        from wagtail.models import ModelLogEntry, Revision
+
+        insert_as_values(
+            Revision, [entry[3] for entry in self.entries], field="created_at"
+        )
+        for listing, _action, _reason, revision in self.entries:
+            listing.latest_revision = revision
+        if not log:
+            return
+        ModelLogEntry.objects.bulk_create(
+            [
+                ModelLogEntry(
+                    content_type=self.types[type(listing)],
+                    object_id=str(listing.pk),
+                    label=str(listing),
+                    action=f"market.{action}_listing",
+                    timestamp=self.now,
+                    data={"reason": reason} if reason else {},
+                    user_id=self.by_user_id,
+                    revision=revision,
+                )
+                for listing, action, reason, revision in self.entries
+            ]
+        )
+
+
+def save_revisions(listings: Iterable[Listing], *, by_user_id: int | None) -> None:
+    """Keep a revision of each listing's current content (an edit, no status change),
+    written in bulk: what ``save_revision`` does for one."""
+    chunk = list(listings)
+    for start in range(0, len(chunk), BULK_CHUNK):
+        part = chunk[start : start + BULK_CHUNK]
+        steps = _Steps(by_user_id, timezone.now())
+        for listing in part:
+            steps.step(listing, "")
+        steps.write(log=False)
+        _write_latest_revisions(part)
+
+
+def _allowed(listing: Listing, action: str) -> str:
+    """Why ``action`` cannot start from the listing's status, or ''."""
+    allowed_from, _target = TRANSITIONS[action]
+    if listing.status in allowed_from:
+        return ""
+    return str(
+        _("A listing that is “%(status)s” cannot be %(action)s.")
+        % {"status": listing.get_status_display(), "action": ACTION_LABELS[action]}
+    )
+
+
+def _bulk(
+    listing_ids: Iterable[int],
+    change: Any,
+    *,
+    new_status: str,
+    by_user_id: int | None,
+    reason: str = "",
+) -> BulkResult:
+    """Run ``change(listing, steps, now) -> why not | ''`` over locked chunks."""
+    result = BulkResult()
+    ids = sorted({int(pk) for pk in listing_ids})
+    for start in range(0, len(ids), BULK_CHUNK):
+        chunk = ids[start : start + BULK_CHUNK]
+        now = timezone.now()
+        steps = _Steps(by_user_id, now)
+        listings = _locked_specifics(chunk)
+        result.skipped.update(
+            {
+                pk: str(_("It no longer exists."))
+                for pk in set(chunk) - {row.pk for row in listings}
+            }
+        )
+        old: dict[int, str] = {}
+        moved: list[Listing] = []
+        for listing in listings:
+            before = listing.status
+            why_not = change(listing, steps, now)
+            if why_not:
+                result.skipped[listing.pk] = why_not
+                continue
+            old[listing.pk] = before
+            listing.status = new_status
+            listing.status_changed_at = now
+            listing.updated_at = now
+            moved.append(listing)
+        if not moved:
+            continue
+        steps.write()
+        _write_life_cycle(moved)
+        result.done.extend(listing.pk for listing in moved)
+        listings_status_changed.send(
+            sender=Listing,
+            listing_ids=[listing.pk for listing in moved],
+            kinds=sorted({listing.kind for listing in moved}),
+            old_statuses=old,
+            new_status=new_status,
+            by_user_id=by_user_id,
+            reason=reason,
+        )
+    return result
+
+
+def _modes_present(ids: list[int]) -> set[int]:
+    return set(
+        Listing.modes.through.objects.filter(listing_id__in=ids).values_list(
+            "listing_id", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def publish_listings(
+    listing_ids: Iterable[int],
+    *,
+    by_user_id: int,
+    valid_days: int | None = None,
+    submit_drafts: bool = False,
+) -> BulkResult:
+    """Publish the submitted listings of a selection; with ``submit_drafts``, drafts
+    (and rejected, archived, expired ones) are submitted first if complete.
+
+    Each publication is what ``publish_listing`` does: reviewer, validity, a revision
+    and a history entry per step, announced once per chunk.
+    """
+    ids = sorted({int(pk) for pk in listing_ids})
+    with_modes = _modes_present(ids)
+
+    def change(listing: Listing, steps: _Steps, now: dt.datetime) -> str:
+        if submit_drafts and not _allowed(listing, "submit"):
+            missing = missing_for_submission(
+                listing, has_modes=listing.pk in with_modes
+            )
+            if missing:
+                return str(
+                    _("Incomplete: %(fields)s.")
+                    % {"fields": ", ".join(_field_names(listing, missing))}
+                )
+            listing.status = S.SUBMITTED
+            listing.submitted_at = now
+            listing.rejection_reason = ""
+            steps.step(listing, "submit")
+        why_not = _allowed(listing, "publish")
+        if why_not:
+            return why_not
+        listing.status = S.PUBLISHED
+        listing.published_at = now
+        listing.first_published_at = listing.first_published_at or now
+        listing.reviewed_at = now
+        listing.reviewed_by_id = by_user_id
+        listing.rejection_reason = ""
+        listing.renewal_reminded_at = None
+        listing.archived_at = None
+        listing.valid_until = _valid_until(listing, valid_days)
+        steps.step(listing, "publish")
+        return ""
+
+    return _bulk(ids, change, new_status=S.PUBLISHED, by_user_id=by_user_id)
+
+
+@transaction.atomic
+def reject_listings(
+    listing_ids: Iterable[int], *, by_user_id: int, reason: str
+) -> BulkResult:
+    """Send the submitted listings of a selection back to their authors, one reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ListingError(
+            _("Give the author a reason for the rejection."), code="reason_required"
+        )
+
+    def change(listing: Listing, steps: _Steps, now: dt.datetime) -> str:
+        why_not = _allowed(listing, "reject")
+        if why_not:
+            return why_not
+        listing.status = S.REJECTED
+        listing.reviewed_at = now
+        listing.reviewed_by_id = by_user_id
+        listing.rejection_reason = reason
+        steps.step(listing, "reject", reason)
+        return ""
+
+    return _bulk(
+        listing_ids, change, new_status=S.REJECTED, by_user_id=by_user_id, reason=reason
+    )
+
+
+@transaction.atomic
+def archive_listings(
+    listing_ids: Iterable[int], *, by_user_id: int | None, reason: str = ""
+) -> BulkResult:
+    """Take the published (or expired) listings of a selection off the market."""
+
+    def change(listing: Listing, steps: _Steps, now: dt.datetime) -> str:
+        why_not = _allowed(listing, "archive")
+        if why_not:
+            return why_not
+        listing.status = S.ARCHIVED
+        listing.archived_at = now
+        steps.step(listing, "archive", reason)
+        return ""
+
+    return _bulk(
+        listing_ids, change, new_status=S.ARCHIVED, by_user_id=by_user_id, reason=reason
+    )
+
+
+def _field_names(listing: Listing, missing: dict[str, Any]) -> list[str]:
+    names = []
+    for name in missing:
+        try:
+            model_field = listing._meta.get_field(name)
+        except Exception:  # a pseudo-field such as "price_wan" of another kind
+            names.append(name)
+            continue
+        names.append(str(getattr(model_field, "verbose_name", name)))
+    return names

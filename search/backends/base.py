@@ -22,12 +22,20 @@ class SearchBackend(Protocol):
         """Create what must exist before the first write."""
         ...
 
+    def kind_indices(self, kind: str) -> list[str]:
+        """The indices a kind's searches read; more than one means doubled results."""
+        ...
+
     def apply(self, changes: Iterable[Change]) -> set[int]:
         """Write the changes; the listing ids whose change was refused (retry later)."""
         ...
 
     def search(self, request: SearchRequest) -> SearchResults:
         """Hits, exact total and facet counts of ``request``."""
+        ...
+
+    def search_many(self, requests: list[SearchRequest]) -> list[SearchResults]:
+        """Results of several requests, in order, in one round trip where possible."""
         ...
 
     def suggest(self, prefix: str, kind: str = "", size: int = 8) -> list[Suggestion]:

@@ -24,6 +24,8 @@ SOURCE_FIELDS = [
     "region_codes",
     "maturity",
     "amount",
+    "amount_from",
+    "amount_to",
     "negotiable",
     "modes",
     "keywords",
@@ -72,6 +74,8 @@ def hit_from(
         keywords=tuple(source.get("keywords") or ()),
         published_at=source.get("published_at"),
         score=score,
+        amount_from=source.get("amount_from"),
+        amount_to=source.get("amount_to"),
     )
 
 

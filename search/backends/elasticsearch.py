@@ -1,10 +1,17 @@
 """The Elasticsearch 8 backend, through the official client and its DSL.
 
-Each kind lives in a timestamped index behind a read alias (``<prefix>-outcomes``).
-While ``search_reindex`` fills a new index, that index also carries the alias
-``<prefix>-outcomes-next`` and every write goes to both; documents carry their
-listing's change counter as an external version, so whichever copy of a change arrives
-last, the newest version wins and a change sent twice is applied once.
+Each kind lives in an index behind a read alias (``<prefix>-outcomes``): first
+``<prefix>-outcomes-initial``, created by whichever process writes first, then a
+timestamped index per ``search_reindex``. While ``search_reindex`` fills a new index,
+that index also carries the alias ``<prefix>-outcomes-next`` and every write goes to
+both; documents carry their listing's change counter as an external version, so
+whichever copy of a change arrives last, the newest version wins and a change sent twice
+is applied once.
+
+An alias must never stand for two indices: every document would be found twice. The
+first index therefore has a fixed name (of processes creating it at once, one succeeds
+and the others find it exists), and the reindex swap takes the alias off every index of
+the kind in the same atomic update that puts it on the new one.
 """
 
 from __future__ import annotations
@@ -20,7 +27,13 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
+from elasticsearch import (
+    ApiError,
+    BadRequestError,
+    Elasticsearch,
+    NotFoundError,
+    TransportError,
+)
 from elasticsearch.helpers import scan, streaming_bulk
 
 from search import query as query_module
@@ -60,26 +73,39 @@ _vocabulary: dict[str, Any] = {"at": 0.0, "terms": {}}
 
 
 @cache
-def _client(url: str) -> Elasticsearch:
+def _client(urls: str) -> Elasticsearch:
     from elasticsearch.serializer import OrjsonSerializer
 
+    hosts = [url.strip() for url in urls.split(",") if url.strip()]
     return Elasticsearch(
-        url,
+        hosts,
         request_timeout=5,
         retry_on_timeout=False,
-        max_retries=1,
+        # A request that cannot reach a node (refused, reset) is sent to the next
+        # one; that node is then left out for a while. With one node, one retry.
+        max_retries=max(1, len(hosts)),
         serializer=OrjsonSerializer(),
     )
 
 
 def get_client() -> Elasticsearch:
-    """The shared client for settings.ELASTICSEARCH_URL."""
+    """The shared client for settings.ELASTICSEARCH_URL (one URL or several)."""
     return _client(settings.ELASTICSEARCH_URL)
 
 
 def index_name(base: str) -> str:
     """An index or alias name under this deployment's (and test worker's) prefix."""
     return f"{settings.SEARCH_INDEX_PREFIX}-{base}".lower()
+
+
+def first_index(base: str) -> str:
+    """The fixed name of a kind's first index (before any reindex)."""
+    return index_name(f"{base}-initial")
+
+
+def generations(base: str) -> str:
+    """A pattern matching every index of ``base`` (first, reindexed, in progress)."""
+    return index_name(f"{base}-*")
 
 
 def next_alias(base: str) -> str:
@@ -421,12 +447,37 @@ class ElasticsearchBackend:
         return name
 
     def ensure_indices(self) -> None:
-        """Create any kind's index that does not exist yet (behind its alias)."""
+        """Create any kind's first index behind its alias, once however many race.
+
+        Processes that find no alias at the same moment all create the same fixed
+        name with the alias (one request, so index and alias appear together): one
+        succeeds, the others get ``resource_already_exists_exception`` and write to
+        the index it made. (A timestamped name each used to put two indices behind
+        one alias.)
+        """
         client = get_client()
         for base in INDEXES.values():
             alias = index_name(base)
-            if not client.indices.exists_alias(name=alias):
-                self.create_index(base, alias=alias)
+            if client.indices.exists_alias(name=alias):
+                continue
+            body = index_body()
+            body["aliases"] = {alias: {}}
+            try:
+                client.indices.create(index=first_index(base), **body)
+            except BadRequestError as error:
+                if error.error != "resource_already_exists_exception":
+                    raise
+                # Created meanwhile by another process, alias and all. Only a first
+                # index left without its alias (a reindex interrupted after its
+                # swap, then its index deleted by hand) needs the alias put back.
+                if not client.indices.exists_alias(name=alias):
+                    client.options(ignore_status=404).indices.put_alias(
+                        index=first_index(base), name=alias
+                    )
+
+    def kind_indices(self, kind: str) -> list[str]:
+        """The concrete indices a kind's searches read: one, unless something broke."""
+        return self.indices_of(index_name(INDEXES[kind]))
 
     def indices_of(self, alias: str) -> list[str]:
         """The concrete indices behind ``alias`` (none when it does not exist)."""
@@ -518,6 +569,36 @@ class ElasticsearchBackend:
 
     def search(self, request: SearchRequest) -> SearchResults:
         """Results of ``request`` with facets, highlights and exact totals."""
+        results, body = self._prepared(request)
+        try:
+            response = get_client().search(
+                index=self._aliases(), ignore_unavailable=True, **search_kwargs(body)
+            )
+        except (TransportError, ApiError) as error:
+            raise _unavailable(error) from error
+        return self._filled(results, response)
+
+    def search_many(self, requests: list[SearchRequest]) -> list[SearchResults]:
+        """Results of several requests in one round trip (``_msearch``), in order."""
+        prepared = [self._prepared(request) for request in requests]
+        searches: list[dict[str, Any]] = []
+        for _, body in prepared:
+            searches += [{"index": self._aliases(), "ignore_unavailable": True}, body]
+        try:
+            response = get_client().msearch(searches=searches)
+        except (TransportError, ApiError) as error:
+            raise _unavailable(error) from error
+        answers = response["responses"]
+        for answer in answers:
+            if "error" in answer:  # one search of several failed: none is trusted
+                raise SearchUnavailable(f"Elasticsearch: {answer['error']}")
+        return [
+            self._filled(results, answer)
+            for (results, _), answer in zip(prepared, answers, strict=True)
+        ]
+
+    def _prepared(self, request: SearchRequest) -> tuple[SearchResults, dict[str, Any]]:
+        """Empty results of ``request`` and the request body that fills them."""
         results = SearchResults(request=request, backend=self.name)
         if request.beyond_depth:
             request = dataclasses.replace(request, page=1)
@@ -525,16 +606,13 @@ class ElasticsearchBackend:
             out_of_range = True
         else:
             out_of_range = False
-        analysed = plan(request.q)
-        body = search_body(request, analysed)
+        body = search_body(request, plan(request.q))
         if out_of_range:
             body["size"] = 0
-        try:
-            response = get_client().search(
-                index=self._aliases(), ignore_unavailable=True, **search_kwargs(body)
-            )
-        except (TransportError, ApiError) as error:
-            raise _unavailable(error) from error
+        return results, body
+
+    def _filled(self, results: SearchResults, response: Any) -> SearchResults:
+        """``results`` with the hits, total and facets of a search's response."""
         results.total = response["hits"]["total"]["value"]
         for hit in response["hits"]["hits"]:
             highlight = hit.get("highlight") or {}
@@ -582,7 +660,9 @@ class ElasticsearchBackend:
         except (TransportError, ApiError) as error:
             raise _unavailable(error) from error
         suggestions: list[Suggestion] = []
-        for option in response["suggest"]["s"][0]["options"]:
+        # No index at all (a new or wiped cluster) answers without a "suggest" part.
+        entries = (response.get("suggest") or {}).get("s") or [{"options": []}]
+        for option in entries[0]["options"]:
             source = option["_source"]
             text = option["text"]
             keywords = {str(k).lower(): str(k) for k in source.get("keywords") or []}
@@ -613,7 +693,9 @@ class ElasticsearchBackend:
             )
         except (TransportError, ApiError) as error:
             raise _unavailable(error) from error
-        buckets = response["aggregations"]["terms"]["buckets"]
+        # No index at all (a new or wiped cluster) answers without aggregations.
+        aggregations = response.get("aggregations") or {}
+        buckets = aggregations.get("terms", {}).get("buckets", [])
         terms = {b["key"]: b["doc_count"] for b in buckets}
         _vocabulary.update(at=now, terms=terms)
         return terms
@@ -669,7 +751,6 @@ class ElasticsearchBackend:
         # A bulk of a thousand documents can take longer than a search may wait,
         # when the cluster merges segments or collects garbage on a small machine.
         client = get_client().options(request_timeout=REINDEX_TIMEOUT)
-        old = self.indices_of(alias)
         for stale in self.indices_of(following):
             client.options(ignore_status=404).indices.delete(index=stale)
         new = self.create_index(base, alias=following)
@@ -704,17 +785,44 @@ class ElasticsearchBackend:
                 index=new, settings={"index": {"refresh_interval": None}}
             )
             client.indices.refresh(index=new)
-            swap: list[dict[str, Any]] = [{"add": {"index": new, "alias": alias}}]
-            swap += [{"remove": {"index": index, "alias": alias}} for index in old]
-            swap.append({"remove": {"index": new, "alias": following}})
-            client.indices.update_aliases(actions=swap)
+            # One atomic update. The alias comes off every index of the kind, not
+            # only those it was on when the reindex began: another process may
+            # have created the first index since (a fresh prefix's first write).
+            swap: list[dict[str, Any]] = [
+                {"remove": {"index": generations(base), "alias": alias}},
+                {"add": {"index": new, "alias": alias}},
+                {"remove": {"index": new, "alias": following}},
+            ]
+            answer = client.indices.update_aliases(actions=swap)
+            # Removing an alias no index holds is reported, not fatal; the rest is.
+            for result in answer.get("action_results") or []:
+                action = result.get("action") or {}
+                if result.get("status", 200) >= 300 and action.get("type") != "remove":
+                    raise SearchUnavailable(f"alias swap refused: {result}")
         except BaseException:
             client.options(ignore_status=404).indices.delete(index=new)
             raise
-        for index in old:
+        replaced = self._unaliased(base, keep=new)
+        for index in replaced:
             client.options(ignore_status=404).indices.delete(index=index)
         progress(sent)
-        return {"kind": kind, "index": new, "documents": sent, "replaced": old}
+        return {"kind": kind, "index": new, "documents": sent, "replaced": replaced}
+
+    def _unaliased(self, base: str, *, keep: str) -> list[str]:
+        """Indices of ``base`` that no alias names any more (replaced), but ``keep``.
+
+        Every index this backend creates carries an alias from its first moment (the
+        read alias, or the reindex's ``-next``), so one without any was replaced.
+        """
+        try:
+            found = get_client().indices.get_alias(index=generations(base))
+        except NotFoundError:
+            return []
+        return sorted(
+            name
+            for name, entry in found.items()
+            if name != keep and not (entry.get("aliases") or {})
+        )
 
 
 __all__ = ["KINDS", "ElasticsearchBackend", "get_client", "index_name"]

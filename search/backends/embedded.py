@@ -383,6 +383,10 @@ class EmbeddedBackend:
     def ensure_indices(self) -> None:
         """Nothing to create: the table exists after migrate."""
 
+    def kind_indices(self, kind: str) -> list[str]:
+        """One table holds every kind, one row per listing: never more than one."""
+        return [INDEXES[kind]]
+
     # -- writes -----------------------------------------------------------------
 
     def apply(self, changes: Iterable[Change]) -> set[int]:
@@ -452,6 +456,10 @@ class EmbeddedBackend:
                 )
         results.facets = self._facets([doc for _, doc in scored], request.filters)
         return results
+
+    def search_many(self, requests: list[SearchRequest]) -> list[SearchResults]:
+        """Results of several requests, in order (in-process: no round trip to save)."""
+        return [self.search(request) for request in requests]
 
     def _facets(self, docs: list[_Doc], filters: SearchFilters) -> dict[str, list[Any]]:
         facets: dict[str, list[Any]] = {}

@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.roles import Role
 from tests.factories import UserFactory
 from tests.factories.accounts import PASSWORD
 
@@ -93,3 +94,34 @@ def test_logout_is_a_post_and_ends_the_session(client):
 
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("role", [Role.RESEARCHER, Role.ENTERPRISE])
+def test_login_of_a_publisher_lands_on_the_workbench(client, role):
+    UserFactory(email="pub@example.cn", roles=[role])
+
+    response = client.post(LOGIN, {"username": "pub@example.cn", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response.url == reverse("workbench:home")
+
+
+def test_login_of_a_publisher_still_follows_next(client):
+    UserFactory(email="pub@example.cn", roles=[Role.RESEARCHER])
+
+    response = client.post(
+        f"{LOGIN}?next=/demands/",
+        {"username": "pub@example.cn", "password": PASSWORD},
+    )
+
+    assert response.url == "/demands/"
+
+
+def test_login_of_an_agent_lands_on_the_profile(client):
+    UserFactory(email="agent@example.cn", roles=[Role.AGENT])
+
+    response = client.post(
+        LOGIN, {"username": "agent@example.cn", "password": PASSWORD}
+    )
+
+    assert response.url == reverse("accounts:profile")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from smtplib import SMTPServerDisconnected
 
 import pytest
@@ -239,3 +240,51 @@ def test_unread_notifications_context_counts_only_unread_ones():
 
     request.user = AnonymousUser()
     assert unread_notifications(request)["unread_notifications"] == 0
+
+
+# --- the broker down ---------------------------------------------------------------
+
+
+def test_publication_with_the_broker_down_is_saved_and_its_email_sent_later(
+    authored, broker_down, django_capture_on_commit_callbacks
+):
+    from accounts.tasks import send_pending_notification_emails
+    from search.models import IndexOutbox
+
+    outcome, author = authored["listing"], authored["author"]
+
+    # The on-commit tasks cannot be queued: the publication stands all the same.
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_listing(outcome.pk, by_user_id=authored["moderator"].pk)
+
+    outcome.refresh_from_db()
+    (notification,) = _of(author)
+    assert outcome.status == ListingStatus.PUBLISHED
+    assert IndexOutbox.objects.filter(listing_id=outcome.pk).exists()
+    assert notification.emailed_at is None and mail.outbox == []
+
+    # The periodic sweep sends what the lost task would have sent, once.
+    from django.conf import settings as django_settings
+
+    entry = django_settings.CELERY_BEAT_SCHEDULE["send-pending-notification-emails"]
+    assert entry["task"] == send_pending_notification_emails.name
+    Notification.objects.filter(pk=notification.pk).update(
+        created_at=notification.created_at - dt.timedelta(minutes=6)
+    )
+    assert send_pending_notification_emails.apply().get() == 1
+    assert send_pending_notification_emails.apply().get() == 0
+    assert [message.to for message in mail.outbox] == [[author.email]]
+
+
+def test_email_sweep_leaves_fresh_old_sent_and_addressless_notifications_alone():
+    from accounts.notifications import send_pending_emails
+
+    with_address, without = UserFactory(email="a@example.cn"), UserFactory(email="")
+    rows = _notify([with_address, without])
+    now = rows[0].created_at
+
+    assert send_pending_emails(now=now) == 0  # its own task may still be on the way
+    assert send_pending_emails(now=now + dt.timedelta(days=3)) == 0  # too late
+    assert send_pending_emails(now=now + dt.timedelta(minutes=6)) == 1
+    assert send_pending_emails(now=now + dt.timedelta(minutes=7)) == 0
+    assert [message.to for message in mail.outbox] == [["a@example.cn"]]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts.models import MembershipRole
 from accounts.roles import Role
 from accounts.selectors import profile_for
+from accounts.services.membership import request_membership
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,17 +47,20 @@ def test_profile_shows_roles_and_organisations_with_verification(client):
     assert "江南理工大学" in html and "新成立研究所" in html
 
 
-def test_profile_for_costs_two_queries_however_many_memberships(
+def test_profile_for_costs_three_queries_however_many_memberships(
     django_assert_num_queries,
 ):
     user = UserFactory(roles=[Role.ENTERPRISE])
     for _ in range(3):
         MembershipFactory(user=user)
+    for name in ("乙研究所", "甲大学"):
+        request_membership(user.pk, OrganisationFactory(name=name).pk)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         profile = profile_for(user)
 
     assert len(profile.organisations) == 3
+    assert set(profile.pending_organisations) == {"乙研究所", "甲大学"}
 
 
 def test_profile_form_edits_display_name_and_phone(client):

@@ -38,11 +38,39 @@ def browser():
         browser.close()
 
 
+# Chromium reports a blocked script, style or request on the console ("Refused to ...
+# because it violates the following Content Security Policy directive"); the
+# listener below also reports each securitypolicyviolation event there.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("CSP violation: " + event.violatedDirective + " blocked " +
+    (event.blockedURI || "inline") + " in " + (event.sourceFile || document.URL) +
+    ":" + event.lineNumber);
+});
+"""
+
+
+def watch_csp(page) -> list[str]:
+    """Collect the Content-Security-Policy violations of every page ``page`` loads."""
+    violations: list[str] = []
+    page.add_init_script(CSP_LISTENER)
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text or "CSP violation" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return violations
+
+
 @pytest.fixture
 def page(browser):
+    """A Chinese browser tab; the test fails if any page it opened broke the CSP."""
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 1280, "height": 900}
     )
     page = context.new_page()
+    violations = watch_csp(page)
     yield page
     context.close()
+    assert violations == [], "\n".join(violations)

@@ -7,6 +7,7 @@ import pytest
 
 from accounts.roles import Role
 from market.models import CooperationMode, ListingStatus, Outcome, TechField
+from tests.browser.conftest import watch_csp
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories.accounts import PASSWORD
 
@@ -37,6 +38,7 @@ def test_walkthrough_researcher_posts_moderator_publishes_public_finds_it(
 
     # 1. The researcher writes the outcome in the workbench and submits it.
     author = browser.new_context(locale="zh-CN").new_page()
+    watched = [watch_csp(author)]
     log_in(author, base, researcher.email)
     author.goto(f"{base}/workbench/outcomes/new/")
     author.fill("main [name=title]", TITLE)
@@ -69,12 +71,14 @@ def test_walkthrough_researcher_posts_moderator_publishes_public_finds_it(
 
     # Until it is published the public sees nothing.
     visitor = browser.new_context(locale="zh-CN").new_page()
+    watched.append(watch_csp(visitor))
     visitor.goto(f"{base}/outcomes/")
     assert TITLE not in visitor.content()
     assert visitor.goto(f"{base}/outcomes/{outcome.pk}/").status == 404
 
     # 2. The moderator publishes it from the review queue of the Wagtail admin.
     reviewer = browser.new_context(locale="zh-CN").new_page()
+    watched.append(watch_csp(reviewer))
     reviewer.goto(f"{base}/admin/login/")
     reviewer.fill("input[name=username]", moderator.email)
     reviewer.fill("input[name=password]", PASSWORD)
@@ -98,3 +102,6 @@ def test_walkthrough_researcher_posts_moderator_publishes_public_finds_it(
     assert "江南理工大学" in visitor.content()
     # Contact details stay hidden from anonymous visitors.
     assert "李建华" not in visitor.content()
+    # No page of the walk-through, portal or admin, broke the Content-Security-Policy.
+    violations = [line for lines in watched for line in lines]
+    assert violations == [], "\n".join(violations)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cms.cache import bump_catalogue_version
 from cms.models import DemandIndexPage, OutcomeIndexPage
@@ -401,3 +403,30 @@ def test_catalogue_facets_count_each_dimension_under_the_other_filters():
     assert counts(facets.modes)["transfer"] == 0
     assert counts(facets.stages)["pilot"] == 2
     assert counts(facets.prices)["200-1000"] == 2
+
+
+def test_demand_cards_show_the_deadline_and_sort_closing_soon_first(client):
+    today = timezone.localdate()
+    # Published first, so "newest first" would list it last.
+    sooner = DemandFactory(
+        title="早截止需求", published=True, deadline=today + timedelta(days=5)
+    )
+    later = DemandFactory(
+        title="晚截止需求", published=True, deadline=today + timedelta(days=60)
+    )
+
+    html = client.get("/demands/?sort=deadline", HTTP_ACCEPT_LANGUAGE="en")
+    html = html.content.decode()
+
+    assert html.index(sooner.title) < html.index(later.title)
+    assert f'datetime="{sooner.deadline:%Y-%m-%d}"' in html
+    assert "Closing soon" in html  # offered in the sort menu
+
+
+def test_outcome_catalogue_offers_no_closing_soon_sort(client):
+    OutcomeFactory(published=True)
+
+    html = client.get("/outcomes/?sort=deadline", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert html.status_code == 200
+    assert "Closing soon" not in html.content.decode()

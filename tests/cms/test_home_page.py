@@ -59,3 +59,15 @@ def test_wagtail_admin_refuses_a_researcher(client):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response.url.startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_home_link_is_named_by_the_text_it_shows(client, language):
+    """A screen reader user hears what a sighted user reads (WCAG 2.5.3)."""
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    link = re.search(r'<a class="brand"([^>]*)>(.*?)</a>', html, re.S)
+    assert link is not None
+    assert "aria-label" not in link.group(1)
+    visible = re.search(r'class="brand-name">([^<]+)<', link.group(2)).group(1)
+    assert visible.strip()

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -32,6 +33,7 @@ from tests.factories import (
     OutcomeFactory,
     UserFactory,
 )
+from tests.factories.files import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +60,7 @@ def png(size=(40, 30), mode="RGB") -> bytes:
     return buffer.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf()
 
 
 def member(kind=OrganisationKind.UNIVERSITY, **org):
@@ -440,6 +442,32 @@ def test_outcome_form_refuses_a_text_file_named_png_on_its_field(client):
     assert not Outcome.objects.exists()
 
 
+def test_outcome_form_refuses_a_pdf_with_a_hidden_script_and_keeps_the_rest(client):
+    # "/J#61vaScript" is /JavaScript to a PDF viewer; the old byte scan missed it.
+    user, _ = member()
+    client.force_login(user)
+    scripted = pdf(b"/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >>")
+
+    response = client.post(
+        OUTCOME_CREATE,
+        outcome_data(
+            attachment_uploads=[
+                SimpleUploadedFile("检测报告.pdf", scripted, "application/pdf")
+            ],
+        ),
+    )
+
+    form = response.context["form"]
+    assert form.errors["attachment_uploads"] == [
+        "检测报告.pdf: This PDF contains scripts (JavaScript), which is not accepted. "
+        "Export or print it again as a plain PDF."
+    ]
+    assert list(form.errors) == ["attachment_uploads"]
+    assert form["title"].value() == "高强韧铝合金一体化压铸技术"
+    assert form["price_wan"].value() == "300"
+    assert not Outcome.objects.exists()
+
+
 def test_outcome_form_validates_ip_numbers_per_type(client):
     user, _ = member()
     client.force_login(user)
@@ -759,3 +787,43 @@ def test_workbench_list_query_count_does_not_grow_with_items(client):
 
     assert len(client.get(HOME).context["bench"].rows) == 10
     assert with_ten == with_three
+
+
+def test_editing_a_listing_someone_saved_since_is_refused_and_keeps_both_versions(
+    client,
+):
+    user, organisation = member()
+    colleague = UserFactory()
+    MembershipFactory(user=colleague, organisation=organisation)
+    outcome = OutcomeFactory(organisation=organisation, title="原来的标题")
+    client.force_login(user)
+    other = Client()
+    other.force_login(colleague)
+
+    mine = client.get(edit_url(outcome)).context["form"]["loaded_revision_id"].value()
+    theirs = other.get(edit_url(outcome)).context["form"]["loaded_revision_id"].value()
+    first = other.post(
+        edit_url(outcome), outcome_data(title="同事的标题", loaded_revision_id=theirs)
+    )
+    second = client.post(
+        edit_url(outcome), outcome_data(title="我的标题", loaded_revision_id=mine)
+    )
+
+    outcome.refresh_from_db()
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert any("Someone else changed this listing" in m for m in messages_of(second))
+    assert second.context["form"]["title"].value() == "我的标题"  # still in the form
+    assert outcome.title == "同事的标题"
+    assert outcome.revisions.count() == 1
+    reloaded = client.get(edit_url(outcome)).context["form"]
+    again = client.post(
+        edit_url(outcome),
+        outcome_data(
+            title="我的标题", loaded_revision_id=reloaded["loaded_revision_id"].value()
+        ),
+    )
+    outcome.refresh_from_db()
+    assert again.status_code == 302
+    assert outcome.title == "我的标题"
+    assert outcome.revisions.count() == 2

@@ -30,7 +30,9 @@ PROBE = (
 )
 
 
-def start(env_overrides: dict[str, str | None]) -> subprocess.CompletedProcess[str]:
+def start(
+    env_overrides: dict[str, str | None], probe: str = PROBE
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in VALID_ENV}
     env.update(VALID_ENV)
     for name, value in env_overrides.items():
@@ -40,7 +42,7 @@ def start(env_overrides: dict[str, str | None]) -> subprocess.CompletedProcess[s
             env[name] = value
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     return subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", probe],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -73,9 +75,17 @@ def test_production_settings_start_with_a_complete_environment():
         ("EMAIL_PORT", "smtp", "EMAIL_PORT='smtp' is not a whole number"),
         ("SEARCH_BACKEND", "solr", "SEARCH_BACKEND='solr' is not one of"),
         ("ELASTICSEARCH_URL", None, "ELASTICSEARCH_URL is required"),
+        (
+            "ELASTICSEARCH_URL",
+            "http://es1:9200,ftp://es2:9200",
+            "ELASTICSEARCH_URL ('ftp://es2:9200') has scheme 'ftp'",
+        ),
+        ("ELASTICSEARCH_URL", "http://es1:9200,,", "ELASTICSEARCH_URL has an empty"),
+        ("SEARCH_INDEX_REPLICAS", "one", "SEARCH_INDEX_REPLICAS='one' is not a whole"),
         ("BASE_URL", "market.example.cn", "BASE_URL has scheme ''"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD' is not one of"),
         ("DEFAULT_FROM_EMAIL", None, "DEFAULT_FROM_EMAIL is required"),
+        ("THROTTLE_LOGIN_IP", "0/15m", "THROTTLE_LOGIN_IP='0/15m' is not a rate"),
     ],
 )
 def test_production_settings_refuse_a_bad_variable_naming_it(name, value, message):
@@ -89,3 +99,65 @@ def test_production_settings_allow_embedded_search_without_elasticsearch_url():
     result = start({"SEARCH_BACKEND": "embedded", "ELASTICSEARCH_URL": None})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[2] == "embedded"
+
+
+HSTS_PROBE = (
+    "import django; django.setup(); from django.conf import settings; "
+    "from django.http import HttpResponse; from django.test import RequestFactory; "
+    "from django.middleware.security import SecurityMiddleware; "
+    "request = RequestFactory().get('/', secure=True, HTTP_HOST='market.example.cn'); "
+    "response = SecurityMiddleware(lambda r: HttpResponse())(request); "
+    "print(repr(response.headers.get('Strict-Transport-Security')), "
+    "settings.THROTTLE_LOGIN_ACCOUNT, settings.THROTTLE_DUPLICATE_WINDOW)"
+)
+
+
+def probe_hsts(overrides: dict[str, str | None]) -> str:
+    result = start(overrides, probe=HSTS_PROBE)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_sends_hsts_for_a_year_once_https_is_enforced():
+    assert probe_hsts({}).startswith("'max-age=31536000'")
+
+
+def test_production_sends_no_hsts_without_the_https_redirect():
+    assert probe_hsts({"SECURE_SSL_REDIRECT": "false"}).startswith("None")
+
+
+def test_production_hsts_and_rate_limits_are_configurable():
+    output = probe_hsts(
+        {
+            "SECURE_HSTS_SECONDS": "600",
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
+            "SECURE_HSTS_PRELOAD": "true",
+            "THROTTLE_LOGIN_ACCOUNT": "5/1h",
+            "THROTTLE_DUPLICATE_WINDOW": "30m",
+        }
+    )
+    assert output == "'max-age=600; includeSubDomains; preload' (5, 3600) 1800"
+
+
+def test_production_settings_take_several_elasticsearch_nodes_and_replicas():
+    probe = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.ELASTICSEARCH_URL, settings.SEARCH_INDEX_REPLICAS)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in VALID_ENV}
+    env.update(
+        VALID_ENV,
+        ELASTICSEARCH_URL=" http://es1:9200, http://es2:9200 ",
+        SEARCH_INDEX_REPLICAS="1",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["http://es1:9200,http://es2:9200", "1"]

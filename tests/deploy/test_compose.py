@@ -45,6 +45,7 @@ PRODUCTION_VARIABLES = {
     "SEARCH_BACKEND",
     "ELASTICSEARCH_URL",
     "SEARCH_INDEX_PREFIX",
+    "SEARCH_INDEX_REPLICAS",
     "EMAIL_HOST",
     "EMAIL_PORT",
     "EMAIL_HOST_USER",
@@ -54,6 +55,16 @@ PRODUCTION_VARIABLES = {
     "DEFAULT_FROM_EMAIL",
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "THROTTLE_LOGIN_ACCOUNT",
+    "THROTTLE_LOGIN_IP",
+    "THROTTLE_ACCOUNT_MAIL_ADDRESS",
+    "THROTTLE_ACCOUNT_MAIL_IP",
+    "THROTTLE_MESSAGES_ACCOUNT",
+    "THROTTLE_MESSAGES_IP",
+    "THROTTLE_DUPLICATE_WINDOW",
+    "TRUSTED_PROXY_COUNT",
     "SERVE_IMAGE_RENDITIONS",
     "MEDIA_ROOT",
     "STATIC_ROOT",
@@ -474,3 +485,15 @@ def test_dockerignore_keeps_secrets_and_local_state_out_of_the_image():
         "static",
     ):
         assert needed not in patterns, f".dockerignore must not exclude {needed}"
+
+
+def test_dockerfile_installs_the_runtime_requirements_alone():
+    # requirements-dev.txt hides runtime dependencies that only a test tool pulls in
+    # (packaging, for kombu's Redis transport): the image must install exactly what
+    # tests/deploy/test_runtime_requirements.py installs into its clean virtualenv.
+    assert "requirements-dev" not in DOCKERFILE.read_text(encoding="utf-8")
+    pip_installs = [
+        rest for rest in dockerfile_args("RUN") if re.search(r"\bpip install\b", rest)
+    ]
+    assert pip_installs == ["pip install -r /tmp/requirements.txt"]
+    assert "requirements.txt /tmp/requirements.txt" in dockerfile_args("COPY")

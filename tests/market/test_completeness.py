@@ -21,6 +21,7 @@ from market.models import (
 )
 from market.uploads import store_document, store_image
 from tests.factories import DemandFactory, OutcomeFactory
+from tests.factories.files import pdf
 
 TODAY = dt.date(2026, 3, 1)
 SUMMARY = "面向新能源汽车车身的高强韧铝合金及其一体化压铸工艺：" * 3
@@ -173,7 +174,7 @@ def test_assess_of_a_factory_outcome_made_complete_scores_high():
     image = store_image(_png(), title="样件", uploaded_by_user_id=None)
     OutcomeImage.objects.create(outcome=outcome, image=image)
     document = store_document(
-        SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n"),
+        SimpleUploadedFile("r.pdf", pdf()),
         title="报告",
         uploaded_by_user_id=None,
     )

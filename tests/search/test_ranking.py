@@ -114,3 +114,15 @@ def test_reindex_keeps_the_body_text_of_rows_segmented_before_it_was_kept(
     backend.refresh()
     assert ListingText.objects.get(pk=listing.pk).body_text.startswith("针对道路交通")
     assert ids(backend, q=QUERY) == [listing.pk]
+
+
+def test_an_edited_description_is_found_by_its_new_text_and_not_by_the_old(
+    backend, index_now
+):
+    listing = neutral_outcome(description=ROAD_SAFETY)
+    index_now(listing)
+    listing.description = "<p>一种用于高炉煤气余压发电的透平叶片涂层。</p>"
+    listing.save()
+    index_now(listing)
+    assert ids(backend, q="余压发电透平") == [listing.pk]
+    assert ids(backend, q=QUERY) == []

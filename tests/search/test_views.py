@@ -270,13 +270,41 @@ def test_search_page_says_what_it_corrected_and_offers_the_original(
     assert verbatim.context["search"]["query"] == "检侧"
 
 
-def test_search_page_offers_a_likely_correction_as_a_link(client, backend, catalogue):
+def test_search_page_offers_a_likely_correction_as_a_link(
+    client, backend, catalogue, index_now
+):
+    # The slip itself is in one summary, so the query finds that listing; the
+    # correction finds three (at least 3, and at least twice as many): offered.
+    slipped = OutcomeFactory(
+        published=True,
+        title="铝壳表面质量控制系统",
+        summary="在线检侧铝壳划痕。",
+        keywords=["质量控制"],
+    )
+    more = [
+        OutcomeFactory(published=True, title=title, keywords=["检测设备"])
+        for title in ("锂电池极片在线检测设备", "焊缝超声检测机器人")
+    ]
+    index_now(slipped, *more)
+
+    response = get(client, q="检侧")
+
+    assert hit_ids(response) == [slipped.pk]
+    assert response.context["search"]["did_you_mean"] == "检测"
+    suggested = client.get(html.unescape(response.context["did_you_mean_url"]))
+    assert set(hit_ids(suggested)) == {catalogue["vision"].pk, *(x.pk for x in more)}
+    assert 'id="search-did-you-mean"' in response.content.decode()
+
+
+def test_search_page_offers_no_correction_that_finds_no_more(
+    client, backend, catalogue
+):
+    # The slip's characters already find the cathode; so does the correction.
     response = get(client, q="锂离子电吃")
 
-    assert response.context["search"]["did_you_mean"] == "锂离子电池"
-    suggested = client.get(html.unescape(response.context["did_you_mean_url"]))
-    assert catalogue["cathode"].pk in hit_ids(suggested)
-    assert 'id="search-did-you-mean"' in response.content.decode()
+    assert hit_ids(response) == [catalogue["cathode"].pk]
+    assert response.context["search"]["did_you_mean"] is None
+    assert 'id="search-did-you-mean"' not in response.content.decode()
 
 
 def test_search_page_falls_back_to_the_database_when_the_engine_is_down(

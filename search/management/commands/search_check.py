@@ -8,14 +8,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 from search.backends import SearchUnavailable
 from search.documents import INDEXES
-from search.reindex import check, repair
+from search.reindex import check, reindex, repair
 from search.sync import drain_all
 
 
 class Command(BaseCommand):
     help = (
-        "Compare each index with the database (missing, stale and extra documents); "
-        "with --repair, reindex the differing listings through the outbox."
+        "Compare each index with the database (missing, stale and extra documents) "
+        "and find an alias standing for more than one index (every result twice); "
+        "with --repair, reindex the differing listings through the outbox, or "
+        "rebuild the kind into one new index when its alias is doubled."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -41,7 +43,24 @@ class Command(BaseCommand):
                     shown = ", ".join(map(str, ids[:20]))
                     more = f" … (+{len(ids) - 20})" if len(ids) > 20 else ""
                     self.stdout.write(f"  {name}: {shown}{more}")
-            if options["repair"] and report.problems:
+            if report.doubled:
+                self.stdout.write(
+                    f"  doubled: the alias reads {len(report.indices)} indices, "
+                    f"so searches find documents more than once: "
+                    f"{', '.join(report.indices)}"
+                )
+            if options["repair"] and report.doubled:
+                # A fresh index from the database, swapped in for all of them in one
+                # atomic alias update; this also mends missing and stale documents.
+                try:
+                    rebuilt = reindex(kind)
+                except SearchUnavailable as error:
+                    raise CommandError(f"{kind}: {error}") from error
+                self.stdout.write(
+                    f"  repaired: rebuilt {rebuilt['documents']} documents into "
+                    f"{rebuilt['index']}; removed {', '.join(rebuilt['replaced'])}"
+                )
+            elif options["repair"] and report.problems:
                 queued = repair(report)
                 totals = drain_all()
                 self.stdout.write(
@@ -49,4 +68,4 @@ class Command(BaseCommand):
                     f"failed {totals['failed']}"
                 )
         if problems and not options["repair"]:
-            raise CommandError(f"{problems} documents differ; run with --repair")
+            raise CommandError(f"{problems} problems found; run with --repair")
