@@ -31,7 +31,9 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-ROWS = 150
+# Enough rows that the batched import (≈ 300 rows/s) is still running when a few
+# heartbeats have gone by.
+ROWS = 2400
 
 
 def _listing_ids_drawn() -> int:
@@ -73,10 +75,10 @@ def test_worker_killed_mid_import_saves_nothing_and_the_job_runs_again(
     assert jobs.queue(moderator.pk, token)
     drawn_before = _listing_ids_drawn()
 
-    # The worker beats every second; a job silent for 3 s counts as dead here.
+    # The worker beats every 0.25 s; a job silent for 3 s counts as dead here.
     settings.IMPORT_STALE_SECONDS = 3
     job_row = ImportJob.objects.filter(user=moderator, token=token)
-    with celery_worker(tmp_path, env={"TEST_IMPORT_HEARTBEAT_SECONDS": "1"}) as worker:
+    with celery_worker(tmp_path, env={"TEST_IMPORT_HEARTBEAT_SECONDS": "0.25"}) as worker:
         import_upload.delay(moderator.pk, token, "en")
         # Kill it once a third of the rows are written (inside the transaction) and
         # its heartbeat has been seen while the import's transaction is open.
@@ -132,7 +134,7 @@ def test_worker_killed_mid_import_saves_nothing_and_the_job_runs_again(
 
     report_figure(
         f"worker SIGKILLed after {written} of {ROWS} rows: 0 saved, job reported "
-        f"failed {noticed:.1f} s later (heartbeat 1 s, stale after 3 s here; 10 s "
+        f"failed {noticed:.1f} s later (heartbeat 0.25 s, stale after 3 s here; 10 s "
         f"and 60 s by default); "
         f"run again: {ROWS} imported in {took:.1f} s"
     )
