@@ -23,9 +23,12 @@ machine's core count, the corpus counts and the figures of each measure asked fo
 
     .venv/bin/python bench/search_bench.py [--create] [reindex] [latency] [freshness]
         [--rounds 2] [--seconds 20] [--connections 8] [--trials 50]
+        [--corpus synthetic|csl]
 
 ``--create`` creates and migrates the database and writes the corpus if it is missing
-(bench/search_corpus.py). Without a measure named, all run. Needs
+(bench/search_corpus.py). Without a measure named, all run. ``--corpus csl`` measures
+latency only, on the real CSL abstracts bench/search_eval_csl.py imported (settings
+``config.settings.bench_csl``), with 96 of the CSL dev queries instead of the fixed list. Needs
 ``scripts/services.sh up`` (PostgreSQL, Redis, Elasticsearch) and wrk.
 """
 
@@ -58,7 +61,8 @@ from bench.search_corpus import (
     setup_django,
 )
 
-PORT = 8012
+# Another port (BENCH_SEARCH_PORT) lets two checkouts benchmark at once.
+PORT = int(os.environ.get("BENCH_SEARCH_PORT", "8012"))
 BASE = f"http://127.0.0.1:{PORT}"
 ES = "http://127.0.0.1:9200"
 ENV = {
@@ -68,6 +72,7 @@ ENV = {
     not in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "CELERY_BROKER_URL")
 }
 ENV.update(DJANGO_SETTINGS_MODULE=SETTINGS, PYTHONPATH=str(ROOT))
+CSL_SETTINGS = "config.settings.bench_csl"
 
 # What visitors type: products, materials, methods and problems of the eight fields.
 QUERIES = [
@@ -126,12 +131,37 @@ FILTERS: list[dict[str, str]] = [
 ]
 
 
+# ``--corpus csl``: the CSL dev queries (half keywords, half paper titles) over the
+# imported abstracts, which all share one field, region and organisation: no filters.
+CSL_QUERIES = 96
+CORPUS = {"name": "synthetic"}
+
+
 def search_params() -> list[dict[str, str]]:
-    """The fixed list of searches: every query with a filter combination, 96 in all."""
+    """The fixed list of searches: 96 in all.
+
+    Synthetic corpus: every query with a filter combination. CSL: a deterministic
+    sample of the dev queries (bench/csl.py), as visitors would type them.
+    """
+    if CORPUS["name"] == "csl":
+        from bench import csl
+
+        folder = csl.find_data()
+        if folder is None:
+            sys.exit(f"bench: {csl.missing_message()}")
+        return [{"q": q["query"]} for q in csl.sample(csl.read_queries(folder), 96)]
     params = []
     for i in range(96):
         params.append({"q": QUERIES[i % len(QUERIES)], **FILTERS[i % len(FILTERS)]})
     return params
+
+
+def use_csl_corpus() -> None:
+    """Measure the CSL abstracts of bench/search_eval_csl.py instead (settings
+    ``config.settings.bench_csl``: database ``techmatch_search_csl``, prefix
+    ``bench-csl``); the evaluation imports them first."""
+    CORPUS["name"] = "csl"
+    ENV["DJANGO_SETTINGS_MODULE"] = CSL_SETTINGS
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -630,6 +660,12 @@ def main() -> None:
         "measures", nargs="*", help="reindex, latency, freshness (all when none)"
     )
     parser.add_argument("--create", action="store_true", help="database and corpus")
+    parser.add_argument(
+        "--corpus",
+        choices=("synthetic", "csl"),
+        default="synthetic",
+        help="csl: the real abstracts bench/search_eval_csl.py imported (latency only)",
+    )
     parser.add_argument("--outcomes", type=int, default=100_000)
     parser.add_argument("--demands", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=2)
@@ -644,10 +680,15 @@ def main() -> None:
     unknown = set(measures) - {"reindex", "latency", "freshness"}
     if unknown:
         parser.error(f"unknown measures: {', '.join(sorted(unknown))}")
+    if args.corpus == "csl":
+        if args.create or set(measures) - {"latency"}:
+            parser.error("--corpus csl measures latency only (import: search_eval_csl)")
+        measures = ["latency"]
+        use_csl_corpus()
 
     if args.create:
         create_database()
-    setup_django()
+    setup_django(ENV["DJANGO_SETTINGS_MODULE"])
     from market.models import Listing, ListingStatus
 
     if args.create:
@@ -655,6 +696,7 @@ def main() -> None:
     published = Listing.objects.filter(status=ListingStatus.PUBLISHED)
     result: dict[str, Any] = {
         "benchmark": "search",
+        "corpus": args.corpus,
         "cores": os.cpu_count(),
         "outcomes_published": published.filter(kind="outcome").count(),
         "demands_published": published.filter(kind="demand").count(),

@@ -1123,8 +1123,8 @@ def _run_batch(job: tuple[str, int, int]) -> tuple[int, float]:
 # --- Command ------------------------------------------------------------------------------
 
 
-def setup_django() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+def setup_django(settings: str = SETTINGS) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -40,18 +40,21 @@ from search.selectors import search_listings  # noqa: E402
 CASES = json.loads(
     (ROOT / "tests" / "search" / "relevance_set.json").read_text(encoding="utf-8")
 )
+# Every configuration finds with the bigram recall clause; they differ in what ranks.
 CONFIGURATIONS = {
-    "words + synonyms + chars + phrase (shipped)": {
-        "words",
+    "bigrams + unigrams + words + precision + synonyms + phrase (shipped)": {
         "synonyms",
-        "chars",
+        "unigrams",
+        "words",
+        "precision",
         "phrase",
     },
-    "words + synonyms + chars": {"words", "synonyms", "chars"},
-    "words + synonyms + phrase": {"words", "synonyms", "phrase"},
-    "words + synonyms": {"words", "synonyms"},
-    "words only": {"words"},
-    "chars only": {"chars"},
+    "without phrase": {"synonyms", "unigrams", "words", "precision"},
+    "without precision (title, keywords)": {"synonyms", "unigrams", "words", "phrase"},
+    "without words": {"synonyms", "unigrams", "precision", "phrase"},
+    "without unigrams": {"synonyms", "words", "precision", "phrase"},
+    "without synonyms": {"unigrams", "words", "precision", "phrase"},
+    "bigrams only": set(),
 }
 
 

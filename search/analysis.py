@@ -161,6 +161,51 @@ def segment_many(texts: Iterable[str]) -> str:
     return " ".join(part for part in (segment(text) for text in texts) if part)
 
 
+_RUN = re.compile(
+    r"[\u3040-\u309f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
+    r"|[^\W_\u3040-\u309f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
+)
+_IDEOGRAPH = re.compile(r"[\u3040-\u309f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def char_runs(text: str) -> list[str]:
+    """``text`` (normalised) cut into runs of Chinese characters and runs of other letters
+    or digits, at every space, punctuation mark and change of script.
+
+    The index gets the runs as separate values of the ``chars`` field, so its bigrams
+    never span a comma or the gap between two keywords: "汤 单" in "补肾活血汤 单纯…"
+    is no term of either the query or the document.
+    """
+    return _RUN.findall(normalise(text))
+
+
+def run_bigrams(run: str) -> list[str]:
+    """The character bigrams of one run; a one-character run or a Latin word itself."""
+    if len(run) < 2 or not _IDEOGRAPH.match(run):
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def run_unigrams(run: str) -> list[str]:
+    """The single characters of a Chinese run; a Latin word or number itself."""
+    return list(run) if _IDEOGRAPH.match(run) else [run]
+
+
+def bigrams(text: str) -> list[str]:
+    """Every character bigram of ``text`` (within runs), in order, repeats kept.
+
+    What the ``chars`` field's analyzer makes of the same runs (``standard``
+    tokenizer, ``lowercase``, ``shingle`` 2-2 joined without a separator, a run's
+    single token kept): the query side and the embedded backend compute it here.
+    """
+    return [gram for run in char_runs(text) for gram in run_bigrams(run)]
+
+
+def unigrams(text: str) -> list[str]:
+    """Every character of ``text`` (Latin words and numbers whole), repeats kept."""
+    return [gram for run in char_runs(text) for gram in run_unigrams(run)]
+
+
 def has_cjk(text: str) -> bool:
     """Whether ``text`` holds a Chinese character."""
     return bool(_CJK.search(text or ""))

@@ -37,7 +37,7 @@ from market.models import (
     Outcome,
     maturity_stage,
 )
-from search.analysis import STOPWORDS, normalise
+from search.analysis import STOPWORDS, char_runs, normalise
 from search.models import ListingText
 
 # Index (alias) base names by listing kind; challenges join when they exist.
@@ -47,18 +47,23 @@ INDEXES: dict[str, str] = {
 }
 KINDS: dict[str, str] = {index: kind for kind, index in INDEXES.items()}
 
-# Characters and their bigrams: recall for words jieba splits differently or a typo broke.
+# Character bigrams of each run of the text (``search.analysis.char_runs``: the runs are
+# separate values, so no bigram spans punctuation or two keywords): the recall of a
+# search, which a word segmented differently (提款权 / 提款 权) or a typo cannot break.
+# The query side computes the same bigrams in Python (``search.analysis.bigrams``).
 char_bigrams = analyzer(
     "char_bigrams",
     tokenizer="standard",
     filter=[
         "lowercase",
         token_filter(
-            "bigrams",
+            "run_bigrams",
             "shingle",
             min_shingle_size=2,
             max_shingle_size=2,
-            output_unigrams=True,
+            output_unigrams=False,
+            output_unigrams_if_no_shingles=True,
+            token_separator="",
         ),
     ],
 )
@@ -70,16 +75,25 @@ class ListingDocument(Document):
     listing_id = Long()
     kind = Keyword()
     title = Text(analyzer="standard")
-    title_words = Text(analyzer="whitespace")
+    title_words = Text(analyzer="whitespace", copy_to="words")
     keywords = Keyword()
-    keywords_words = Text(analyzer="whitespace")
+    keywords_words = Text(analyzer="whitespace", copy_to="words")
     summary = Text(analyzer="standard")
-    summary_words = Text(analyzer="whitespace")
-    body_words = Text(analyzer="whitespace")
+    summary_words = Text(analyzer="whitespace", copy_to="words")
+    body_words = Text(analyzer="whitespace", copy_to="words")
     organisation = Keyword()
-    organisation_words = Text(analyzer="whitespace")
+    organisation_words = Text(analyzer="whitespace", copy_to="words")
     organisation_kind = Keyword()
-    chars = Text(analyzer=char_bigrams)
+    # All the words of a listing in one field: one BM25 over the whole text, so that a
+    # short item does not win on a couple of words its short fields happen to hold.
+    words = Text(analyzer="whitespace", index_options="freqs")
+    # Runs of title, keywords, summary, body and organisation: bigrams, and (``.uni``)
+    # single characters for words written in another order (磷掺杂 / 掺磷).
+    chars = Text(
+        analyzer=char_bigrams,
+        index_options="freqs",
+        fields={"uni": Text(analyzer="standard", index_options="freqs")},
+    )
     field = Keyword()
     field_codes = Keyword()
     region_codes = Keyword()
@@ -201,6 +215,7 @@ _TEXT_FIELDS = (
     "summary_words",
     "body_words",
     "organisation_words",
+    "body_text",
 )
 
 
@@ -229,6 +244,12 @@ def _texts(ids: list[int]) -> dict[int, dict[str, Any]]:
         for row in ListingText.objects.filter(pk__in=ids).values(*_TEXT_FIELDS)
     }
     missing = [pk for pk in ids if pk not in texts]
+    unfilled = [pk for pk, row in texts.items() if row["body_text"] is None]
+    if unfilled:  # segmented before the plain body text was kept: keep it now, once
+        from search.texts import fill_body_texts
+
+        fill_body_texts(unfilled)
+        missing += unfilled
     if missing:  # published before the search app knew it: segment it now, once
         from search.texts import ensure_texts
 
@@ -280,7 +301,17 @@ def body_of(
         "organisation": "" if hidden else row["organisation__name"],
         "organisation_words": "" if hidden else text["organisation_words"],
         "organisation_kind": "" if hidden else row["organisation__kind"],
-        "chars": " ".join([title, " ".join(keywords), summary]),
+        "chars": [
+            run
+            for text in (
+                title,
+                *keywords,
+                summary,
+                text["body_text"] or "",
+                "" if hidden else row["organisation__name"],
+            )
+            for run in char_runs(text)
+        ],
         "field": code,
         "field_codes": field_codes,
         "region_codes": _region_codes(row["region__code"]),

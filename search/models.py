@@ -24,6 +24,10 @@ class ListingText(models.Model):
     summary_words = models.TextField(blank=True)
     body_words = models.TextField(blank=True)
     organisation_words = models.TextField(blank=True)
+    # The public long text as plain, normalised text, for the character field (whose
+    # bigrams must not span punctuation). NULL: written before it was kept; the next
+    # reindex fills it in.
+    body_text = models.TextField(blank=True, null=True)
     version = models.PositiveBigIntegerField(default=1)
     segmented_at = models.DateTimeField(auto_now=True)
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from market.models import STAGE_LEVELS, ListingKind, OrganisationKind
 from market.params import parse_int, parse_page
 from market.selectors import NEGOTIABLE, PRICE_BANDS
-from search.analysis import has_cjk, normalise, words
+from search.analysis import STOPWORDS, bigrams, has_cjk, normalise, unigrams, words
 from search.synonyms import variants
 
 MAX_QUERY_LENGTH = 100
@@ -29,6 +29,9 @@ MAX_PER_PAGE = 50
 # Elasticsearch answers at most 10,000 hits deep (index.max_result_window).
 MAX_DEPTH = 10_000
 MAX_VARIANTS = 6
+# Single-character function words (search.analysis.STOPWORDS): a bigram holding one is
+# no anchor of a search.
+_FUNCTION_CHARS = frozenset(w for w in STOPWORDS if len(w) == 1 and has_cjk(w))
 
 SORTS = ("relevance", "newest", "price", "-price")
 
@@ -175,14 +178,17 @@ class QueryPlan:
     """The analysed text of a request, the same for both backends.
 
     ``variants`` are word lists: the query's own words first, then one list per
-    synonym rewrite. ``phrases`` are what to highlight and to boost when they appear
-    verbatim. ``chars`` is the text for the character-bigram recall field.
+    synonym rewrite. ``grams`` are the distinct character bigrams of the same texts
+    (the recall: a document holding enough of one list is found), ``unigrams`` the
+    distinct characters of the query itself. ``phrases`` are what to highlight and to
+    boost when they appear verbatim.
     """
 
     text: str
     variants: tuple[tuple[str, ...], ...]
     phrases: tuple[str, ...]
-    chars: str
+    grams: tuple[tuple[str, ...], ...] = ()
+    unigrams: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -193,13 +199,17 @@ def plan(q: str) -> QueryPlan:
     """Analyse ``q``: words, synonym variants, phrases to highlight."""
     text = normalise(_SYNTAX.sub(" ", q or "")).strip(" -+/#.")
     if not text:
-        return QueryPlan("", (), (), "")
+        return QueryPlan("", (), ())
     texts = [text, *variants(text)][: MAX_VARIANTS + 1]
     word_lists: list[tuple[str, ...]] = []
+    gram_lists: list[tuple[str, ...]] = []
     for variant in texts:
         found = tuple(dict.fromkeys(words(variant)))
         if found and found not in word_lists:
             word_lists.append(found)
+        grams = tuple(dict.fromkeys(bigrams(variant)))
+        if grams and grams not in gram_lists:
+            gram_lists.append(grams)
     phrases: dict[str, None] = {}
     for variant in texts:
         # The whole text when it is short, then every word of two characters or more
@@ -210,12 +220,62 @@ def plan(q: str) -> QueryPlan:
         for word in word_list:
             if len(word) >= 2 or not has_cjk(word):
                 phrases.setdefault(word, None)
-    return QueryPlan(text, tuple(word_lists), tuple(phrases), text)
+    return QueryPlan(
+        text,
+        tuple(word_lists),
+        tuple(phrases),
+        tuple(gram_lists),
+        tuple(dict.fromkeys(unigrams(text))),
+    )
 
 
-def required_matches(n: int) -> int:
-    """How many of ``n`` query words a document must hold: all up to 3, then 75 %."""
-    return n if n <= 3 else math.ceil(n * 0.75)
+@dataclass(frozen=True)
+class Weights:
+    """How much each part of a search counts, the same in both backends.
+
+    The bigram clause that finds a listing counts 1 (a synonym rewrite's
+    ``synonyms``); ``unigrams`` weighs single characters, ``words`` the jieba words
+    over the whole listing, ``title`` and ``keywords`` the words found in those
+    fields (the better of the two counts). bench/search_eval_csl.py and the demo
+    relevance set measured them: docs/search-relevance.md.
+    """
+
+    synonyms: float = 0.9
+    unigrams: float = 1.0
+    words: float = 0.3
+    title: float = 1.5
+    keywords: float = 1.5
+
+
+WEIGHTS = Weights()
+
+
+def required_grams(n: int) -> int:
+    """How many of a query's ``n`` distinct anchor bigrams a document must hold.
+
+    Both of one or two, two of three to five, one from six on. A long query (a title,
+    a list of keywords) describes its document in other words as often as in its
+    own: on real abstracts the right document shares a single bigram with one hard
+    title query in twenty (校风, 紫薇, 孤岛), and any share that grows with the
+    query's length (75 % before) made it no candidate at all. For long queries,
+    ranking — not this threshold — puts the loose matches last.
+    """
+    if n <= 2:
+        return n
+    return 2 if n <= 5 else 1
+
+
+def recall_grams(grams: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``grams`` as the anchors a document must hold enough of, and the rest.
+
+    Bigrams holding a function character (的, 和, 与 …) mostly span two words
+    ("设的", "的思"): they add to the score but find nothing by themselves, unless
+    the query has no other bigram.
+    """
+    anchors = tuple(g for g in grams if not _FUNCTION_CHARS.intersection(g))
+    if not anchors:
+        return grams, ()
+    return anchors, tuple(g for g in grams if g not in anchors)
 
 
 @dataclass(frozen=True)

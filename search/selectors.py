@@ -15,7 +15,7 @@ from market.selectors import NEGOTIABLE, PRICE_BANDS
 from search.backends import SearchBackend, SearchUnavailable, get_backend
 from search.backends.common import hit_from
 from search.query import SearchFilters, SearchRequest, SearchResults, Suggestion, plan
-from search.spelling import did_you_mean, is_short, worth_offering
+from search.spelling import did_you_mean, finds_little, is_short, worth_offering
 
 logger = logging.getLogger(__name__)
 
@@ -25,14 +25,15 @@ MAX_PREFIX = 30
 def search_listings(request: SearchRequest) -> SearchResults:
     """Results of ``request`` from the configured backend.
 
-    A query that found nothing, or a short one (``spelling.is_short``), is checked for a
-    likely typo against the indexed vocabulary (held in this process). A short query's
-    correction is known before searching, so the original and the corrected query go in
-    one round trip; a longer one is corrected only after it found nothing. When the
-    original found nothing the corrected results are shown instead and say so; otherwise
-    the correction is offered as a link only when it finds clearly more. The engine
-    unreachable: a plain database search (titles and summaries, no facets) answers,
-    marked ``degraded``.
+    A query that found little (``spelling.finds_little``: fewer than three results) is
+    checked for a likely typo against the indexed vocabulary (held in this process). A
+    short query's correction (``spelling.is_short``) is known before searching, so the
+    original and the corrected query go in one round trip; a longer one is corrected
+    only after it found little. When the original found nothing the corrected results
+    are shown instead and say so; otherwise the correction is offered as a link only
+    when it finds clearly more (``spelling.worth_offering``). The engine unreachable: a
+    plain database search (titles and summaries, no facets) answers, marked
+    ``degraded``.
     """
     backend = get_backend()
     correctable = bool(request.q) and not request.verbatim
@@ -48,7 +49,7 @@ def search_listings(request: SearchRequest) -> SearchResults:
                 results = backend.search(request)
         else:
             results = backend.search(request)
-            if correctable and results.total == 0:
+            if correctable and finds_little(results.total):
                 suggestion = _correction(request.q, backend)
                 if suggestion:
                     retry = backend.search(_corrected(request, suggestion))

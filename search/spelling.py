@@ -4,11 +4,12 @@ Chinese typos are mostly one wrong character of a word (锂离子电吃, 人工�
 the index does not know is replaced by a known term of the same length that differs in
 one character (two for words of five characters or more), preferring the most common.
 
-When a correction is worth looking for (``search.selectors``): a query that found
-nothing, or a short one — one term of at most ``SHORT_QUERY_LENGTH`` characters, where a
-single slip changes the whole query. A longer query that finds something is never
-corrected: its other words carry it. A correction is offered as a link only when it finds
-clearly more than the original (``worth_offering``).
+When a correction is worth looking for (``search.selectors``): only when the query
+found little — fewer than ``FEW_HITS`` results. A short query (one term of at most
+``SHORT_QUERY_LENGTH`` characters, where a single slip changes the whole query) sends its
+correction along in the same round trip; a longer one looks for it only after it found
+little. A correction is offered only when it finds clearly more than the original
+(``worth_offering``); a real term that finds a few listings (曝气 节能) is left alone.
 """
 
 from __future__ import annotations
@@ -23,9 +24,12 @@ from search.analysis import STOPWORDS, normalise
 
 # One term (no space) of at most this many characters: 人工智能, 锂离子电池, 减速器.
 SHORT_QUERY_LENGTH = 6
-# "Did you mean" is offered when the correction finds at least this many results and at
-# least this many times as many as the original.
-OFFER_MIN_HITS = 3
+# A query that finds at least this many results is never corrected: it found what the
+# visitor typed, and a neighbouring term finding more is no reason to doubt it.
+FEW_HITS = 3
+# "Did you mean" is offered when the correction finds at least this many results more,
+# and at least this many times as many, as the original.
+OFFER_MIN_MORE = 3
 OFFER_FACTOR = 2
 
 
@@ -35,9 +39,16 @@ def is_short(q: str) -> bool:
     return bool(text) and " " not in text and len(text) <= SHORT_QUERY_LENGTH
 
 
+def finds_little(total: int) -> bool:
+    """Whether a query that found ``total`` results is worth correcting at all."""
+    return total < FEW_HITS
+
+
 def worth_offering(original_total: int, corrected_total: int) -> bool:
-    """Whether a correction finds clearly more than the original query."""
-    return corrected_total >= max(OFFER_MIN_HITS, OFFER_FACTOR * original_total)
+    """Whether a correction of a query that found little finds clearly more."""
+    return finds_little(original_total) and corrected_total >= max(
+        original_total + OFFER_MIN_MORE, OFFER_FACTOR * original_total
+    )
 
 
 def _distance_at_most(a: str, b: str, limit: int) -> bool:

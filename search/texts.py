@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 
 from market.models import Demand, Listing, ListingKind, Outcome
-from search.analysis import segment, segment_many
+from search.analysis import normalise, segment, segment_many
 from search.models import ListingText
 
 _TAG = re.compile(r"<[^>]+>")
@@ -24,6 +24,7 @@ _SEGMENTED = (
     "keywords_words",
     "summary_words",
     "body_words",
+    "body_text",
     "organisation_words",
 )
 
@@ -52,11 +53,13 @@ def body_parts(listing: Listing) -> list[str]:
 def segmented_fields(listing: Listing) -> dict[str, str]:
     """The ``ListingText`` fields of a listing (its specific Outcome or Demand)."""
     organisation = listing.organisation
+    body = [part for part in body_parts(listing) if part]
     return {
         "title_words": segment(listing.title),
         "keywords_words": segment_many(str(k) for k in listing.keywords or []),
         "summary_words": segment(listing.summary),
-        "body_words": segment_many(part for part in body_parts(listing) if part),
+        "body_words": segment_many(body),
+        "body_text": normalise(" ".join(body)),
         "organisation_words": segment_many(
             [organisation.name, organisation.short_name]
         ),
@@ -119,6 +122,23 @@ def record_texts(listing_ids: Iterable[int], *, segment_text: bool = True) -> No
             update_fields=[*_SEGMENTED, "version", "segmented_at"],
             batch_size=500,
         )
+
+
+def fill_body_texts(listing_ids: Iterable[int]) -> None:
+    """Keep the plain body text of listings whose text row predates it.
+
+    The words stay as they are and so does the version: only a new index reads the
+    text (``search_reindex``), and a listing's next change rewrites its whole row.
+    """
+    listings = _specific(sorted({int(pk) for pk in listing_ids}))
+    rows = [
+        ListingText(
+            listing_id=pk,
+            body_text=normalise(" ".join(p for p in body_parts(listing) if p)),
+        )
+        for pk, listing in listings.items()
+    ]
+    ListingText.objects.bulk_update(rows, ["body_text"], batch_size=500)
 
 
 def ensure_texts(listing_ids: Iterable[int]) -> dict[int, ListingText]:

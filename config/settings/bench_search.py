@@ -5,7 +5,7 @@ Elasticsearch under the index prefix ``bench``. Used only by bench/search_*.py; 
 own database, Redis db, index prefix and port keep it apart from the catalogue bench.
 """
 
-from config.env import database_from_url
+from config.env import database_from_url, env_str
 
 from .base import *  # noqa: F403
 
@@ -32,7 +32,8 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 SEARCH_BACKEND = "elasticsearch"
 ELASTICSEARCH_URL = "http://127.0.0.1:9200"
-SEARCH_INDEX_PREFIX = "bench"
+# Another prefix (and BENCH_SEARCH_DATABASE_URL) keeps two checkouts benchmarking apart.
+SEARCH_INDEX_PREFIX = env_str("BENCH_SEARCH_INDEX_PREFIX", "bench")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True

@@ -36,6 +36,7 @@ from elasticsearch import (
 )
 from elasticsearch.helpers import scan, streaming_bulk
 
+from search import query as query_module
 from search.backends.common import (
     NEGOTIABLE,
     SNIPPET_LENGTH,
@@ -55,22 +56,12 @@ from search.query import (
     SearchResults,
     Suggestion,
     plan,
-    required_matches,
+    recall_grams,
+    required_grams,
 )
 
 logger = logging.getLogger(__name__)
 
-WORD_FIELDS = [
-    "title_words^4",
-    "keywords_words^3",
-    "organisation_words^2",
-    "summary_words^1.5",
-    "body_words",
-]
-CHAR_BOOST = 0.3
-# Up to three characters all must match; longer text 75 % of them (rounded down).
-CHAR_MINIMUM = "3<75%"
-SYNONYM_BOOST = 0.9
 VOCABULARY_SIZE = 5000
 VOCABULARY_TTL = 300.0
 REINDEX_REQUESTS = 2  # bulk requests a reindex keeps in flight
@@ -160,41 +151,112 @@ def filter_clauses(filters: SearchFilters) -> list[dict[str, Any]]:
     return clauses
 
 
-def _words_clause(words: tuple[str, ...], boost: float) -> dict[str, Any]:
-    return {
-        "multi_match": {
-            "query": " ".join(words),
-            "type": "cross_fields",
-            "fields": WORD_FIELDS,
-            "operator": "or",
-            "minimum_should_match": str(required_matches(len(words))),
-            "boost": boost,
-        }
-    }
+def _terms(terms: tuple[str, ...]) -> str:
+    """Terms the plan analysed already, for a query that splits them at spaces."""
+    return " ".join(terms)
 
 
-# The clauses a query is made of; bench/search_relevance.py compares subsets.
-QUERY_PARTS = frozenset({"words", "synonyms", "chars", "phrase"})
+# The parts of a query; bench/search_relevance.py compares subsets. The bigram recall
+# is always there: it decides what is found, the rest only how it ranks.
+QUERY_PARTS = frozenset({"synonyms", "unigrams", "words", "precision", "phrase"})
 
 
 def text_query(
     analysed: QueryPlan, parts: frozenset[str] | None = None
 ) -> dict[str, Any]:
-    """The scoring part: words (and synonym rewrites), character bigrams, phrases."""
+    """What a search finds (bigrams) and how it ranks them (characters, words, phrases).
+
+    A listing is found when it holds enough of the query's bigrams, or of a synonym
+    rewrite's (``required_grams``: a share that falls with the query's length), so
+    a word jieba segments differently in the query and the listing cannot lose it.
+    Everything else is a ``should``: it adds to the score of what was found and
+    finds nothing by itself.
+    """
     parts = QUERY_PARTS if parts is None else parts
+    weights = query_module.WEIGHTS
+    recall: list[dict[str, Any]] = []
+    for i, grams in enumerate(analysed.grams):
+        if i and "synonyms" not in parts:
+            break
+        anchors, others = recall_grams(grams)
+        boost = 1.0 if i == 0 else weights.synonyms
+        clause: dict[str, Any] = {
+            "must": [
+                {
+                    "match": {
+                        "chars": {
+                            "query": _terms(anchors),
+                            "analyzer": "whitespace",
+                            "minimum_should_match": str(required_grams(len(anchors))),
+                        }
+                    }
+                }
+            ]
+        }
+        if others:
+            clause["should"] = [
+                {
+                    "match": {
+                        "chars": {"query": _terms(others), "analyzer": "whitespace"}
+                    }
+                }
+            ]
+        recall.append({"bool": {**clause, "boost": boost}})
+    if not recall:  # nothing a bigram could match (say, only "_")
+        return {"match_none": {}}
     should: list[dict[str, Any]] = []
-    for i, words in enumerate(analysed.variants):
-        if (i == 0 and "words" in parts) or (i > 0 and "synonyms" in parts):
-            should.append(_words_clause(words, 1.0 if i == 0 else SYNONYM_BOOST))
-    if "chars" in parts:
+    if "unigrams" in parts and analysed.unigrams:
         should.append(
             {
                 "match": {
-                    "chars": {
-                        "query": analysed.chars,
-                        "minimum_should_match": CHAR_MINIMUM,
-                        "boost": CHAR_BOOST,
+                    "chars.uni": {
+                        "query": _terms(analysed.unigrams),
+                        "analyzer": "whitespace",
+                        "boost": weights.unigrams,
                     }
+                }
+            }
+        )
+    variants = analysed.variants if "synonyms" in parts else analysed.variants[:1]
+    if "words" in parts and variants:
+        should.append(
+            {
+                "dis_max": {
+                    "queries": [
+                        {
+                            "match": {
+                                "words": {
+                                    "query": _terms(words),
+                                    "boost": 1.0 if i == 0 else weights.synonyms,
+                                }
+                            }
+                        }
+                        for i, words in enumerate(variants)
+                    ],
+                    "boost": weights.words,
+                }
+            }
+        )
+    if "precision" in parts and variants:
+        # The words found in the title or the keywords (the better of the two), of
+        # the query or of a synonym rewrite (the best of them).
+        should.append(
+            {
+                "dis_max": {
+                    "queries": [
+                        {
+                            "multi_match": {
+                                "query": _terms(words),
+                                "type": "best_fields",
+                                "fields": [
+                                    f"title_words^{weights.title}",
+                                    f"keywords_words^{weights.keywords}",
+                                ],
+                                "boost": 1.0 if i == 0 else weights.synonyms,
+                            }
+                        }
+                        for i, words in enumerate(variants)
+                    ]
                 }
             }
         )
@@ -202,7 +264,7 @@ def text_query(
         for phrase in analysed.phrases[:1]:
             should.append({"match_phrase": {"title": {"query": phrase, "boost": 3}}})
             should.append({"match_phrase": {"summary": {"query": phrase, "boost": 1}}})
-    return {"bool": {"should": should, "minimum_should_match": 1}}
+    return {"bool": {"must": [{"dis_max": {"queries": recall}}], "should": should}}
 
 
 def _highlight(analysed: QueryPlan) -> dict[str, Any]:

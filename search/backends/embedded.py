@@ -1,22 +1,24 @@
 """The embedded backend of `make run`: runs inside the web process, needs no server.
 
 It stores the same document bodies Elasticsearch receives (``EmbeddedDocument``) and
-searches them in memory with the same query plan: BM25 over the jieba-segmented word
-fields with the same weights and "how many words must match" rule, the character-bigram
-recall clause, phrase boosts, the same filters, facets, highlights, suggestions and
-vocabulary. Each process keeps its in-memory index and reloads it when the table changed
+searches them in memory with the same query plan: postings per field, the same
+bigram recall rule (``required_grams`` of the anchor bigrams), Lucene's BM25 over the
+same terms with the same weights for bigrams, characters, words, title and keywords,
+phrase boosts, the same filters, facets, highlights, suggestions and vocabulary. Each process keeps its in-memory index and reloads it when the table changed
 (one cheap aggregate query per search). It suits catalogues of a few thousand listings;
 beyond that, use Elasticsearch.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from django.db import transaction
@@ -24,6 +26,8 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.html import escape
 
+from search import query as query_module
+from search.analysis import char_runs, run_bigrams, run_unigrams
 from search.backends.common import (
     NEGOTIABLE,
     facet_filters,
@@ -41,42 +45,25 @@ from search.query import (
     SearchResults,
     Suggestion,
     plan,
-    required_matches,
+    recall_grams,
+    required_grams,
 )
 
-WORD_FIELDS: dict[str, float] = {
-    "title_words": 4.0,
-    "keywords_words": 3.0,
-    "organisation_words": 2.0,
-    "summary_words": 1.5,
-    "body_words": 1.0,
-}
-CHAR_BOOST = 0.3
-SYNONYM_BOOST = 0.9
+PRECISION_FIELDS = ("title_words", "keywords_words")
+WORD_FIELDS = (
+    "title_words",
+    "keywords_words",
+    "summary_words",
+    "body_words",
+    "organisation_words",
+)
+# Lucene's BM25 (k1 1.2, b 0.75; no (k1 + 1) factor since Lucene 8).
 K1, B = 1.2, 0.75
 SNIPPET = 140
+# A phrase found verbatim: about what Elasticsearch's phrase clause scores.
+PHRASE_SCORE = 4.0
 
 _NON_WORD = re.compile(r"[\W_]+")
-_STANDARD_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W_]+")
-
-
-def char_positions(text: str) -> list[tuple[str, ...]]:
-    """What the ``char_bigrams`` analyzer makes of ``text``, by position.
-
-    Each position holds a token and the bigram starting there; Elasticsearch's match
-    query counts a position as matched when either matches, and rounds the 75 % of
-    positions down.
-    """
-    tokens = _STANDARD_TOKEN.findall((text or "").lower())
-    return [
-        (token, f"{token} {tokens[i + 1]}") if i + 1 < len(tokens) else (token,)
-        for i, token in enumerate(tokens)
-    ]
-
-
-def char_grams(text: str) -> set[str]:
-    """Every token and bigram of ``text`` (what a document's character field holds)."""
-    return {gram for position in char_positions(text) for gram in position}
 
 
 def compact(text: str) -> str:
@@ -84,59 +71,151 @@ def compact(text: str) -> str:
     return _NON_WORD.sub("", (text or "").lower())
 
 
+class _Field:
+    """One indexed field: postings (term -> document -> frequency) and lengths."""
+
+    __slots__ = ("average", "lengths", "postings")
+
+    def __init__(self) -> None:
+        self.postings: dict[str, dict[int, int]] = defaultdict(dict)
+        self.lengths: dict[int, int] = {}
+        self.average = 1.0
+
+    def add(self, doc_id: int, terms: Iterable[str]) -> None:
+        counts = Counter(terms)
+        if not counts:
+            return
+        for term, count in counts.items():
+            self.postings[term][doc_id] = count
+        self.lengths[doc_id] = sum(counts.values())
+
+    def finish(self) -> None:
+        self.postings = dict(self.postings)
+        if self.lengths:
+            self.average = sum(self.lengths.values()) / len(self.lengths) or 1.0
+
+    def scores(self, terms: Iterable[str], boost: float = 1.0) -> dict[int, float]:
+        """BM25 of every document holding any of ``terms`` (each term once)."""
+        found: dict[int, float] = defaultdict(float)
+        count = len(self.lengths)
+        for term in terms:
+            posting = self.postings.get(term)
+            if not posting:
+                continue
+            df = len(posting)
+            idf = boost * math.log(1 + (count - df + 0.5) / (df + 0.5))
+            ratio = K1 * B / self.average
+            base = K1 * (1 - B)
+            lengths = self.lengths
+            for doc_id, tf in posting.items():
+                found[doc_id] += idf * tf / (tf + base + ratio * lengths[doc_id])
+        return found
+
+    def matched(self, terms: Iterable[str]) -> Counter[int]:
+        """How many of ``terms`` each document holds."""
+        counts: Counter[int] = Counter()
+        for term in terms:
+            counts.update(self.postings.get(term, {}).keys())
+        return counts
+
+
 @dataclass
 class _Doc:
     body: dict[str, Any]
     version: int
-    fields: dict[str, Counter[str]]
-    lengths: dict[str, int]
-    grams: frozenset[str]
     title_lower: str
     summary_lower: str
+    # The values each facet counts for this document (worked out once, not per search).
+    facets: dict[str, tuple[str, ...]]
 
 
 class _Index:
-    """All documents in memory, with the statistics BM25 needs."""
+    """All documents in memory, with postings and the statistics BM25 needs."""
 
     def __init__(self, rows: Iterable[tuple[int, int, dict[str, Any]]]) -> None:
         self.docs: dict[int, _Doc] = {}
-        self.df: dict[str, Counter[str]] = {name: Counter() for name in WORD_FIELDS}
-        totals: Counter[str] = Counter()
+        self.fields: dict[str, _Field] = {
+            name: _Field() for name in ("chars", "uni", "words", *PRECISION_FIELDS)
+        }
         for listing_id, version, body in rows:
-            fields = {
-                name: Counter(str(body.get(name) or "").split()) for name in WORD_FIELDS
-            }
-            lengths = {name: sum(counts.values()) for name, counts in fields.items()}
-            for name, counts in fields.items():
-                self.df[name].update(counts.keys())
-                totals[name] += lengths[name]
+            runs = body.get("chars") or []
+            if isinstance(runs, str):  # a body stored before the runs were
+                runs = char_runs(runs)
+            fields = self.fields
+            fields["chars"].add(listing_id, (g for r in runs for g in run_bigrams(r)))
+            fields["uni"].add(listing_id, (g for r in runs for g in run_unigrams(r)))
+            fields["words"].add(
+                listing_id,
+                (w for name in WORD_FIELDS for w in str(body.get(name) or "").split()),
+            )
+            for name in PRECISION_FIELDS:
+                fields[name].add(listing_id, str(body.get(name) or "").split())
             self.docs[listing_id] = _Doc(
                 body=body,
                 version=version,
-                fields=fields,
-                lengths=lengths,
-                grams=frozenset(char_grams(str(body.get("chars") or ""))),
                 title_lower=compact(str(body.get("title") or "")),
                 summary_lower=compact(str(body.get("summary") or "")),
+                facets={facet: facet_values_of(facet, body) for facet in FACETS},
             )
-        count = max(len(self.docs), 1)
-        self.average = {name: (totals[name] / count) or 1.0 for name in WORD_FIELDS}
+        for one in self.fields.values():
+            one.finish()
         self.count = len(self.docs)
 
-    def idf(self, name: str, word: str) -> float:
-        df = self.df[name].get(word, 0)
-        return math.log(1 + (self.count - df + 0.5) / (df + 0.5))
+    def scores(self, analysed: QueryPlan) -> dict[int, float]:
+        """The score of every document the plan finds (the same parts as Elasticsearch).
 
-    def word_score(self, doc: _Doc, word: str) -> float:
-        """BM25 of ``word`` blended over the word fields (0 when absent)."""
-        score = 0.0
-        for name, weight in WORD_FIELDS.items():
-            tf = doc.fields[name].get(word, 0)
-            if not tf:
+        Found: enough of the bigrams of the query or of a synonym rewrite
+        (``required_grams``); the best of those clauses, plus characters, words,
+        title and keywords, and phrases, as ``should`` parts.
+        """
+        weights = query_module.WEIGHTS
+        chars = self.fields["chars"]
+        found: dict[int, float] = {}
+        for i, grams in enumerate(analysed.grams):
+            anchors, _ = recall_grams(grams)
+            needed = required_grams(len(anchors))
+            boost = 1.0 if i == 0 else weights.synonyms
+            counts = chars.matched(anchors)
+            passing = {doc for doc, n in counts.items() if n >= needed}
+            if not passing:
                 continue
-            norm = K1 * (1 - B + B * doc.lengths[name] / self.average[name])
-            score += weight * self.idf(name, word) * tf * (K1 + 1) / (tf + norm)
-        return score
+            clause = chars.scores(grams, boost)
+            for doc in passing:
+                if clause[doc] > found.get(doc, -1.0):
+                    found[doc] = clause[doc]
+        if not found:
+            return found
+        extras: list[dict[int, float]] = [
+            self.fields["uni"].scores(analysed.unigrams, weights.unigrams)
+        ]
+        words = self.fields["words"]
+        best: dict[int, float] = defaultdict(float)
+        for i, variant in enumerate(analysed.variants):
+            boost = weights.words * (1.0 if i == 0 else weights.synonyms)
+            for doc, score in words.scores(variant, boost).items():
+                best[doc] = max(best[doc], score)
+        extras.append(best)
+        precise: dict[int, float] = defaultdict(float)
+        for i, variant in enumerate(analysed.variants):
+            boost = 1.0 if i == 0 else weights.synonyms
+            for name, weight in zip(
+                PRECISION_FIELDS, (weights.title, weights.keywords), strict=True
+            ):
+                field_scores = self.fields[name].scores(variant, weight * boost)
+                for doc, score in field_scores.items():
+                    precise[doc] = max(precise[doc], score)
+        extras.append(precise)
+        phrase = compact(analysed.phrases[0]) if analysed.phrases else ""
+        for doc in found:
+            total = found[doc] + sum(extra.get(doc, 0.0) for extra in extras)
+            if phrase:
+                item = self.docs[doc]
+                if phrase in item.title_lower:
+                    total += 3 * PHRASE_SCORE
+                if phrase in item.summary_lower:
+                    total += PHRASE_SCORE
+            found[doc] = total
+        return found
 
 
 _lock = threading.Lock()
@@ -161,6 +240,36 @@ def _index() -> _Index:
                 _cache["index"] = _Index(rows.iterator(chunk_size=2000))
                 _cache["stamp"] = stamp
     return _cache["index"]  # type: ignore[no-any-return]
+
+
+def facet_values_of(facet: str, body: Mapping[str, Any]) -> tuple[str, ...]:
+    """The values ``facet`` counts for a document (as Elasticsearch's aggregations)."""
+    if facet == "kind":
+        return (str(body.get("kind") or ""),)
+    if facet == "field":
+        return tuple(c for c in body.get("field_codes") or () if len(c) == 2)
+    if facet == "subfield":
+        code = str(body.get("field") or "")
+        return (code,) if len(code) == 4 else ()
+    if facet == "region":
+        return tuple(c for c in body.get("region_codes") or () if c.endswith("0000"))
+    if facet == "stage":
+        return (str(body.get("stage") or ""),)
+    if facet == "mode":
+        return tuple(body.get("modes") or ())
+    if facet == "org":
+        return (str(body.get("organisation_kind") or ""),)
+    if facet == "price":
+        values = [NEGOTIABLE] if body.get("negotiable") else []
+        amount = body.get("amount")
+        if amount is not None:
+            for key, above, up_to in price_bands():
+                if (above is None or amount > above) and (
+                    up_to is None or amount <= up_to
+                ):
+                    values.append(key)
+        return tuple(values)
+    return ()
 
 
 def matches(body: Mapping[str, Any], filters: SearchFilters) -> bool:
@@ -192,33 +301,6 @@ def matches(body: Mapping[str, Any], filters: SearchFilters) -> bool:
             if up_to is not None and not amount <= up_to:
                 return False
     return not (filters.org and body.get("organisation_kind") != filters.org)
-
-
-def _score(index: _Index, doc: _Doc, analysed: QueryPlan) -> float | None:
-    """The document's score for the plan, or None when no clause matches."""
-    best = 0.0
-    matched = False
-    for i, words in enumerate(analysed.variants):
-        scores = [index.word_score(doc, word) for word in words]
-        if sum(1 for s in scores if s > 0) >= required_matches(len(words)):
-            matched = True
-            best += sum(scores) * (1.0 if i == 0 else SYNONYM_BOOST)
-    positions = char_positions(analysed.chars)
-    if positions:
-        found = sum(1 for grams in positions if any(g in doc.grams for g in grams))
-        needed = len(positions) if len(positions) <= 3 else len(positions) * 3 // 4
-        if found >= needed:
-            matched = True
-            best += CHAR_BOOST * 2.0 * found
-    if analysed.phrases:
-        phrase = compact(analysed.phrases[0])
-        if phrase in doc.title_lower:
-            matched = True
-            best += 3 * 4.0
-        if phrase in doc.summary_lower:
-            matched = True
-            best += 1 * 4.0
-    return best if matched else None
 
 
 def _mark(text: str, phrases: Iterable[str]) -> tuple[str, bool]:
@@ -346,22 +428,21 @@ class EmbeddedBackend:
         """Results of ``request`` with facets, highlights and exact totals."""
         index = _index()
         analysed = plan(request.q)
-        scored: list[tuple[float, _Doc]] = []
-        for doc in index.docs.values():
-            if analysed.empty:
-                scored.append((0.0, doc))
-                continue
-            score = _score(index, doc, analysed)
-            if score is not None:
-                scored.append((score, doc))
+        scored: list[tuple[float, _Doc]]
+        if analysed.empty:
+            scored = [(0.0, doc) for doc in index.docs.values()]
+        else:
+            scored = [
+                (score, index.docs[doc])
+                for doc, score in index.scores(analysed).items()
+            ]
         results = SearchResults(request=request, backend=self.name)
         visible = [item for item in scored if matches(item[1].body, request.filters)]
         results.total = len(visible)
         if not request.beyond_depth:
-            visible.sort(key=_sort_key(request))
-            for score, doc in visible[
-                request.offset : request.offset + request.per_page
-            ]:
+            end = request.offset + request.per_page
+            page = heapq.nsmallest(end, visible, key=_sort_key(request))
+            for score, doc in page[request.offset : end]:
                 title_html, _ = _mark(str(doc.body["title"]), analysed.phrases)
                 results.hits.append(
                     hit_from(
@@ -373,57 +454,30 @@ class EmbeddedBackend:
                         score=score if analysed.variants else None,
                     )
                 )
-        results.facets = self._facets([doc.body for _, doc in scored], request.filters)
+        results.facets = self._facets([doc for _, doc in scored], request.filters)
         return results
 
     def search_many(self, requests: list[SearchRequest]) -> list[SearchResults]:
         """Results of several requests, in order (in-process: no round trip to save)."""
         return [self.search(request) for request in requests]
 
-    def _facets(
-        self, bodies: list[dict[str, Any]], filters: SearchFilters
-    ) -> dict[str, list[Any]]:
+    def _facets(self, docs: list[_Doc], filters: SearchFilters) -> dict[str, list[Any]]:
         facets: dict[str, list[Any]] = {}
         for facet in FACETS:
-            counted = [b for b in bodies if matches(b, facet_filters(filters, facet))]
-            counts: Counter[str] = Counter()
-            for body in counted:
-                counts.update(self._values(facet, body, filters))
+            narrowed = facet_filters(filters, facet)
+            counted = (
+                [doc for doc in docs if matches(doc.body, narrowed)]
+                if narrowed != SearchFilters()
+                else docs
+            )
+            counts = Counter(chain.from_iterable(doc.facets[facet] for doc in counted))
+            if facet == "subfield" and filters.field:
+                # Sub-fields of the chosen field only, as Elasticsearch's include.
+                counts = Counter(
+                    {k: v for k, v in counts.items() if k[:2] == filters.field[:2]}
+                )
             facets[facet] = facet_values(counts)
         return facets
-
-    @staticmethod
-    def _values(
-        facet: str, body: Mapping[str, Any], filters: SearchFilters
-    ) -> list[str]:
-        if facet == "kind":
-            return [str(body.get("kind") or "")]
-        if facet == "field":
-            return [c for c in body.get("field_codes") or () if len(c) == 2]
-        if facet == "subfield":
-            code = str(body.get("field") or "")
-            if len(code) != 4 or (filters.field and code[:2] != filters.field[:2]):
-                return []
-            return [code]
-        if facet == "region":
-            return [c for c in body.get("region_codes") or () if c.endswith("0000")]
-        if facet == "stage":
-            return [str(body.get("stage") or "")]
-        if facet == "mode":
-            return list(body.get("modes") or ())
-        if facet == "org":
-            return [str(body.get("organisation_kind") or "")]
-        if facet == "price":
-            values = [NEGOTIABLE] if body.get("negotiable") else []
-            amount = body.get("amount")
-            if amount is not None:
-                for key, above, up_to in price_bands():
-                    if (above is None or amount > above) and (
-                        up_to is None or amount <= up_to
-                    ):
-                        values.append(key)
-            return values
-        return []
 
     def suggest(self, prefix: str, kind: str = "", size: int = 8) -> list[Suggestion]:
         """Titles and keywords starting with ``prefix`` (or with a word of a title)."""

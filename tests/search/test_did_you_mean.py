@@ -1,9 +1,10 @@
 """When "did you mean" runs, and what it costs in requests to Elasticsearch.
 
-18 % of real queries found fewer than three results and each paid for a second search.
-The correction is now looked for only when the first search finds nothing or the query
-is short, and a short query's correction travels with it in one ``_msearch``. Requests
-are counted at the client's transport: every one reaches the real Elasticsearch.
+A correction is looked for only when the original finds little (fewer than three
+results) and offered only when it finds clearly more (issue 9: 曝气 节能, a real term,
+was "corrected" to 烟气 节能). A short query's correction travels with it in one
+``_msearch``; a longer query that finds enough costs one ``_search``. Requests are
+counted at the client's transport: every one reaches the real Elasticsearch.
 """
 
 from __future__ import annotations
@@ -74,25 +75,107 @@ def test_short_query_rule():
     assert not is_short("")
 
 
-def test_correction_is_offered_only_when_it_finds_clearly_more():
-    assert worth_offering(0, 3) and worth_offering(1, 3) and worth_offering(3, 6)
-    assert not worth_offering(1, 2)  # fewer than three
-    assert not worth_offering(2, 3)  # not twice as many
+def test_correction_is_offered_only_when_the_original_finds_little_and_it_clearly_more():
+    assert worth_offering(0, 3) and worth_offering(1, 4) and worth_offering(2, 5)
+    assert not worth_offering(0, 2)  # not three more
+    assert not worth_offering(1, 3)  # not three more
+    assert not worth_offering(2, 4)  # not three more
+    assert not worth_offering(3, 12)  # the original found enough
     assert not worth_offering(4, 7)
 
 
-def test_a_longer_query_with_a_few_hits_makes_one_request(es_requests, listings):
-    q = "高镍三元锂离子电吃正极"
-    # A correction exists, and the query finds a few: the old rule searched twice.
+def test_a_longer_query_that_finds_enough_makes_one_request(es_requests, listings):
+    q = "减速器 寿命 正极材料 锂离子电吃"
+    # A correction exists, but the query finds all three listings: never corrected.
     assert did_you_mean(q, get_backend().vocabulary())
 
     results = search(q)
 
-    assert [hit.listing_id for hit in results.hits] == [listings["cathode"].pk]
+    assert results.total == 3
     assert results.did_you_mean == ""
     assert results.request.corrected_from == ""
     assert len(es_requests) == 1
     assert es_requests[0][1].endswith("/_search")
+
+
+def test_a_longer_query_that_finds_little_is_checked_after_it(es_requests, listings):
+    q = "高镍三元锂离子电吃正极"
+    assert did_you_mean(q, get_backend().vocabulary())
+
+    results = search(q)
+
+    # It found one listing, so did its correction: nothing offered, two requests.
+    assert [hit.listing_id for hit in results.hits] == [listings["cathode"].pk]
+    assert results.did_you_mean == ""
+    assert results.request.corrected_from == ""
+    assert len(es_requests) == 2
+    assert all(path.endswith("/_search") for _, path in es_requests)
+
+
+@pytest.fixture
+def aeration(index_now):
+    """曝气 (aeration) written in three summaries only — no title or keyword holds it,
+    so the vocabulary does not know it — and 烟气 (flue gas), a keyword of eight."""
+    aerated = [
+        OutcomeFactory(
+            published=True,
+            title=title,
+            summary=f"{title}，曝气节能三成。",
+            keywords=["污水处理"],
+        )
+        for title in ("磁悬浮鼓风机", "微孔扩散器", "智能溶解氧控制系统")
+    ]
+    flue = [
+        OutcomeFactory(
+            published=True,
+            title=f"燃煤锅炉脱硫装置{n}型",
+            summary="烟气脱硫效率99%，排放达到超低标准。",
+            keywords=["烟气"],
+        )
+        for n in range(8)
+    ]
+    index_now(*aerated, *flue)
+    return {"aerated": aerated, "flue": flue}
+
+
+def test_a_real_term_that_finds_a_few_is_not_corrected(backend, aeration):
+    # The old rule offered 烟气 for 曝气: a short query whose neighbour found 8 > 2 × 3.
+    assert did_you_mean("曝气", backend.vocabulary()) == "烟气"
+
+    results = search_listings(SearchRequest.from_params({"q": "曝气"}))
+
+    assert {hit.listing_id for hit in results.hits} == {
+        x.pk for x in aeration["aerated"]
+    }
+    assert results.did_you_mean == ""
+    assert results.request.corrected_from == ""
+
+
+def test_a_typo_that_finds_little_is_still_corrected(backend, aeration):
+    results = search_listings(SearchRequest.from_params({"q": "烟汽"}))
+
+    assert results.request.corrected_from == "烟汽"
+    assert results.request.q == "烟气"
+    assert results.total == len(aeration["flue"])
+
+
+def test_a_longer_query_that_finds_little_is_offered_a_correction_finding_more(
+    backend, aeration, index_now
+):
+    # One summary holds the slip; the correction finds the eight flue-gas listings.
+    slipped = OutcomeFactory(
+        published=True,
+        title="电厂排放在线监测",
+        summary="燃煤电厂烟汽排放连续监测。",
+        keywords=["在线监测"],
+    )
+    index_now(slipped)
+    backend.forget_vocabulary()
+
+    results = search_listings(SearchRequest.from_params({"q": "烟汽 排放"}))
+
+    assert [hit.listing_id for hit in results.hits] == [slipped.pk]
+    assert results.did_you_mean == "烟气 排放"
 
 
 def test_a_short_query_and_its_correction_go_in_one_request(es_requests, listings):

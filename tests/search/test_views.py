@@ -274,7 +274,7 @@ def test_search_page_offers_a_likely_correction_as_a_link(
     client, backend, catalogue, index_now
 ):
     # The slip itself is in one summary, so the query finds that listing; the
-    # correction finds three (at least 3, and at least twice as many): offered.
+    # correction finds four (at least 3 more, and at least twice as many): offered.
     slipped = OutcomeFactory(
         published=True,
         title="铝壳表面质量控制系统",
@@ -283,7 +283,11 @@ def test_search_page_offers_a_likely_correction_as_a_link(
     )
     more = [
         OutcomeFactory(published=True, title=title, keywords=["检测设备"])
-        for title in ("锂电池极片在线检测设备", "焊缝超声检测机器人")
+        for title in (
+            "锂电池极片在线检测设备",
+            "焊缝超声检测机器人",
+            "钢板表面缺陷检测系统",
+        )
     ]
     index_now(slipped, *more)
 
