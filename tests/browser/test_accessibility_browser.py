@@ -54,6 +54,7 @@ def pages(outcome, demand) -> list[str]:
         "/search/?q=没有这种技术",
         "/accounts/login/",
         "/accounts/signup/",
+        "/contact/",
     ]
 
 
@@ -87,7 +88,12 @@ def test_axe_finds_no_serious_violation_for_a_member_on_a_phone(
     tab.fill("input[name=password]", PASSWORD)
     tab.locator("main form button[type=submit]").click()
     tab.wait_for_load_state()
-    found = []
+    # On a phone, with the menu and the filter drawer open (axe skips what is hidden).
+    tab.goto(live_server.url + "/outcomes/")
+    tab.locator(".menu-button").click()
+    tab.locator(".drawer-button").click()
+    assert tab.get_by_label("地区").is_visible()
+    found = axe_violations(tab, axe_source)
     for path in (
         "/",
         f"/outcomes/{outcome.pk}/",
@@ -99,3 +105,18 @@ def test_axe_finds_no_serious_violation_for_a_member_on_a_phone(
         found += axe_violations(tab, axe_source)
     context.close()
     assert found == [], "\n".join(found)
+
+
+def test_axe_check_reports_what_a_page_gets_wrong(live_server, browser, axe_source):
+    """The check can fail: a picture without a text alternative is critical to axe."""
+    context = browser.new_context(locale="zh-CN", viewport=PHONE)
+    tab = context.new_page()
+    tab.goto(live_server.url + "/accounts/login/")
+    assert axe_violations(tab, axe_source) == []
+    tab.evaluate(
+        """() => document.querySelector("main").insertAdjacentHTML(
+            "beforeend", '<img src="/static/cms/missing.png">')"""
+    )
+    found = axe_violations(tab, axe_source)
+    context.close()
+    assert len(found) == 1 and "[critical] image-alt" in found[0], found
