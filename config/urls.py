@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.urls import serve_pattern
 
 from cms import routing
+from cms.contact import contact
 from cms.feeds import LatestDemandsFeed, LatestListingsFeed, LatestOutcomesFeed
 from cms.sitemaps import sitemap
 from config.health import healthz
@@ -23,6 +24,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("contact/", contact, name="contact"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("feeds/latest.atom", LatestListingsFeed(), name="feed_latest"),
     path("feeds/outcomes.atom", LatestOutcomesFeed(), name="feed_outcomes"),

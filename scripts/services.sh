@@ -8,6 +8,9 @@
 #   elasticsearch  8.19.21 integ-test-zip from Maven Central, single node on
 #                  127.0.0.1:9200, security off, run as user techmatch-es
 #   chromium       Debian package (/usr/bin/chromium) for Playwright tests
+#   axe-core       the accessibility checker the browser tests inject, fetched
+#                  with `npm pack` from the npm registry into the cache
+#                  ($TECHMATCH_CACHE/axe-core-VERSION/axe.min.js), checksum pinned
 #
 # Usage: scripts/services.sh [up|status|down|browser|es-node|redis-node]
 #   up       (default) install what is missing, start what is not running,
@@ -15,7 +18,7 @@
 #   status   report each service without installing or starting anything.
 #            Exit 0 if all are healthy, else 1.
 #   down     stop postgresql, redis and elasticsearch.
-#   browser  install chromium only.
+#   browser  install chromium and axe-core only.
 #   es-node DIR CLUSTER NAME HTTP_PORT TRANSPORT_PORT [SEEDS ROLES MASTERS]
 #   redis-node DIR PORT
 #            start one more Elasticsearch node or Redis server for the fault
@@ -71,6 +74,13 @@ readonly ES_LOGS=$LOG_DIR/elasticsearch
 readonly ES_LOG=$ES_LOGS/$ES_CLUSTER.log
 
 readonly APT_LOG=$LOG_DIR/apt/apt.log
+
+# axe-core for the accessibility checks of tests/browser (they read the version
+# here). The tarball's SHA-512 is pinned: a different file is refused.
+readonly AXE_VERSION=4.14.1
+readonly AXE_SHA512=1477dafa598d8d065f273d6af302aa203c02e83131707b7fa648cd41bd3d6b734f8c22a0dab86ee6a6f64b8afbe804b214d36db85a2826965edfb3a0b9d546b5
+readonly AXE_DIR=$CACHE_DIR/axe-core-$AXE_VERSION
+readonly AXE_LOG=$LOG_DIR/axe-core/npm.log
 
 readonly ENV_LINE="DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0 ELASTICSEARCH_URL=http://127.0.0.1:$ES_PORT"
 
@@ -164,7 +174,10 @@ java_home() {
 # Everything `up` may need, so that apt runs (and updates) at most once.
 up_packages() {
     local pkgs=(postgresql redis-server curl)
-    [[ ${TECHMATCH_SKIP_BROWSER:-0} == 1 ]] || pkgs+=(chromium)
+    if [[ ${TECHMATCH_SKIP_BROWSER:-0} != 1 ]]; then
+        pkgs+=(chromium)
+        [[ -s $AXE_DIR/axe.min.js ]] || command -v npm >/dev/null || pkgs+=(npm)
+    fi
     if [[ ! -x $ES_HOME/bin/elasticsearch ]]; then
         pkgs+=(unzip)
         [[ -s $ES_ZIP ]] || command -v mvn >/dev/null || pkgs+=(maven)
@@ -650,6 +663,42 @@ browser_check() {
     say "chromium ok (/usr/bin/chromium, ${v:-unknown version})"
 }
 
+# ----------------------------------------------------------------- axe-core
+
+# Fetch axe-core's tarball with npm (the registry is its home), check it against
+# the pinned checksum and keep axe.min.js and its licence in $AXE_DIR. Nothing is
+# fetched when the file is already there.
+axe_install() {
+    if [[ -s $AXE_DIR/axe.min.js ]]; then
+        say "axe-core ok ($AXE_DIR/axe.min.js)"
+        return 0
+    fi
+    command -v npm >/dev/null || { fail axe-core "npm not found (apt-get install npm)"; return 1; }
+    mkdir -p "${AXE_LOG%/*}" "$CACHE_DIR"
+    local work tgz
+    work=$(mktemp -d "$CACHE_DIR/.axe-core.XXXXXX")
+    say "fetching axe-core $AXE_VERSION (npm pack, log: $AXE_LOG)"
+    if ! (cd "$work" && npm pack --silent "axe-core@$AXE_VERSION") >>"$AXE_LOG" 2>&1; then
+        rm -rf "$work"
+        fail axe-core "npm pack axe-core@$AXE_VERSION failed" "$AXE_LOG"
+        return 1
+    fi
+    tgz=$work/axe-core-$AXE_VERSION.tgz
+    if [[ $(sha512sum "$tgz" | cut -d' ' -f1) != "$AXE_SHA512" ]]; then
+        rm -rf "$work"
+        fail axe-core "axe-core-$AXE_VERSION.tgz does not match the pinned SHA-512"
+        return 1
+    fi
+    tar -xzf "$tgz" -C "$work" package/axe.min.js package/LICENSE
+    # Moved into place whole: a reader never sees half a directory.
+    mv "$work/package" "$work/axe-core-$AXE_VERSION"
+    rm -rf "$AXE_DIR"
+    mv "$work/axe-core-$AXE_VERSION" "$AXE_DIR"
+    chmod -R a+rX "$AXE_DIR"
+    rm -rf "$work"
+    say "axe-core ok ($AXE_DIR/axe.min.js)"
+}
+
 # ----------------------------------------------------------------- commands
 
 need_root() {
@@ -676,6 +725,7 @@ cmd_up() {
     apt_install "${pkgs[@]}" || exit 1
     if [[ ${TECHMATCH_SKIP_BROWSER:-0} != 1 ]]; then
         browser_check || failed+=(chromium)
+        axe_install || failed+=(axe-core)
     fi
 
     # The three start independently; in parallel the slow Elasticsearch boot
@@ -707,6 +757,11 @@ cmd_status() {
     else
         say "chromium not installed (run: scripts/services.sh browser)"
     fi
+    if [[ -s $AXE_DIR/axe.min.js ]]; then
+        say "axe-core installed ($AXE_DIR/axe.min.js)"
+    else
+        say "axe-core not installed (run: scripts/services.sh browser)"
+    fi
     ((rc == 0)) && echo "$ENV_LINE"
     return "$rc"
 }
@@ -722,8 +777,11 @@ cmd_down() {
 cmd_browser() {
     need_root
     take_lock
-    apt_install chromium || exit 1
-    browser_check
+    local pkgs=(chromium)
+    [[ -s $AXE_DIR/axe.min.js ]] || command -v npm >/dev/null || pkgs+=(npm)
+    apt_install "${pkgs[@]}" || exit 1
+    browser_check || exit 1
+    axe_install || exit 1
 }
 
 # ------------------------------------------------------ nodes of the fault tests

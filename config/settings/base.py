@@ -326,6 +326,8 @@ WAGTAILADMIN_BASE_URL = BASE_URL
 # caused by a request links to the host and port that request came to instead.
 EMAIL_LINKS_FOLLOW_REQUEST = False
 DEFAULT_FROM_EMAIL = "TechMatch <noreply@techmatch.local>"
+# Shown on /contact/ ("contact a transfer agent"); empty shows no address.
+SERVICE_DESK_EMAIL = "service@techmatch.local"
 
 LOGGING = {
     "version": 1,

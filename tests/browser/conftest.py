@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 # Chromium's own background traffic would be refused by this closed network, noisily.
 CHROMIUM_ARGS = [
@@ -74,3 +76,55 @@ def page(browser):
     yield page
     context.close()
     assert violations == [], "\n".join(violations)
+
+
+# -- accessibility: axe-core ----------------------------------------------------------
+
+
+def axe_path() -> Path:
+    """Where ``scripts/services.sh browser`` keeps axe-core (its version is named there)."""
+    script = (ROOT / "scripts" / "services.sh").read_text()
+    version = re.search(r"^readonly AXE_VERSION=(\S+)$", script, re.M)
+    assert version, "scripts/services.sh no longer names AXE_VERSION"
+    cache = Path(os.environ.get("TECHMATCH_CACHE", "/var/cache/techmatch"))
+    return cache / f"axe-core-{version.group(1)}" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's source, fetched by ``scripts/services.sh browser`` (never vendored)."""
+    path = axe_path()
+    assert path.is_file(), (
+        f"axe-core is missing ({path}): run `scripts/services.sh browser`"
+    )
+    return path.read_text()
+
+
+# Impacts a page must not have (axe's scale: minor, moderate, serious, critical).
+AXE_BLOCKING = ("serious", "critical")
+
+
+def axe_violations(page, source: str) -> list[str]:
+    """Serious and critical axe-core violations of the page ``page`` shows, as lines.
+
+    The source is evaluated through the DevTools protocol, which the page's
+    Content-Security-Policy does not govern: no inline script is added to the page.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(source)
+    result = page.evaluate(
+        """async () => {
+            const found = await window.axe.run(document, {resultTypes: ["violations"]});
+            return found.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + " — " +
+                    (n.failureSummary || "").replace(/\\s+/g, " ")),
+            }));
+        }"""
+    )
+    return [
+        f"{page.url}: [{v['impact']}] {v['id']}: {v['help']}\n    "
+        + "\n    ".join(v["targets"])
+        for v in result
+        if v["impact"] in AXE_BLOCKING
+    ]

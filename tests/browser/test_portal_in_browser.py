@@ -41,6 +41,15 @@ def test_browser_narrow_screen_keeps_navigation_reachable(live_server, page):
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(live_server.url + "/")
     nav = page.get_by_role("navigation", name="主导航")
+    # Folded behind the menu button, which the keyboard reaches and opens.
+    assert not nav.is_visible()
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "site-menu-toggle":
+            break
+    assert page.evaluate("document.activeElement.id") == "site-menu-toggle"
+    page.keyboard.press("Space")
     assert nav.is_visible()
+    assert nav.get_by_role("link", name="登录").is_visible()
     # No horizontal scrolling on a phone-sized screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
