@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from market import regions
+
 
 class _Bilingual(models.Model):
     name = models.CharField(_("name"), max_length=80)
@@ -87,7 +89,7 @@ class Region(_Bilingual):
 
     @property
     def province_code(self) -> str:
-        return self.code[:2] + "0000"
+        return regions.province_of(self.code)
 
     def path(self) -> list[Region]:
         """Province first, then city, then district (one query per level above)."""
