@@ -29,8 +29,7 @@ from elasticsearch.dsl import (
 )
 
 from market import regions
-from market.kinds import DEMAND, OUTCOME
-from market.kinds import registry as kinds
+from market.kinds import DEMAND, OUTCOME, registry
 from market.models import (
     Confidentiality,
     Listing,
@@ -41,7 +40,7 @@ from search.analysis import STOPWORDS, normalise
 from search.models import ListingText
 
 # Index (alias) base names by listing kind: the kind's plural ("outcomes").
-INDEXES: dict[str, str] = {spec.key: spec.plural for spec in kinds}
+INDEXES: dict[str, str] = {spec.key: spec.plural for spec in registry}
 KINDS: dict[str, str] = {index: kind for kind, index in INDEXES.items()}
 
 # Characters and their bigrams: recall for words jieba splits differently or a typo broke.
@@ -186,7 +185,7 @@ DocumentBuilder = Callable[[dict[str, Any]], KindValues]
 
 def register_document_builder(kind: str, builder: DocumentBuilder) -> None:
     """Say how a kind's own columns (``KindSpec.own_values``) become document values."""
-    kinds.attach(kind, "search.document_builder", builder)
+    registry.attach(kind, "search.document_builder", builder)
 
 
 def _outcome_values(row: dict[str, Any]) -> KindValues:
@@ -217,7 +216,7 @@ _TEXT_FIELDS = (
 
 def _rows(kind: str, ids: list[int]) -> dict[int, dict[str, Any]]:
     """Published listings of ``kind`` as plain rows: one joined query, no model objects."""
-    spec = kinds.get(kind)
+    spec = registry.get(kind)
     rows = spec.model.objects.filter(pk__in=ids, status=ListingStatus.PUBLISHED).values(
         *_COMMON, *spec.own_values
     )
@@ -262,7 +261,7 @@ def body_of(
     kind = row["kind"]
     keywords = [str(k) for k in (row["keywords"] or []) if str(k).strip()]
     hidden = row["confidentiality"] == Confidentiality.ANONYMOUS
-    maturity, amount, low, high, negotiable = kinds.part(
+    maturity, amount, low, high, negotiable = registry.part(
         kind, "search.document_builder"
     )(row)
     code = row["field__code"] or ""

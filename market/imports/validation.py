@@ -32,6 +32,7 @@ from market.imports.columns import (
     normalise_header,
 )
 from market.imports.parsing import Table
+from market.kinds import registry as kinds
 from market.models import (
     CooperationMode,
     Demand,
@@ -55,10 +56,7 @@ def local_id(pk: int) -> str:
     return f"techmatch:{pk}"
 
 
-MODELS: dict[str, type[Outcome] | type[Demand]] = {
-    ListingKind.OUTCOME: Outcome,
-    ListingKind.DEMAND: Demand,
-}
+MODELS: dict[str, type[Any]] = {spec.key: spec.model for spec in kinds}
 SUMMARY_MAX_LENGTH = 600
 
 
@@ -689,7 +687,7 @@ NORMALISED_KEYS = (
     "budget",
     "deadline",
 )
-_BODY_KEYS = {ListingKind.OUTCOME: "description", ListingKind.DEMAND: "problem"}
+_BODY_KEYS = {spec.key: spec.body_field for spec in kinds}
 
 
 def _comparable(key: str, value: str) -> Any:
