@@ -98,16 +98,16 @@ def _save_outcome_files(
 ) -> list[Any]:
     stored: list[Any] = []
     # Only this outcome's own rows, whatever ids were asked for.
-    for row in OutcomeImage.objects.filter(
+    for image_row in OutcomeImage.objects.filter(
         outcome=outcome, pk__in=list(media.remove_gallery)
     ).select_related("image"):
-        discarded.append(row.image)
-        row.delete()
-    for row in OutcomeAttachment.objects.filter(
+        discarded.append(image_row.image)
+        image_row.delete()
+    for attachment in OutcomeAttachment.objects.filter(
         outcome=outcome, pk__in=list(media.remove_attachments)
     ).select_related("document"):
-        discarded.append(row.document)
-        row.delete()
+        discarded.append(attachment.document)
+        attachment.delete()
     order = len(outcome.gallery.all())
     for upload in media.gallery_uploads:
         image = store_image(
