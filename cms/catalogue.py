@@ -85,8 +85,7 @@ INDEX_PAGE = "cms.index_page"
 CARD_TEMPLATE = "cms/_listing_card.html"
 FILTERS_TEMPLATE = "cms/_catalogue_filters.html"
 
-# The rendition shown on cards and the one social networks get.
-CARD_IMAGE = "fill-480x300"
+# The rendition social networks get.
 SHARE_IMAGE = "fill-1200x630"
 
 

@@ -64,9 +64,8 @@ from market.signals import listings_changed
 
 S = ListingStatus
 
-# Admin URL namespaces, shared with the view sets in wagtail_hooks.py. Prefixed so
-# they never collide with the portal's own namespaces.
-LISTING_NAMESPACES = {spec.key: spec.admin_namespace for spec in kinds}
+# The review queue's admin URL namespace (each kind's is KindSpec.admin_namespace).
+# Prefixed so they never collide with the portal's own namespaces.
 REVIEW_NAMESPACE = "market_review"
 
 

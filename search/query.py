@@ -61,11 +61,6 @@ class SearchFilters(CatalogueFilters):
             "org": org if org in OrganisationKind.values else "",
         }
 
-    @property
-    def region_code(self) -> str:
-        """The region filter as the code documents list (province, city or district)."""
-        return self.region
-
 
 @dataclass(frozen=True)
 class SearchRequest:

@@ -27,7 +27,6 @@ from market.imports.columns import (
     IGNORED_HEADERS,
     REQUIRED_KEYS,
     accepted_names,
-    columns_for,
     header_index,
     normalise_header,
 )
@@ -178,11 +177,6 @@ class Plan:
     @property
     def ok(self) -> bool:
         return not self.issues
-
-    @property
-    def file_issues(self) -> list[Issue]:
-        """Problems of the file or its header: they stop any import, even skipping."""
-        return [issue for issue in self.issues if issue.line is None]
 
     @property
     def rejected_lines(self) -> list[int]:
@@ -946,11 +940,6 @@ def _check_complete(
                 % {"message": message},
             )
         )
-
-
-def export_columns(kind: str) -> list[str]:
-    """Column keys in export order."""
-    return [column.key for column in columns_for(kind)]
 
 
 def sync_ip_rights(outcome: Outcome, entries: list[v.IPEntry], *, new: bool) -> None:

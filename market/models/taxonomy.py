@@ -6,8 +6,6 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from market import regions
-
 
 class _Bilingual(models.Model):
     name = models.CharField(_("name"), max_length=80)
@@ -86,10 +84,6 @@ class Region(_Bilingual):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         ordering = ["code"]
-
-    @property
-    def province_code(self) -> str:
-        return regions.province_of(self.code)
 
     def path(self) -> list[Region]:
         """Province first, then city, then district (one query per level above)."""
