@@ -12,10 +12,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import receivers
+        from accounts.selectors import active_organisation_ids
         from accounts.services.roles import sync_role_groups_after_migrate
+        from market.membership import register_membership_source
 
         # Permissions are created in post_migrate, so groups can only be wired after it.
         post_migrate.connect(
             sync_role_groups_after_migrate, dispatch_uid="accounts.sync_roles"
         )
         receivers.connect()
+        register_membership_source(active_organisation_ids)

@@ -274,3 +274,12 @@ def _managed(user: User) -> list[ManagedOrganisation]:
                 )
             )
     return list(managed.values())
+
+
+def active_organisation_ids(user_id: int) -> list[int]:
+    """Ids of the organisations a user actively belongs to (the market's question)."""
+    return list(
+        Membership.objects.filter(user_id=user_id, is_active=True).values_list(
+            "organisation_id", flat=True
+        )
+    )

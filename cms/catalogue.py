@@ -27,7 +27,7 @@ from django.template.loader import get_template
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -41,10 +41,11 @@ from cms.cache import (
     part_key,
     set_parts,
 )
+from market import regions
+from market.kinds import registry as kinds
 from market.models import (
     Demand,
     Listing,
-    ListingKind,
     Maturity,
     MaturityStage,
     Outcome,
@@ -78,11 +79,13 @@ CATALOGUE_PARAMS = frozenset(
     [*(f.name for f in dataclasses.fields(CatalogueFilters)), "sort", "page"]
 )
 
+# The registry part naming the page class that lists a kind (set by cms.models).
+INDEX_PAGE = "cms.index_page"
+
 CARD_TEMPLATE = "cms/_listing_card.html"
 FILTERS_TEMPLATE = "cms/_catalogue_filters.html"
 
-# The rendition shown on cards and the one social networks get.
-CARD_IMAGE = "fill-480x300"
+# The rendition social networks get.
 SHARE_IMAGE = "fill-1200x630"
 
 
@@ -90,9 +93,8 @@ SHARE_IMAGE = "fill-1200x630"
 
 
 def _page_models() -> dict[str, type[Page]]:
-    from cms.models import DemandIndexPage, OutcomeIndexPage
-
-    return {ListingKind.OUTCOME: OutcomeIndexPage, ListingKind.DEMAND: DemandIndexPage}
+    # Attached to each kind by cms.models (the page class that lists it).
+    return {spec.key: kinds.part(spec.key, INDEX_PAGE) for spec in kinds}
 
 
 def catalogue_pages(request: HttpRequest | None = None) -> dict[str, Page]:
@@ -426,9 +428,7 @@ def _choices(
 
 def _prefix(code: str) -> str:
     """The part of a code its sub-divisions share: "320000" → "32", "04" → "04"."""
-    while len(code) > 2 and code.endswith("00"):
-        code = code[:-2]
-    return code
+    return regions.prefix(code) if regions.is_region_code(code) else code
 
 
 def _nested_choices(
@@ -451,10 +451,8 @@ def _nested_choices(
 def _filter_groups(
     kind: str, facets: Facets, filters: CatalogueFilters
 ) -> list[dict[str, Any]]:
-    price_label_text = _("Price") if kind == ListingKind.OUTCOME else _("Budget")
-    stage_text = (
-        _("Maturity") if kind == ListingKind.OUTCOME else _("Expected maturity")
-    )
+    spec = kinds.get(kind)
+    price_label_text, stage_text = str(spec.amount_label), str(spec.level_label)
     return [
         {
             "name": "field",
@@ -573,11 +571,7 @@ def _page_head(page: CatalogueIndexPage) -> dict[str, str]:
 
 def count_label(kind: str, count: int) -> str:
     """ "128 outcomes": the heading of a catalogue's results."""
-    if kind == ListingKind.DEMAND:
-        text = ngettext("%(counter)s demand", "%(counter)s demands", count)
-    else:
-        text = ngettext("%(counter)s outcome", "%(counter)s outcomes", count)
-    return text % {"counter": count}
+    return kinds.get(kind).count_text(count)
 
 
 def index_view(page: CatalogueIndexPage, request: HttpRequest) -> HttpResponse:
@@ -762,19 +756,16 @@ def detail_view(
 
 def home_context(request: HttpRequest) -> dict[str, Any]:
     """Featured and newest listings of both kinds, and the market's headline numbers."""
-    mark_cacheable(request, kinds=ListingKind.values)
+    mark_cacheable(request, kinds=kinds.keys())
     context: dict[str, Any] = {"counts": market_counts(), "catalogue_urls": {}}
     urls = catalogue_urls(request)
-    context["outcomes_url"] = urls.get(ListingKind.OUTCOME)
-    context["demands_url"] = urls.get(ListingKind.DEMAND)
-    for kind, name in (
-        (ListingKind.OUTCOME, "outcomes"),
-        (ListingKind.DEMAND, "demands"),
-    ):
+    for spec in kinds:
+        name = spec.plural
+        context[f"{name}_url"] = urls.get(spec.key)
         context[f"featured_{name}"] = listing_cards(
-            latest_listings(kind, featured=True, limit=4), request
+            latest_listings(spec.key, featured=True, limit=4), request
         )
         context[f"latest_{name}"] = listing_cards(
-            latest_listings(kind, limit=6), request
+            latest_listings(spec.key, limit=6), request
         )
     return context

@@ -18,6 +18,8 @@ from wagtail.search import index
 
 from cms import catalogue
 from cms.blocks import BodyBlock
+from cms.catalogue import INDEX_PAGE
+from market.kinds import registry as kinds
 from market.models import ListingKind, ListingStatus
 from market.params import parse_page
 
@@ -106,6 +108,11 @@ class DemandIndexPage(CatalogueIndexPage):
 
     class Meta:
         verbose_name = _("demand catalogue")
+
+
+# The page class that lists each kind (read by cms.catalogue through the registry).
+for _page_model in (OutcomeIndexPage, DemandIndexPage):
+    kinds.attach(_page_model.listing_kind, INDEX_PAGE, _page_model)
 
 
 class StandardPage(Page):

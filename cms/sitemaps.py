@@ -11,7 +11,8 @@ from wagtail.contrib.sitemaps.sitemap_generator import Sitemap as PageSitemap
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
 from cms.catalogue import catalogue_urls
-from market.models import Listing, ListingKind
+from market.kinds import registry as kinds
+from market.models import Listing
 from market.selectors import published_listings
 
 
@@ -41,7 +42,6 @@ def sitemap(request: HttpRequest) -> HttpResponse:
         request,
         sitemaps={
             "pages": PageSitemap(request),
-            "outcomes": ListingSitemap(ListingKind.OUTCOME, request),
-            "demands": ListingSitemap(ListingKind.DEMAND, request),
+            **{spec.plural: ListingSitemap(spec.key, request) for spec in kinds},
         },
     )

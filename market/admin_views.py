@@ -35,6 +35,7 @@ from wagtail.snippets.side_panels import SnippetStatusSidePanel
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 
+from market.kinds import registry as kinds
 from market.models import (
     Demand,
     ImportBatch,
@@ -63,18 +64,14 @@ from market.signals import listings_changed
 
 S = ListingStatus
 
-# Admin URL namespaces, shared with the view sets in wagtail_hooks.py. Prefixed so
-# they never collide with the portal's own namespaces.
-LISTING_NAMESPACES = {
-    ListingKind.OUTCOME: "market_outcomes",
-    ListingKind.DEMAND: "market_demands",
-}
+# The review queue's admin URL namespace (each kind's is KindSpec.admin_namespace).
+# Prefixed so they never collide with the portal's own namespaces.
 REVIEW_NAMESPACE = "market_review"
 
 
 def listing_admin_url(listing: Listing, view_name: str) -> str:
     """The admin URL of ``view_name`` (edit, inspect, history…) for any listing."""
-    namespace = LISTING_NAMESPACES[ListingKind(listing.kind)]
+    namespace = kinds.of(listing).admin_namespace
     return reverse(f"{namespace}:{view_name}", args=[quote(listing.pk)])
 
 
@@ -1070,15 +1067,17 @@ class ReviewQueuePanel(Component):
         published = Q(status=S.PUBLISHED)
         counts = Listing.objects.aggregate(
             awaiting=Count("pk", filter=Q(status=S.SUBMITTED)),
-            outcomes=Count("pk", filter=published & Q(kind=ListingKind.OUTCOME)),
-            demands=Count("pk", filter=published & Q(kind=ListingKind.DEMAND)),
+            **{
+                spec.plural: Count("pk", filter=published & Q(kind=spec.key))
+                for spec in kinds
+            },
         )
         live = "?" + urlencode({"status": S.PUBLISHED})
         return {
             **counts,
             "queue_url": review_url("index"),
-            "outcomes_url": reverse(f"{LISTING_NAMESPACES[ListingKind.OUTCOME]}:list")
-            + live,
-            "demands_url": reverse(f"{LISTING_NAMESPACES[ListingKind.DEMAND]}:list")
-            + live,
+            **{
+                f"{spec.plural}_url": reverse(f"{spec.admin_namespace}:list") + live
+                for spec in kinds
+            },
         }

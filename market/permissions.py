@@ -1,7 +1,7 @@
 """Who may see and do what with listings: the one place these rules live.
 
-The market knows people only through Django permissions and the reverse relation
-``user.memberships`` (defined by accounts.Membership); it imports no other app.
+The market knows people only through Django permissions and the membership source
+``accounts`` registers (``market.membership``); it imports no other app.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from market.membership import active_organisation_ids
 from market.models import (
     AccessReason,
     AccessRequest,
@@ -33,11 +34,7 @@ def member_organisation_ids(user: Any) -> set[int]:
         return set()
     cached = getattr(user, "_market_org_ids", None)
     if cached is None:
-        cached = set(
-            user.memberships.filter(is_active=True).values_list(
-                "organisation_id", flat=True
-            )
-        )
+        cached = active_organisation_ids(user.pk)
         user._market_org_ids = cached
     return cached
 

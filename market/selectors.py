@@ -7,46 +7,53 @@ can swap the database for the search engine behind the same signature.
 from __future__ import annotations
 
 import dataclasses
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from market import regions
+from market.filters import NEGOTIABLE, PRICE_BANDS, CatalogueFilters
+from market.kinds import DEMAND, OUTCOME, registry
 from market.models import (
     STAGE_LEVELS,
     Confidentiality,
     CooperationMode,
     Demand,
     Listing,
-    ListingKind,
     ListingStatus,
     MaturityStage,
     Organisation,
-    Outcome,
-    OutcomeAttachment,
-    OutcomeImage,
     Region,
     TechField,
 )
-from market.params import parse_int
+
+__all__ = [
+    "DEFAULT_SORT",
+    "NEGOTIABLE",
+    "PER_PAGE",
+    "PRICE_BANDS",
+    "PRICE_BAND_LABELS",
+    "SORTS",
+    "CatalogueEntry",
+    "CatalogueFilters",
+    "FacetOption",
+    "Facets",
+    "MarketCounts",
+    "catalogue",
+    "catalogue_count",
+    "catalogue_entries",
+    "catalogue_facets",
+    "latest_listings",
+    "listing_detail",
+    "market_counts",
+    "published_listings",
+    "sorts_for",
+]
 
 PER_PAGE = 20
-
-NEGOTIABLE = "negotiable"
-
-# Band → (above, up to) in 10k CNY; "above" is exclusive, "up to" inclusive.
-PRICE_BANDS: dict[str, tuple[Decimal | None, Decimal | None]] = {
-    "le50": (None, Decimal(50)),
-    "50-200": (Decimal(50), Decimal(200)),
-    "200-1000": (Decimal(200), Decimal(1000)),
-    "gt1000": (Decimal(1000), None),
-}
 
 PRICE_BAND_LABELS: dict[str, str | Promise] = {
     "le50": _("Up to 500k CNY"),
@@ -64,134 +71,41 @@ SORTS: dict[str, str | Promise] = {
     "deadline": _("Closing soon"),
 }
 DEFAULT_SORT = "newest"
-# Sorts that only one kind has: demands close, outcomes do not.
-_KIND_SORTS: dict[str, str] = {"deadline": ListingKind.DEMAND}
+# Sorts that only some kinds have (demands close, outcomes do not).
+_KIND_SORTS = {name for spec in registry for name in spec.own_sorts}
 
 
 def sorts_for(kind: str) -> dict[str, str | Promise]:
     """The sort orders the catalogue of ``kind`` offers, by name, with their labels."""
+    own = registry.get(kind).own_sorts
     return {
         name: label
         for name, label in SORTS.items()
-        if _KIND_SORTS.get(name, kind) == kind
+        if name not in _KIND_SORTS or name in own
     }
 
 
-# ASCII digits only: \d alone also matches "²" and "٣".
-_FIELD_CODE = re.compile(r"^\d{2}(\d{2})?$", re.ASCII)
-_REGION_CODE = re.compile(r"^\d{6}$", re.ASCII)
-_MODE_CODE = re.compile(r"^[-a-z0-9_]{1,30}$")
-
-_MODELS: dict[str, type[Listing]] = {
-    ListingKind.OUTCOME: Outcome,
-    ListingKind.DEMAND: Demand,
-}
-# The readiness level a kind is filtered by: what an outcome has, what a demand wants.
-_LEVEL_FIELD: dict[str, str] = {
-    ListingKind.OUTCOME: "maturity",
-    ListingKind.DEMAND: "expected_maturity",
-}
-_NEGOTIABLE_FIELD: dict[str, str] = {
-    ListingKind.OUTCOME: "price_negotiable",
-    ListingKind.DEMAND: "budget_negotiable",
-}
-
-
-@dataclass(frozen=True)
-class CatalogueFilters:
-    """What a visitor narrowed the catalogue to; empty values mean "any"."""
-
-    field: str = ""  # TechField code: top-level ("04") or sub-field ("0401")
-    region: str = ""  # GB/T 2260 code of a province, city or district
-    stage: str = ""  # MaturityStage value
-    trl: int | None = None  # readiness level 1–9
-    mode: str = ""  # CooperationMode code
-    price: str = ""  # a PRICE_BANDS key or NEGOTIABLE
-
-    @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> CatalogueFilters:
-        """Filters from query parameters; malformed values are dropped, never an error."""
-
-        def text(name: str) -> str:
-            value = params.get(name)
-            return value.strip() if isinstance(value, str) else ""
-
-        field = text("field")
-        region = text("region")
-        stage = text("stage")
-        mode = text("mode")
-        price = text("price")
-        trl = parse_int(params.get("trl"), minimum=1, maximum=9, default=None)
-        return cls(
-            field=field if _FIELD_CODE.match(field) else "",
-            region=region if _REGION_CODE.match(region) else "",
-            stage=stage if stage in STAGE_LEVELS else "",
-            trl=trl,
-            mode=mode if _MODE_CODE.match(mode) else "",
-            price=price if price in PRICE_BANDS or price == NEGOTIABLE else "",
-        )
-
-    def without(self, name: str) -> CatalogueFilters:
-        """The same filters with one dimension cleared (for facet counts)."""
-        cleared: dict[str, Any] = {name: None if name == "trl" else ""}
-        return dataclasses.replace(self, **cleared)
-
-    def as_params(self) -> dict[str, str]:
-        """The non-empty filters as query parameters."""
-        # Not dataclasses.asdict(): it deep-copies, and every catalogue page asks.
-        return {
-            key: str(value)
-            for key in _FILTER_NAMES
-            if (value := getattr(self, key)) not in ("", None)
-        }
-
-    @property
-    def active(self) -> bool:
-        return any(getattr(self, key) not in ("", None) for key in _FILTER_NAMES)
-
-
-_FILTER_NAMES = tuple(field.name for field in dataclasses.fields(CatalogueFilters))
-
-
 def _model(kind: str) -> type[Listing]:
-    try:
-        return _MODELS[kind]
-    except KeyError:
-        raise ValueError(f"Unknown listing kind {kind!r}") from None
-
-
-def _amount(kind: str) -> Any:
-    """The amount a listing is priced and sorted by: price, or the top of the budget."""
-    if kind == ListingKind.OUTCOME:
-        return F("price_wan")
-    return Coalesce("budget_max_wan", "budget_min_wan")
-
-
-def _region_prefix(code: str) -> str:
-    """The code prefix every division inside ``code`` shares (GB/T 2260 layout)."""
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
+    return registry.get(kind).model
 
 
 def _filtered(kind: str, filters: CatalogueFilters) -> QuerySet[Any]:
-    model = _model(kind)
+    spec = registry.get(kind)
+    model = spec.model
     # ``kind`` repeats what the model implies, so that PostgreSQL walks the
     # (kind, status, published_at) index instead of sorting the whole kind.
     queryset: QuerySet[Any] = model.objects.filter(
         kind=kind, status=ListingStatus.PUBLISHED
-    ).annotate(amount=_amount(kind))
+    ).annotate(amount=spec.amount())
     if filters.field:
         queryset = queryset.filter(
             Q(field__code=filters.field) | Q(field__parent__code=filters.field)
         )
     if filters.region:
         queryset = queryset.filter(
-            region__code__startswith=_region_prefix(filters.region)
+            region__code__startswith=regions.prefix(filters.region)
         )
-    level = _LEVEL_FIELD[kind]
+    level = spec.level_field
     if filters.stage:
         queryset = queryset.filter(**{f"{level}__in": STAGE_LEVELS[filters.stage]})
     if filters.trl is not None:
@@ -199,7 +113,7 @@ def _filtered(kind: str, filters: CatalogueFilters) -> QuerySet[Any]:
     if filters.mode:
         queryset = queryset.filter(modes__code=filters.mode)
     if filters.price == NEGOTIABLE:
-        queryset = queryset.filter(**{_NEGOTIABLE_FIELD[kind]: True})
+        queryset = queryset.filter(**{spec.negotiable_field: True})
     elif filters.price:
         above, up_to = PRICE_BANDS[filters.price]
         if above is not None:
@@ -223,14 +137,13 @@ def catalogue(
     levels made the query cost more to plan than to run.
     """
     queryset = _filtered(kind, filters or CatalogueFilters())
-    related = ["organisation", "field"]
+    spec = registry.get(kind)
+    related = ["organisation", "field", *spec.card_related]
     prefetch: list[Any] = [
         "modes",
         Prefetch("region", queryset=Region.objects.select_related("parent__parent")),
+        *spec.card_prefetch,
     ]
-    if kind == ListingKind.OUTCOME:
-        related.append("cover_image")
-        prefetch.append("cover_image__renditions")
     queryset = queryset.select_related(*related).prefetch_related(*prefetch)
     return _sorted(queryset, sort)
 
@@ -361,15 +274,15 @@ def catalogue_facets(kind: str, filters: CatalogueFilters) -> Facets:
     # Regions: provinces, and cities inside the chosen province.
     province_counts: dict[str, int] = {}
     city_counts: dict[str, int] = {}
-    chosen_province = filters.region[:2] + "0000" if filters.region else ""
+    chosen_province = regions.province_of(filters.region) if filters.region else ""
     for row in _grouped(catalogue(kind, filters.without("region")), "region__code"):
         code = row["region__code"]
         if not code:
             continue
-        province = code[:2] + "0000"
+        province = regions.province_of(code)
         province_counts[province] = province_counts.get(province, 0) + row["n"]
         if province == chosen_province:
-            city = code[:4] + "00"
+            city = regions.city_of(code)
             city_counts[city] = city_counts.get(city, 0) + row["n"]
     province_codes = set(province_counts)
     if chosen_province:
@@ -390,7 +303,8 @@ def catalogue_facets(kind: str, filters: CatalogueFilters) -> Facets:
     ]
 
     # Maturity: stages and readiness levels from one grouping by level.
-    level_field = _LEVEL_FIELD[kind]
+    spec = registry.get(kind)
+    level_field = spec.level_field
     level_counts: dict[int, int] = {}
     for row in _grouped(
         catalogue(kind, dataclasses.replace(filters, stage="", trl=None)), level_field
@@ -431,7 +345,7 @@ def catalogue_facets(kind: str, filters: CatalogueFilters) -> Facets:
         if up_to is not None:
             condition &= Q(amount__lte=up_to)
         aggregates[band] = Count("pk", filter=condition)
-    aggregates[NEGOTIABLE] = Count("pk", filter=Q(**{_NEGOTIABLE_FIELD[kind]: True}))
+    aggregates[NEGOTIABLE] = Count("pk", filter=Q(**{spec.negotiable_field: True}))
     price_counts = base.aggregate(**aggregates)
     prices = [
         FacetOption(band, str(PRICE_BAND_LABELS[band]), price_counts[band])
@@ -452,25 +366,13 @@ def catalogue_facets(kind: str, filters: CatalogueFilters) -> Facets:
 
 def listing_detail(kind: str, pk: int) -> Listing | None:
     """One outcome or demand, whatever its status, with everything its page shows."""
-    model = _model(kind)
+    spec = registry.get(kind)
+    model = spec.model
     queryset: QuerySet[Any] = model.objects.select_related(
         "organisation", "field__parent", "region__parent__parent"
     ).prefetch_related("modes")
-    if kind == ListingKind.OUTCOME:
-        queryset = queryset.select_related("cover_image").prefetch_related(
-            "cover_image__renditions",
-            "ip_rights",
-            Prefetch(
-                "gallery",
-                queryset=OutcomeImage.objects.select_related("image").prefetch_related(
-                    "image__renditions"
-                ),
-            ),
-            Prefetch(
-                "attachments",
-                queryset=OutcomeAttachment.objects.select_related("document"),
-            ),
-        )
+    if spec.detail_related is not None:
+        queryset = spec.detail_related(queryset)
     return queryset.filter(pk=pk).first()
 
 
@@ -494,12 +396,14 @@ class MarketCounts:
 def market_counts() -> MarketCounts:
     """Published outcomes and demands, and verified organisations (two queries)."""
     counts = Listing.objects.published().aggregate(
-        outcomes=Count("pk", filter=Q(kind=ListingKind.OUTCOME)),
-        demands=Count("pk", filter=Q(kind=ListingKind.DEMAND)),
+        **{
+            spec.plural: Count("pk", filter=Q(kind=spec.key))
+            for spec in (OUTCOME, DEMAND)
+        }
     )
     return MarketCounts(
-        outcomes=counts["outcomes"],
-        demands=counts["demands"],
+        outcomes=counts[OUTCOME.plural],
+        demands=counts[DEMAND.plural],
         organisations=Organisation.objects.verified().count(),
     )
 

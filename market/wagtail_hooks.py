@@ -34,7 +34,6 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from market.admin_views import (
-    LISTING_NAMESPACES,
     REVIEW_NAMESPACE,
     ArchiveListingView,
     BulkActionView,
@@ -55,11 +54,11 @@ from market.admin_views import (
     field_label,
 )
 from market.imports import admin_views as imports_admin
+from market.kinds import DEMAND, OUTCOME
 from market.models import (
     CooperationMode,
     Demand,
     Listing,
-    ListingKind,
     ListingLogEntry,
     ListingStatus,
     Organisation,
@@ -362,7 +361,7 @@ class OutcomeViewSet(ListingViewSet):
     model = Outcome
     icon = "doc-full"
     menu_order = 20
-    url_namespace = LISTING_NAMESPACES[ListingKind.OUTCOME]
+    url_namespace = OUTCOME.admin_namespace
     url_prefix = "market/outcomes"
     filterset_class = OutcomeFilterSet
     inspect_view_fields = [
@@ -443,7 +442,7 @@ class DemandViewSet(ListingViewSet):
     model = Demand
     icon = "pick"
     menu_order = 30
-    url_namespace = LISTING_NAMESPACES[ListingKind.DEMAND]
+    url_namespace = DEMAND.admin_namespace
     url_prefix = "market/demands"
     filterset_class = DemandFilterSet
     inspect_view_fields = [

@@ -8,9 +8,9 @@ Only published listings have a body: anything else is deleted from the public in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -28,23 +28,19 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
+from market import regions
+from market.kinds import DEMAND, OUTCOME, registry
 from market.models import (
     Confidentiality,
-    Demand,
     Listing,
-    ListingKind,
     ListingStatus,
-    Outcome,
     maturity_stage,
 )
 from search.analysis import STOPWORDS, char_runs, normalise
 from search.models import ListingText
 
-# Index (alias) base names by listing kind; challenges join when they exist.
-INDEXES: dict[str, str] = {
-    ListingKind.OUTCOME: "outcomes",
-    ListingKind.DEMAND: "demands",
-}
+# Index (alias) base names by listing kind: the kind's plural ("outcomes").
+INDEXES: dict[str, str] = {spec.key: spec.plural for spec in registry}
 KINDS: dict[str, str] = {index: kind for kind, index in INDEXES.items()}
 
 # Character bigrams of each run of the text (``search.analysis.char_runs``: the runs are
@@ -172,18 +168,6 @@ def _suggest_inputs(title: str, title_words: str, keywords: list[str]) -> list[s
     return [value for value in inputs if value][:24]
 
 
-def _region_codes(code: str | None) -> list[str]:
-    """A region's own GB/T 2260 code and those of the divisions above it."""
-    if not code:
-        return []
-    codes = [code[:2] + "0000"]
-    if code[2:4] != "00":
-        codes.append(code[:4] + "00")
-    if code[4:] != "00":
-        codes.append(code)
-    return codes
-
-
 _COMMON = (
     "pk",
     "kind",
@@ -198,15 +182,41 @@ _COMMON = (
     "field__code",
     "region__code",
 )
-_OWN: dict[str, tuple[str, ...]] = {
-    ListingKind.OUTCOME: ("maturity", "price_wan", "price_max_wan", "price_negotiable"),
-    ListingKind.DEMAND: (
-        "expected_maturity",
-        "budget_min_wan",
-        "budget_max_wan",
-        "budget_negotiable",
-    ),
-}
+
+
+class KindValues(NamedTuple):
+    """What a document needs from a kind's own columns, under common names."""
+
+    maturity: int | None
+    amount: Any  # the amount sorted and filtered by
+    low: Any
+    high: Any
+    negotiable: bool
+
+
+DocumentBuilder = Callable[[dict[str, Any]], KindValues]
+
+
+def register_document_builder(kind: str, builder: DocumentBuilder) -> None:
+    """Say how a kind's own columns (``KindSpec.own_values``) become document values."""
+    registry.attach(kind, "search.document_builder", builder)
+
+
+def _outcome_values(row: dict[str, Any]) -> KindValues:
+    amount = row["price_wan"]
+    high = row["price_max_wan"] if row["price_max_wan"] is not None else amount
+    return KindValues(row["maturity"], amount, amount, high, row["price_negotiable"])
+
+
+def _demand_values(row: dict[str, Any]) -> KindValues:
+    low, high = row["budget_min_wan"], row["budget_max_wan"]
+    return KindValues(
+        row["expected_maturity"], high or low, low, high, row["budget_negotiable"]
+    )
+
+
+register_document_builder(OUTCOME.key, _outcome_values)
+register_document_builder(DEMAND.key, _demand_values)
 _TEXT_FIELDS = (
     "listing_id",
     "version",
@@ -221,9 +231,9 @@ _TEXT_FIELDS = (
 
 def _rows(kind: str, ids: list[int]) -> dict[int, dict[str, Any]]:
     """Published listings of ``kind`` as plain rows: one joined query, no model objects."""
-    model: type[Listing] = Outcome if kind == ListingKind.OUTCOME else Demand
-    rows = model.objects.filter(pk__in=ids, status=ListingStatus.PUBLISHED).values(
-        *_COMMON, *_OWN[kind]
+    spec = registry.get(kind)
+    rows = spec.model.objects.filter(pk__in=ids, status=ListingStatus.PUBLISHED).values(
+        *_COMMON, *spec.own_values
     )
     return {row["pk"]: row for row in rows}
 
@@ -272,17 +282,9 @@ def body_of(
     kind = row["kind"]
     keywords = [str(k) for k in (row["keywords"] or []) if str(k).strip()]
     hidden = row["confidentiality"] == Confidentiality.ANONYMOUS
-    if kind == ListingKind.OUTCOME:
-        maturity = row["maturity"]
-        amount = row["price_wan"]
-        low = amount
-        high = row["price_max_wan"] if row["price_max_wan"] is not None else amount
-        negotiable = row["price_negotiable"]
-    else:
-        maturity = row["expected_maturity"]
-        amount = row["budget_max_wan"] or row["budget_min_wan"]
-        low, high = row["budget_min_wan"], row["budget_max_wan"]
-        negotiable = row["budget_negotiable"]
+    maturity, amount, low, high, negotiable = registry.part(
+        kind, "search.document_builder"
+    )(row)
     code = row["field__code"] or ""
     field_codes = [code[:2], code] if len(code) > 2 else ([code] if code else [])
     title, summary, title_words = row["title"], row["summary"], text["title_words"]
@@ -314,7 +316,7 @@ def body_of(
         ],
         "field": code,
         "field_codes": field_codes,
-        "region_codes": _region_codes(row["region__code"]),
+        "region_codes": regions.chain(row["region__code"]),
         "maturity": maturity,
         "stage": maturity_stage(maturity) or "",
         "modes": sorted(modes),

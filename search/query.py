@@ -8,18 +8,23 @@ the embedded backend match the same words; ``SearchResults`` is what both return
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
 
-from market.models import STAGE_LEVELS, ListingKind, OrganisationKind
-from market.params import parse_int, parse_page
-from market.selectors import NEGOTIABLE, PRICE_BANDS
+from market.filters import (
+    CatalogueFilters,
+    param_text,
+    parse_page,
+    parse_per_page,
+    parse_sort,
+)
+from market.kinds import registry as kinds
+from market.models import OrganisationKind
 from search.analysis import STOPWORDS, bigrams, has_cjk, normalise, unigrams, words
 from search.synonyms import variants
 
@@ -35,70 +40,29 @@ _FUNCTION_CHARS = frozenset(w for w in STOPWORDS if len(w) == 1 and has_cjk(w))
 
 SORTS = ("relevance", "newest", "price", "-price")
 
-# ASCII digits only: \d alone also matches "²" and "٣".
-_FIELD_CODE = re.compile(r"^\d{2}(\d{2})?$", re.ASCII)
-_REGION_CODE = re.compile(r"^\d{6}$", re.ASCII)
-_MODE_CODE = re.compile(r"^[-a-z0-9_]{1,30}$")
 # Characters that have a meaning in Lucene's query syntax or in HTML; a query is text,
 # so they are separators here.
 _SYNTAX = re.compile(r"[\"'<>{}\[\]()^~*?:\\!&|=;`$%@]+")
 
 
 @dataclass(frozen=True)
-class SearchFilters:
-    """What a search is narrowed to; empty values mean "any"."""
+class SearchFilters(CatalogueFilters):
+    """The catalogue's filters, plus the kind and organisation kind a search adds."""
 
     kind: str = ""  # "outcome", "demand" or both
-    field: str = ""  # TechField code, top-level ("04") or sub-field ("0401")
-    region: str = ""  # GB/T 2260 code of a province, city or district
-    stage: str = ""  # MaturityStage value
-    trl: int | None = None
-    mode: str = ""  # CooperationMode code
-    price: str = ""  # a PRICE_BANDS key or NEGOTIABLE
     org: str = ""  # OrganisationKind value
 
+    # Links keep the order they had: kind first.
+    PARAM_ORDER: ClassVar[tuple[str, ...]] = ("kind",)
+
     @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> SearchFilters:
-        """Filters from query parameters; malformed values are dropped, never an error."""
-
-        def text(name: str) -> str:
-            value = params.get(name)
-            return value.strip() if isinstance(value, str) else ""
-
-        kind, fld, region = text("kind"), text("field"), text("region")
-        stage, mode, price, org = (
-            text("stage"),
-            text("mode"),
-            text("price"),
-            text("org"),
-        )
-        return cls(
-            kind=kind if kind in ListingKind.values else "",
-            field=fld if _FIELD_CODE.match(fld) else "",
-            region=region if _REGION_CODE.match(region) else "",
-            stage=stage if stage in STAGE_LEVELS else "",
-            trl=parse_int(params.get("trl"), minimum=1, maximum=9, default=None),
-            mode=mode if _MODE_CODE.match(mode) else "",
-            price=price if price in PRICE_BANDS or price == NEGOTIABLE else "",
-            org=org if org in OrganisationKind.values else "",
-        )
-
-    def without(self, name: str) -> SearchFilters:
-        """The same filters with one dimension cleared (for its facet's counts)."""
-        return dataclasses.replace(self, **{name: None if name == "trl" else ""})  # type: ignore[arg-type]
-
-    def as_params(self) -> dict[str, str]:
-        """The non-empty filters as query parameters."""
+    def parse(cls, params: Mapping[str, Any]) -> dict[str, Any]:
+        kind, org = param_text(params, "kind"), param_text(params, "org")
         return {
-            key: str(value)
-            for key, value in dataclasses.asdict(self).items()
-            if value not in ("", None)
+            **super().parse(params),
+            "kind": kind if kind in kinds else "",
+            "org": org if org in OrganisationKind.values else "",
         }
-
-    @property
-    def region_code(self) -> str:
-        """The region filter as the code documents list (province, city or district)."""
-        return self.region
 
 
 @dataclass(frozen=True)
@@ -129,17 +93,10 @@ class SearchRequest:
                 _("Your search was cut to its first %(n)d characters.")
                 % {"n": MAX_QUERY_LENGTH}
             )
-        sort = params.get("sort")
-        sort = sort if isinstance(sort, str) and sort in SORTS else ""
-        if not sort:
-            sort = "relevance" if q else "newest"
+        sort = parse_sort(params.get("sort"), SORTS, "relevance" if q else "newest")
         page = parse_page(params.get("page"))
-        per_page = parse_int(
-            params.get("per_page"),
-            minimum=1,
-            maximum=MAX_PER_PAGE,
-            default=PER_PAGE,
-            clamp=True,
+        per_page = parse_per_page(
+            params.get("per_page"), default=PER_PAGE, maximum=MAX_PER_PAGE
         )
         return cls(
             q=q,

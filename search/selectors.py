@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from market import regions
 from market.models import STAGE_LEVELS, Listing, ListingStatus
 from market.selectors import NEGOTIABLE, PRICE_BANDS
 from search.backends import SearchBackend, SearchUnavailable, get_backend
@@ -154,15 +155,9 @@ def _narrowed(queryset: Any, filters: SearchFilters) -> Any:
             Q(field__code=filters.field) | Q(field__parent__code=filters.field)
         )
     if filters.region:
-        code = filters.region
-        prefix = (
-            code[:2]
-            if code.endswith("0000")
-            else code[:4]
-            if code.endswith("00")
-            else code
+        queryset = queryset.filter(
+            region__code__startswith=regions.prefix(filters.region)
         )
-        queryset = queryset.filter(region__code__startswith=prefix)
     levels: tuple[int, ...] = ()
     if filters.stage:
         levels = STAGE_LEVELS[filters.stage]

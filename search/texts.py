@@ -14,7 +14,8 @@ from typing import Any
 
 from django.db import transaction
 
-from market.models import Demand, Listing, ListingKind, Outcome
+from market.kinds import registry
+from market.models import Demand, Listing, Outcome
 from search.analysis import normalise, segment, segment_many
 from search.models import ListingText
 
@@ -69,7 +70,7 @@ def segmented_fields(listing: Listing) -> dict[str, str]:
 def _specific(ids: list[int]) -> dict[int, Listing]:
     found: dict[int, Listing] = {}
     kinds = dict(Listing.objects.filter(pk__in=ids).values_list("pk", "kind"))
-    for kind, model in ((ListingKind.OUTCOME, Outcome), (ListingKind.DEMAND, Demand)):
+    for kind, model in ((spec.key, spec.model) for spec in registry):
         wanted = [pk for pk, k in kinds.items() if k == kind]
         if not wanted:
             continue

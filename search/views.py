@@ -7,7 +7,6 @@ renders it with the links a visitor clicks (facet toggles, tabs, sort, pages).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -24,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from cms.catalogue import catalogue_urls, stage_label, wan, wan_range
+from market import regions
 from market.models import ListingKind
 from market.selectors import SORTS as CATALOGUE_SORTS
 from search.labels import Labels
@@ -71,7 +71,7 @@ def search_data(
         "pages": results.pages,
         "per_page": asked.per_page,
         "sort": asked.sort,
-        "filters": dataclasses.asdict(filters),
+        "filters": {name: getattr(filters, name) for name in filters.names()},
         "results": [hit_data(hit, urls, labels) for hit in results.hits],
         "facets": {
             facet: [
@@ -99,7 +99,7 @@ def _selected(filters: SearchFilters, facet: str, value: str) -> bool:
         return filters.field == value
     if facet == "region":
         return filters.region == value or (
-            bool(filters.region) and filters.region[:2] + "0000" == value
+            bool(filters.region) and regions.province_of(filters.region) == value
         )
     return str(getattr(filters, facet, "") or "") == value
 
@@ -263,7 +263,7 @@ def _chips(filters: SearchFilters, link: _Links) -> list[dict[str, str]]:
     labels = Labels()
     for name, value in filters.as_params().items():
         if name == "region":
-            shown = labels.region_path(_region_chain(value))
+            shown = labels.region_path(regions.chain(value))
         elif name == "trl":
             shown = value
         else:
@@ -276,15 +276,6 @@ def _chips(filters: SearchFilters, link: _Links) -> list[dict[str, str]]:
             }
         )
     return chips
-
-
-def _region_chain(code: str) -> list[str]:
-    codes = [code[:2] + "0000"]
-    if code[2:4] != "00":
-        codes.append(code[:4] + "00")
-    if code[4:] != "00":
-        codes.append(code)
-    return codes
 
 
 def _pages(current: int, last: int) -> list[int | None]:

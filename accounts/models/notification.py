@@ -66,7 +66,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} · {self.subject}"
-
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None

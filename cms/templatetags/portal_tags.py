@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cms.cache import anonymous_fragment
 from cms.catalogue import catalogue_urls, json_ld_script
+from cms.panels import render_panels
 
 register = template.Library()
 
@@ -17,6 +18,12 @@ register = template.Library()
 def catalogue_url(context: dict[str, Any], kind: str) -> str:
     """The address of the catalogue of ``kind`` ("outcome", "demand"), or "" if none."""
     return catalogue_urls(context.get("request")).get(kind, "")
+
+
+@register.simple_tag(takes_context=True)
+def panels(context: dict[str, Any], slot: str, **kwargs: Any) -> SafeString:
+    """``{% panels "slot" listing=listing %}``: what other apps registered for a slot."""
+    return render_panels(slot, context.get("request"), **kwargs)
 
 
 @register.filter

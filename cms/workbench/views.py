@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +17,6 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from wagtail.images import get_image_model
 
 from cms.workbench.forms import (
     DemandForm,
@@ -34,8 +32,6 @@ from market.models import (
     Listing,
     ListingStatus,
     Outcome,
-    OutcomeAttachment,
-    OutcomeImage,
 )
 from market.params import parse_page
 from market.permissions import can_create_for, member_organisation_ids
@@ -45,16 +41,10 @@ from market.services.listings import (
     archive_listing,
     missing_for_submission,
     renew_listing,
-    save_listing,
     submit_listing,
     withdraw_listing,
 )
-from market.uploads import (
-    UPLOAD_COLLECTION_NAME,
-    store_document,
-    store_image,
-    title_from_filename,
-)
+from market.services.media import MediaChanges, save_listing_with_media
 
 S = ListingStatus
 KIND_FORMS: dict[type[Listing], type[ListingForm]] = {
@@ -236,101 +226,30 @@ def _after_save(request: HttpRequest, listing: Listing) -> HttpResponse:
 
 
 def _save(form: ListingForm, formset: Any, user_id: int) -> Listing:
-    """Store uploads, save through the life-cycle service, then the child rows.
-
-    One transaction: if the service refuses (a listing under review), nothing is
-    kept, and the files already written for this request are removed again.
-    """
+    """Save the listing, its files and (for outcomes) its IP rights: one service call."""
     data = form.cleaned_data
     listing = form.instance
-    stored: list[Any] = []
-    discarded: list[Any] = []
-    is_outcome = isinstance(listing, Outcome)
-    old_cover = listing.cover_image if is_outcome and listing.cover_image_id else None
-    try:
-        with transaction.atomic():
-            if isinstance(listing, Outcome):
-                if data.get("cover_image"):
-                    listing.cover_image = store_image(
-                        data["cover_image"],
-                        title=listing.title,
-                        description=listing.title,
-                        uploaded_by_user_id=user_id,
-                    )
-                    stored.append(listing.cover_image)
-                elif data.get("remove_cover"):
-                    listing.cover_image = None
-                if old_cover and listing.cover_image_id != old_cover.pk:
-                    discarded.append(old_cover)
-            listing = save_listing(
-                listing,
-                by_user_id=user_id,
-                modes=data["modes"],
-                loaded_revision_id=data.get("loaded_revision_id"),
-            )
-            if isinstance(listing, Outcome):
-                formset.instance = listing
-                formset.save()
-                stored += _save_outcome_files(listing, data, user_id, discarded)
-                _discard_uploads(discarded)
-    except ListingError:
-        for item in stored:
-            item.file.delete(save=False)
-        if isinstance(listing, Outcome):
-            listing.cover_image = old_cover  # the page is shown again as it was
-        raise
-    return listing
 
+    def save_ip_rights(saved: Listing) -> None:
+        if formset is not None and isinstance(saved, Outcome):
+            formset.instance = saved
+            formset.save()
 
-def _save_outcome_files(
-    outcome: Outcome, data: dict[str, Any], user_id: int, discarded: list[Any]
-) -> list[Any]:
-    stored: list[Any] = []
-    for row in data.get("remove_gallery") or []:
-        discarded.append(row.image)
-        row.delete()
-    for row in data.get("remove_attachments") or []:
-        discarded.append(row.document)
-        row.delete()
-    order = len(outcome.gallery.all())
-    for upload in data.get("gallery_uploads") or []:
-        image = store_image(
-            upload,
-            title=title_from_filename(upload.name),
-            description=outcome.title,
-            uploaded_by_user_id=user_id,
-        )
-        stored.append(image)
-        order += 1
-        OutcomeImage.objects.create(outcome=outcome, image=image, sort_order=order)
-    order = len(outcome.attachments.all())
-    for upload in data.get("attachment_uploads") or []:
-        document = store_document(
-            upload, title=title_from_filename(upload.name), uploaded_by_user_id=user_id
-        )
-        stored.append(document)
-        order += 1
-        OutcomeAttachment.objects.create(
-            outcome=outcome, document=document, sort_order=order
-        )
-    return stored
-
-
-def _discard_uploads(items: list[Any]) -> None:
-    """Delete replaced or removed files that owners uploaded and nothing else uses."""
-    image_model = get_image_model()
-    for item in items:
-        if item.collection.name != UPLOAD_COLLECTION_NAME:
-            continue  # chosen from the editors' library: not ours to delete
-        if isinstance(item, image_model):
-            in_use = (
-                Outcome.objects.filter(cover_image=item).exists()
-                or OutcomeImage.objects.filter(image=item).exists()
-            )
-        else:
-            in_use = OutcomeAttachment.objects.filter(document=item).exists()
-        if not in_use:
-            item.delete()
+    return save_listing_with_media(
+        listing,
+        by_user_id=user_id,
+        modes=data["modes"],
+        loaded_revision_id=data.get("loaded_revision_id"),
+        media=MediaChanges(
+            cover_upload=data.get("cover_image"),
+            remove_cover=bool(data.get("remove_cover")),
+            gallery_uploads=data.get("gallery_uploads") or (),
+            remove_gallery=[row.pk for row in data.get("remove_gallery") or ()],
+            attachment_uploads=data.get("attachment_uploads") or (),
+            remove_attachments=[row.pk for row in data.get("remove_attachments") or ()],
+        ),
+        save_children=save_ip_rights,
+    )
 
 
 def _render_form(

@@ -46,6 +46,7 @@ from market.imports.validation import (
     sync_ip_rights,
     validate_table,
 )
+from market.kinds import registry as kinds
 from market.models import (
     Demand,
     ImportBatch,
@@ -371,7 +372,7 @@ def _updated_fields(kind: str) -> list[str]:
             "valid_until",
             "updated_at",
         ]
-        model = Outcome if kind == ListingKind.OUTCOME else Demand
+        model = kinds.get(kind).model
         own = {f.name for f in model._meta.concrete_fields}
         _UPDATED_FIELDS[kind] = [
             name
@@ -423,7 +424,7 @@ def _save(
 
     _insert(plan.kind, [row.listing for row in creating])
     if updating:
-        model = Outcome if plan.kind == ListingKind.OUTCOME else Demand
+        model = kinds.get(plan.kind).model
         model.objects.bulk_update(  # type: ignore[attr-defined]
             [row.listing for row in updating],
             _updated_fields(plan.kind),
@@ -472,7 +473,7 @@ def _insert(kind: str, listings: list[Outcome | Demand]) -> None:
     """
     if not listings:
         return
-    model: Any = Outcome if kind == ListingKind.OUTCOME else Demand
+    model: Any = kinds.get(kind).model
     parent_fields = [f for f in Listing._meta.concrete_fields if not f.primary_key]
     child_fields = model._meta.local_concrete_fields
     changed_at = Listing._meta.get_field("status_changed_at")

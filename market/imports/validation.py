@@ -27,11 +27,11 @@ from market.imports.columns import (
     IGNORED_HEADERS,
     REQUIRED_KEYS,
     accepted_names,
-    columns_for,
     header_index,
     normalise_header,
 )
 from market.imports.parsing import Table
+from market.kinds import registry as kinds
 from market.models import (
     CooperationMode,
     Demand,
@@ -55,10 +55,7 @@ def local_id(pk: int) -> str:
     return f"techmatch:{pk}"
 
 
-MODELS: dict[str, type[Outcome] | type[Demand]] = {
-    ListingKind.OUTCOME: Outcome,
-    ListingKind.DEMAND: Demand,
-}
+MODELS: dict[str, type[Any]] = {spec.key: spec.model for spec in kinds}
 SUMMARY_MAX_LENGTH = 600
 
 
@@ -180,11 +177,6 @@ class Plan:
     @property
     def ok(self) -> bool:
         return not self.issues
-
-    @property
-    def file_issues(self) -> list[Issue]:
-        """Problems of the file or its header: they stop any import, even skipping."""
-        return [issue for issue in self.issues if issue.line is None]
 
     @property
     def rejected_lines(self) -> list[int]:
@@ -689,7 +681,7 @@ NORMALISED_KEYS = (
     "budget",
     "deadline",
 )
-_BODY_KEYS = {ListingKind.OUTCOME: "description", ListingKind.DEMAND: "problem"}
+_BODY_KEYS = {spec.key: spec.body_field for spec in kinds}
 
 
 def _comparable(key: str, value: str) -> Any:
@@ -948,11 +940,6 @@ def _check_complete(
                 % {"message": message},
             )
         )
-
-
-def export_columns(kind: str) -> list[str]:
-    """Column keys in export order."""
-    return [column.key for column in columns_for(kind)]
 
 
 def sync_ip_rights(outcome: Outcome, entries: list[v.IPEntry], *, new: bool) -> None:

@@ -114,17 +114,9 @@ class ListingQuerySet(models.QuerySet["Listing"]):
     def awaiting_review(self) -> ListingQuerySet:
         return self.filter(status=ListingStatus.SUBMITTED).order_by("submitted_at")
 
-    def of_organisations(self, organisation_ids: list[int]) -> ListingQuerySet:
-        return self.filter(organisation_id__in=organisation_ids)
-
     def in_field(self, field: TechField) -> ListingQuerySet:
         """Listings in ``field`` or, for a top-level field, in any of its sub-fields."""
         return self.filter(models.Q(field=field) | models.Q(field__parent=field))
-
-    def in_region(self, region: Region) -> ListingQuerySet:
-        """Listings in ``region`` or any division below it (by GB/T 2260 code prefix)."""
-        prefix = {1: 2, 2: 4, 3: 6}[region.level]
-        return self.filter(region__code__startswith=region.code[:prefix])
 
 
 class Listing(RevisionMixin, models.Model):

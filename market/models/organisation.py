@@ -20,9 +20,6 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def verified(self) -> OrganisationQuerySet:
         return self.filter(is_verified=True)
 
-    def of_kind(self, *kinds: str) -> OrganisationQuerySet:
-        return self.filter(kind__in=kinds)
-
 
 class Organisation(models.Model):
     """A legal entity that owns outcomes, posts demands or serves the market."""

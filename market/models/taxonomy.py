@@ -85,10 +85,6 @@ class Region(_Bilingual):
         verbose_name_plural = _("regions")
         ordering = ["code"]
 
-    @property
-    def province_code(self) -> str:
-        return self.code[:2] + "0000"
-
     def path(self) -> list[Region]:
         """Province first, then city, then district (one query per level above)."""
         chain: list[Region] = []
