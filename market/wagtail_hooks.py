@@ -38,6 +38,7 @@ from market.admin_views import (
     REVIEW_NAMESPACE,
     ArchiveListingView,
     BulkActionView,
+    ChangesReviewView,
     DemandAdminForm,
     DemandFilterSet,
     LinesField,
@@ -48,6 +49,7 @@ from market.admin_views import (
     ListingIndexView,
     ListingInspectView,
     OutcomeFilterSet,
+    PendingChangesView,
     PublishListingView,
     RejectListingView,
     ReviewQueuePanel,
@@ -270,6 +272,17 @@ class ReviewQueueViewSet(ViewSet):
             path("publish/<int:pk>/", PublishListingView.as_view(), name="publish"),
             path("reject/<int:pk>/", RejectListingView.as_view(), name="reject"),
             path("archive/<int:pk>/", ArchiveListingView.as_view(), name="archive"),
+            path("changes/", PendingChangesView.as_view(), name="changes"),
+            path(
+                "changes/results/",
+                PendingChangesView.as_view(results_only=True),
+                name="changes_results",
+            ),
+            path(
+                "changes/<int:pk>/",
+                ChangesReviewView.as_view(),
+                name="review_changes",
+            ),
         ]
 
 
@@ -643,6 +656,22 @@ LISTING_LOG_ACTIONS = {
     "market.resubmit_listing": (
         gettext_lazy("Edit after publication"),
         gettext_lazy("Edited after publication; back in review"),
+    ),
+    "market.submit_changes_listing": (
+        gettext_lazy("Submit changes"),
+        gettext_lazy("Changes to the published version submitted for review"),
+    ),
+    "market.publish_changes_listing": (
+        gettext_lazy("Publish changes"),
+        gettext_lazy("Changes approved; the new version is published"),
+    ),
+    "market.reject_changes_listing": (
+        gettext_lazy("Reject changes"),
+        gettext_lazy("Changes not approved; the published version stays"),
+    ),
+    "market.discard_changes_listing": (
+        gettext_lazy("Withdraw changes"),
+        gettext_lazy("Changes withdrawn by the owner"),
     ),
 }
 

@@ -31,6 +31,11 @@ urlpatterns = [
         name="renew",
     ),
     path(
+        "listings/<int:pk>/discard-changes/",
+        views.discard_changes_view,
+        name="discard_changes",
+    ),
+    path(
         "listings/<int:pk>/archive/",
         views.listing_action,
         {"action": "archive"},

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.images import get_image_model
 
+from cms.catalogue import listing_url
 from cms.workbench.forms import (
     DemandForm,
     IPRightFormSet,
@@ -28,6 +29,7 @@ from cms.workbench.forms import (
 )
 from cms.workbench.selectors import OWNER_ACTIONS, organisations_of, workbench
 from config import throttle
+from market.changes import pending_changes
 from market.completeness import assess
 from market.models import (
     Demand,
@@ -43,7 +45,9 @@ from market.services.listings import (
     ListingError,
     SubmissionIncomplete,
     archive_listing,
+    discard_changes,
     missing_for_submission,
+    pending_draft,
     renew_listing,
     save_listing,
     submit_listing,
@@ -182,30 +186,57 @@ def _create(request: HttpRequest, model: type[Listing]) -> HttpResponse:
 def _edit(request: HttpRequest, listing: Listing) -> HttpResponse:
     form_class = KIND_FORMS[type(listing)]
     data, files = _data(request)
-    form = form_class(data, files, instance=listing)
+    # Changes waiting beside the published version: the owner goes on editing them.
+    draft = pending_draft(listing)
+    form = form_class(data, files, instance=draft or listing)
+    if draft is not None:
+        form.fields["modes"].initial = draft.pending_modes  # type: ignore[attr-defined]
+        form.fields["loaded_revision_id"].initial = listing.latest_revision_id or 0
     formset = _ip_formset(listing, data)
     if data is None and request.GET.get("missing"):
-        form.show_missing(missing_for_submission(listing))
+        form.show_missing(missing_for_submission(draft or listing))
     if data is not None and _all_valid(form, formset):
         was_published = listing.status == S.PUBLISHED
         try:
-            listing = _save(form, formset, request.user.pk)
+            saved = _save(form, formset, request.user.pk)
         except ListingError as error:
             messages.error(request, str(error.message))
         else:
             if was_published:
-                messages.warning(
+                messages.success(
                     request,
                     _(
-                        "Your changes were saved. Because the listing was published, "
-                        "it went back to review: the public sees it again once a "
-                        "moderator has approved the changes."
+                        "Your changes were saved and sent to the moderators. The "
+                        "public keeps seeing the published version until they "
+                        "approve the changes."
                     ),
                 )
-            else:
-                messages.success(request, _("Your changes were saved."))
-            return _after_save(request, listing)
-    return _render_form(request, form, formset, listing, [listing.organisation])
+                return redirect(_edit_url(saved))
+            messages.success(request, _("Your changes were saved."))
+            return _after_save(request, saved)
+    return _render_form(
+        request, form, formset, draft or listing, [listing.organisation]
+    )
+
+
+@login_required
+@require_POST
+def discard_changes_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw the changes waiting beside a published listing."""
+    listing = _owned(request, Listing, pk)
+    try:
+        discard_changes(listing.pk, by_user_id=request.user.pk)
+    except ListingError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _(
+                "Your changes to “%(title)s” were withdrawn; the published version stays."
+            )
+            % {"title": listing.title},
+        )
+    return redirect(_next_url(request))
 
 
 def _after_save(request: HttpRequest, listing: Listing) -> HttpResponse:
@@ -344,7 +375,8 @@ def _render_form(
     saved = listing.pk is not None
     # The status and the gaps as stored, not as the (possibly invalid) form has them.
     stored = Listing.objects.filter(pk=listing.pk).first() if saved else None
-    missing = missing_for_submission(stored) if stored else {}
+    basis = (pending_draft(stored) or stored) if stored else None
+    missing = missing_for_submission(basis) if basis else {}
     labels = _field_labels(listing)
     context = {
         "heading": _heading(listing),
@@ -366,6 +398,10 @@ def _render_form(
         ],
         "gallery": [],
         "attachments": [],
+        "pending_changes": pending_changes(stored) if stored else [],
+        "public_url": (
+            listing_url(stored, request) if stored and stored.is_public else None
+        ),
     }
     if is_outcome and saved:
         context["gallery"] = _ticked(

@@ -392,16 +392,23 @@ def test_editing_a_submitted_outcome_shows_the_services_refusal(client):
     assert outcome.cover_image_id is None
 
 
-def test_editing_a_published_outcome_sends_it_back_to_review_and_says_so(client):
+def test_editing_a_published_outcome_keeps_it_live_and_says_so(client):
     user, organisation = member()
-    outcome = OutcomeFactory(organisation=organisation, published=True)
+    outcome = OutcomeFactory(organisation=organisation, published=True, title="旧版")
     client.force_login(user)
 
-    response = client.post(edit_url(outcome), outcome_data(title="新版标题"))
+    response = client.post(
+        edit_url(outcome), outcome_data(title="新版标题"), follow=True
+    )
 
     outcome.refresh_from_db()
-    assert outcome.status == ListingStatus.SUBMITTED
-    assert any("went back to review" in m for m in messages_of(response))
+    assert outcome.status == ListingStatus.PUBLISHED
+    assert outcome.title == "旧版"
+    assert any("keeps seeing the published version" in m for m in messages_of(response))
+    page = response.content.decode()
+    # The owner sees both versions: the form holds the change, the diff the old one.
+    assert 'value="新版标题"' in page
+    assert "data-pending-changes" in page and "旧版" in page
 
 
 def test_outcome_form_refuses_a_negative_price_and_a_missing_one(client):
