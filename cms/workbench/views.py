@@ -11,8 +11,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.images import get_image_model
 
 from cms.catalogue import listing_url
+from cms.workbench import kept_uploads
 from cms.workbench.forms import (
     DemandForm,
     IPRightFormSet,
@@ -35,11 +37,12 @@ from market.models import (
     Demand,
     Listing,
     ListingStatus,
+    Maturity,
     Outcome,
     OutcomeAttachment,
     OutcomeImage,
 )
-from market.params import parse_page
+from market.params import parse_int, parse_page
 from market.permissions import can_create_for, member_organisation_ids
 from market.services.listings import (
     ListingError,
@@ -65,6 +68,7 @@ KIND_FORMS: dict[type[Listing], type[ListingForm]] = {
     Outcome: OutcomeForm,
     Demand: DemandForm,
 }
+_KIND_MODELS: dict[str, type[Listing]] = {"outcome": Outcome, "demand": Demand}
 NOTIFYING_ACTIONS = frozenset({"submit", "renew"})
 ACTION_SERVICES = {
     "submit": submit_listing,
@@ -175,6 +179,7 @@ def _create(request: HttpRequest, model: type[Listing]) -> HttpResponse:
         except ListingError as error:
             messages.error(request, str(error.message))
         else:
+            kept_uploads.discard(request.user.pk, data)
             messages.success(
                 request,
                 _("Saved as a draft. Submit it for review once it is complete."),
@@ -202,6 +207,7 @@ def _edit(request: HttpRequest, listing: Listing) -> HttpResponse:
         except ListingError as error:
             messages.error(request, str(error.message))
         else:
+            kept_uploads.discard(request.user.pk, data)
             if was_published:
                 messages.success(
                     request,
@@ -237,6 +243,116 @@ def discard_changes_view(request: HttpRequest, pk: int) -> HttpResponse:
             % {"title": listing.title},
         )
     return redirect(_next_url(request))
+
+
+def _form_for_check(
+    request: HttpRequest, model: type[Listing], pk: int | None
+) -> tuple[ListingForm, Listing]:
+    """The owner's form bound to the posted data, never saved: its instance holds
+    the values as they would be stored (fields that fail keep their old value)."""
+    if pk is None:
+        organisations = organisations_of(member_organisation_ids(request.user))
+        if not organisations:
+            raise Http404
+        base: Listing = model(organisation=organisations[0])
+    else:
+        live = _owned(request, model, pk)
+        base = pending_draft(live) or live
+    form = KIND_FORMS[model](request.POST, None, instance=base)
+    form.is_valid()
+    return form, form.instance
+
+
+def _posted_modes(form: ListingForm) -> list[Any]:
+    modes = form.cleaned_data.get("modes") if hasattr(form, "cleaned_data") else None
+    return list(modes or [])
+
+
+@login_required
+@require_POST
+def completeness_check(request: HttpRequest, kind: str) -> JsonResponse:
+    """POST the form's fields: the completeness panel for them, as JSON (the
+    workbench updates it while the owner types). Nothing is saved."""
+    model = _KIND_MODELS.get(kind)
+    if model is None:
+        raise Http404
+    pk = parse_int(request.GET.get("pk"), minimum=1, maximum=2**31 - 1, default=None)
+    form, instance = _form_for_check(request, model, pk)
+    missing = missing_for_submission(instance, has_modes=bool(_posted_modes(form)))
+    labels = _field_labels(instance)
+    completeness = assess(instance)
+    html = render_to_string(
+        "workbench/_completeness.html",
+        {
+            "completeness": completeness,
+            "missing_items": [
+                (name, labels.get(name, name), message)
+                for name, message in missing.items()
+            ],
+        },
+        request=request,
+    )
+    return JsonResponse(
+        {
+            "score": completeness.score,
+            "level": completeness.level,
+            "missing": sorted(missing),
+            "html": html,
+        }
+    )
+
+
+@login_required
+@require_POST
+def preview(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The public page of the form's unsaved data, marked as a preview; only the
+    owner's organisation sees it (the listing is theirs), never cached or indexed."""
+    from cms.catalogue import price_label, stage_label
+    from cms.models import DemandIndexPage, OutcomeIndexPage
+
+    model = _KIND_MODELS.get(kind)
+    if model is None:
+        raise Http404
+    form, instance = _form_for_check(request, model, pk)
+    index_model = OutcomeIndexPage if model is Outcome else DemandIndexPage
+    page = index_model.objects.live().first()
+    if page is None:
+        raise Http404(_("The catalogue is not set up yet."))
+    level = getattr(instance, "maturity", None) or getattr(
+        instance, "expected_maturity", None
+    )
+    context = {
+        "kind": instance.kind or kind,
+        "listing": instance,
+        "preview": True,
+        "catalogue_url": page.get_url(request) or "/",
+        "canonical_url": "",
+        "meta_description": "",
+        "og_image": None,
+        "structured_data": "",
+        "show_owner": True,
+        "show_contact": True,
+        "is_owner": True,
+        "login_url": "",
+        "field_path": (
+            [f.label for f in (instance.field.parent, instance.field) if f is not None]
+            if instance.field
+            else []
+        ),
+        "region_label": instance.region.full_name if instance.region else "",
+        "maturity_label": Maturity(level).label if level else "",
+        "stage_label": stage_label(level),
+        "price_label": price_label(instance),
+        "modes": [str(mode) for mode in _posted_modes(form)],
+        "engagement_enabled": False,
+        "operator_provided": frozenset(),
+    }
+    response = page.render(
+        request, template="cms/listing_detail.html", context_overrides=context
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def _after_save(request: HttpRequest, listing: Listing) -> HttpResponse:
@@ -373,6 +489,11 @@ def _render_form(
 ) -> HttpResponse:
     is_outcome = isinstance(listing, Outcome)
     saved = listing.pk is not None
+    kept_token, kept_names = "", []
+    if is_outcome and form.is_bound:
+        kept_token, kept_names = kept_uploads.keep(
+            request.user.pk, getattr(form, "cleaned_data", {}), form.errors
+        )
     # The status and the gaps as stored, not as the (possibly invalid) form has them.
     stored = Listing.objects.filter(pk=listing.pk).first() if saved else None
     basis = (pending_draft(stored) or stored) if stored else None
@@ -380,6 +501,7 @@ def _render_form(
     labels = _field_labels(listing)
     context = {
         "heading": _heading(listing),
+        "kind": "outcome" if is_outcome else "demand",
         "form": form,
         "formset": formset,
         "listing": listing,
@@ -399,6 +521,8 @@ def _render_form(
         "gallery": [],
         "attachments": [],
         "pending_changes": pending_changes(stored) if stored else [],
+        "kept_token": kept_token,
+        "kept_names": kept_names,
         "public_url": (
             listing_url(stored, request) if stored and stored.is_public else None
         ),
@@ -439,7 +563,11 @@ def _owned(request: HttpRequest, model: type[Any], pk: int) -> Any:
 
 def _data(request: HttpRequest) -> tuple[Any, Any]:
     if request.method == "POST":
-        return request.POST, request.FILES
+        files, restored = kept_uploads.restore(
+            request.user.pk, request.POST, request.FILES
+        )
+        request.restored_uploads = restored  # type: ignore[attr-defined]
+        return request.POST, files
     return None, None
 
 

@@ -212,7 +212,7 @@ def test_workbench_withdraws_changes_only_of_the_users_own_listings(
     client.force_login(owner)
     response = client.post(url, follow=True)
     assert not Outcome.objects.get(pk=outcome.pk).has_pending_changes
-    assert any("withdrawn" in m for m in _messages(response))
+    assert any("线上版本" in m for m in _messages(response))
 
 
 def test_detail_page_tells_the_owner_changes_wait_and_no_one_else(
