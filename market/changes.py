@@ -12,8 +12,8 @@ from typing import Any
 from django.utils.html import strip_tags
 from django.utils.text import capfirst
 
-from market.models import Listing
-from market.services.listings import content_fields, pending_draft
+from market.models import IPRightKind, Listing, Outcome
+from market.services.listings import content_fields, pending_children, pending_draft
 
 
 @dataclass(frozen=True)
@@ -65,4 +65,43 @@ def pending_changes(listing: Listing) -> list[FieldChange]:
     if old_modes != new_modes:
         label = str(capfirst(Listing._meta.get_field("modes").verbose_name))
         changes.append(FieldChange("modes", label, old_modes, new_modes))
+    changes += _child_changes(live)
+    return changes
+
+
+def _child_changes(live: Listing) -> list[FieldChange]:
+    """An outcome's IP rights, images and attachments the changes alter."""
+    from django.utils.translation import gettext as _
+
+    children = pending_children(live)
+    if not isinstance(live, Outcome) or not children:
+        return []
+    changes = []
+    if "_ip_rights" in children:
+        old = "\n".join(
+            f"{right.get_kind_display()} {right.number} {right.title}".strip()
+            for right in live.ip_rights.all()
+        )
+        kinds = dict(IPRightKind.choices)
+        new = "\n".join(
+            f"{kinds.get(row['kind'], row['kind'])} {row['number']} {row['title']}".strip()
+            for row in children["_ip_rights"]
+        )
+        if old != new:
+            changes.append(FieldChange("ip_rights", _("IP rights"), old, new))
+    for name, label, added, removed in (
+        ("gallery", _("Gallery"), "_gallery_add", "_gallery_remove"),
+        ("attachments", _("Attachments"), "_attachments_add", "_attachments_remove"),
+    ):
+        plus, minus = len(children.get(added, [])), len(children.get(removed, []))
+        if plus or minus:
+            changes.append(
+                FieldChange(
+                    name,
+                    str(label),
+                    "",
+                    _("%(added)s to add, %(removed)s to remove")
+                    % {"added": plus, "removed": minus},
+                )
+            )
     return changes

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -25,6 +26,7 @@ from cms.catalogue import listing_url
 from cms.workbench import kept_uploads
 from cms.workbench.forms import (
     DemandForm,
+    IPRightForm,
     IPRightFormSet,
     ListingForm,
     OutcomeForm,
@@ -35,6 +37,7 @@ from market.changes import pending_changes
 from market.completeness import assess
 from market.models import (
     Demand,
+    IPRight,
     Listing,
     ListingStatus,
     Maturity,
@@ -50,6 +53,7 @@ from market.services.listings import (
     archive_listing,
     discard_changes,
     missing_for_submission,
+    pending_children,
     pending_draft,
     renew_listing,
     save_listing,
@@ -394,6 +398,12 @@ def _save(form: ListingForm, formset: Any, user_id: int) -> Listing:
     discarded: list[Any] = []
     is_outcome = isinstance(listing, Outcome)
     old_cover = listing.cover_image if is_outcome and listing.cover_image_id else None
+    # A published outcome's rows beside it wait for review with the rest.
+    pending = (
+        is_outcome
+        and listing.pk is not None
+        and Listing.objects.filter(pk=listing.pk, status=S.PUBLISHED).exists()
+    )
     try:
         with transaction.atomic():
             if isinstance(listing, Outcome):
@@ -409,13 +419,17 @@ def _save(form: ListingForm, formset: Any, user_id: int) -> Listing:
                     listing.cover_image = None
                 if old_cover and listing.cover_image_id != old_cover.pk:
                     discarded.append(old_cover)
+            children = (
+                _pending_children(data, formset, user_id, stored) if pending else None
+            )
             listing = save_listing(
                 listing,
                 by_user_id=user_id,
                 modes=data["modes"],
                 loaded_revision_id=data.get("loaded_revision_id"),
+                children=children,
             )
-            if isinstance(listing, Outcome):
+            if isinstance(listing, Outcome) and not pending:
                 formset.instance = listing
                 formset.save()
                 stored += _save_outcome_files(listing, data, user_id, discarded)
@@ -427,6 +441,47 @@ def _save(form: ListingForm, formset: Any, user_id: int) -> Listing:
             listing.cover_image = old_cover  # the page is shown again as it was
         raise
     return listing
+
+
+def _pending_children(
+    data: dict[str, Any], formset: Any, user_id: int, stored: list[Any]
+) -> dict[str, Any]:
+    """IP rights, new files and removals of a published outcome, for its pending
+    revision: the files are stored now and shown only once the changes are approved."""
+    rights = [
+        {
+            key: ip_form.cleaned_data.get(key) or ""
+            for key in ("kind", "number", "title", "legal_status")
+        }
+        for ip_form in formset.forms
+        if ip_form.cleaned_data
+        and not ip_form.cleaned_data.get("DELETE")
+        and (ip_form.instance.pk or ip_form.has_changed() or ip_form.initial)
+    ]
+    gallery = []
+    for upload in data.get("gallery_uploads") or []:
+        image = store_image(
+            upload,
+            title=title_from_filename(upload.name),
+            description=data.get("title") or "",
+            uploaded_by_user_id=user_id,
+        )
+        stored.append(image)
+        gallery.append(image.pk)
+    attachments = []
+    for upload in data.get("attachment_uploads") or []:
+        document = store_document(
+            upload, title=title_from_filename(upload.name), uploaded_by_user_id=user_id
+        )
+        stored.append(document)
+        attachments.append(document.pk)
+    return {
+        "_ip_rights": rights,
+        "_gallery_add": gallery,
+        "_gallery_remove": [row.pk for row in data.get("remove_gallery") or []],
+        "_attachments_add": attachments,
+        "_attachments_remove": [row.pk for row in data.get("remove_attachments") or []],
+    }
 
 
 def _save_outcome_files(
@@ -574,7 +629,30 @@ def _data(request: HttpRequest) -> tuple[Any, Any]:
 def _ip_formset(listing: Listing, data: Any) -> Any:
     if not isinstance(listing, Outcome):
         return None
-    return IPRightFormSet(data, instance=listing, prefix="ip")
+    rows = (
+        pending_children(listing).get("_ip_rights")
+        if listing.status == S.PUBLISHED
+        else None
+    )
+    if rows is None:
+        return IPRightFormSet(data, instance=listing, prefix="ip")
+    # The IP rights of the pending changes, as new rows of the form.
+    formset_class = forms.inlineformset_factory(
+        Outcome,
+        IPRight,
+        form=IPRightForm,
+        extra=len(rows) + 2,
+        max_num=20,
+        validate_max=True,
+        can_delete=True,
+    )
+    return formset_class(
+        data,
+        instance=listing,
+        prefix="ip",
+        queryset=IPRight.objects.none(),
+        initial=rows,
+    )
 
 
 def _all_valid(form: ListingForm, formset: Any) -> bool:

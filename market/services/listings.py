@@ -228,8 +228,13 @@ def save_listing(
     by_user_id: int,
     modes: Iterable[CooperationMode] | None = None,
     loaded_revision_id: int | None = None,
+    children: dict[str, Any] | None = None,
 ) -> Listing:
     """Create or update a listing from its owner's form, keeping a revision.
+
+    ``children`` (an outcome's IP rights, gallery and attachment changes, see
+    ``CHILD_KEYS``) is only taken for a published listing, where it waits with the
+    rest of the changes; otherwise the caller writes those rows itself.
 
     ``loaded_revision_id`` is the listing's latest revision when the editor loaded
     it (0 when it had none; None skips the check): if anyone saved it since (another editor, a moderator, an import), the edit
@@ -267,7 +272,9 @@ def save_listing(
         for name in SYSTEM_FIELDS:
             setattr(listing, name, getattr(current, name))
         if current.status == S.PUBLISHED:
-            return _save_pending(listing, by_user_id=by_user_id, modes=modes)
+            return _save_pending(
+                listing, by_user_id=by_user_id, modes=modes, children=children
+            )
         # Not (or no longer) published: the row is the draft, nothing waits aside.
         listing.pending_revision = None
         listing.pending_submitted_at = None
@@ -316,12 +323,51 @@ def content_fields(listing: Listing) -> list[Any]:
     ]
 
 
+# An outcome's rows beside the listing, as a pending change carries them: the IP
+# rights as they should be, and images / documents to add (stored, not yet shown) or
+# rows to remove.
+CHILD_KEYS = (
+    "_ip_rights",
+    "_gallery_add",
+    "_gallery_remove",
+    "_attachments_add",
+    "_attachments_remove",
+)
+
+
+def pending_children(listing: Listing) -> dict[str, Any]:
+    """The child-row changes waiting with a listing's pending revision."""
+    revision = listing.pending_revision if listing.pending_revision_id else None
+    if revision is None:
+        return {}
+    return {k: revision.content[k] for k in CHILD_KEYS if k in revision.content}
+
+
+def _merge_children(
+    previous: dict[str, Any], new: dict[str, Any] | None
+) -> dict[str, Any]:
+    """A further edit of pending changes keeps what the earlier one added."""
+    merged = dict(previous)
+    for key, value in (new or {}).items():
+        if key == "_ip_rights":
+            merged[key] = value
+        else:
+            merged[key] = sorted(set(merged.get(key, [])) | set(value))
+    return merged
+
+
 def _save_pending(
-    listing: Listing, *, by_user_id: int, modes: Iterable[CooperationMode] | None
+    listing: Listing,
+    *,
+    by_user_id: int,
+    modes: Iterable[CooperationMode] | None,
+    children: dict[str, Any] | None = None,
 ) -> Listing:
     from wagtail.models import Revision
 
+    current = Listing.objects.select_related("pending_revision").get(pk=listing.pk)
     content = listing.serializable_data()
+    content.update(_merge_children(pending_children(current), children))
     content.pop("modes", None)
     content[MODES_KEY] = sorted(
         m.pk
@@ -419,8 +465,12 @@ def publish_changes(listing_id: int, *, by_user_id: int) -> Listing:
         and listing.deadline < listing.valid_until
     ):
         listing.valid_until = listing.deadline
+    content = draft.pending_revision.content  # type: ignore[union-attr]
+    children = {k: content[k] for k in CHILD_KEYS if k in content}
     listing.save()
     listing.modes.set(getattr(draft, "pending_modes", []))
+    if isinstance(listing, Outcome):
+        _apply_children(listing, children)
     user = _user(by_user_id)
     revision = listing.save_revision(user=user, clean=False)
     log(
@@ -438,6 +488,42 @@ def publish_changes(listing_id: int, *, by_user_id: int) -> Listing:
         reason="",
     )
     return listing
+
+
+def _apply_children(outcome: Outcome, children: dict[str, Any]) -> None:
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    from market.models import IPRight, OutcomeAttachment, OutcomeImage
+
+    if "_ip_rights" in children:
+        outcome.ip_rights.all().delete()
+        IPRight.objects.bulk_create(
+            [
+                IPRight(outcome=outcome, sort_order=order, **row)
+                for order, row in enumerate(children["_ip_rights"])
+            ]
+        )
+    OutcomeImage.objects.filter(
+        outcome=outcome, pk__in=children.get("_gallery_remove", [])
+    ).delete()
+    OutcomeAttachment.objects.filter(
+        outcome=outcome, pk__in=children.get("_attachments_remove", [])
+    ).delete()
+    order = outcome.gallery.count()
+    for image in get_image_model().objects.filter(
+        pk__in=children.get("_gallery_add", [])
+    ):
+        order += 1
+        OutcomeImage.objects.create(outcome=outcome, image=image, sort_order=order)
+    order = outcome.attachments.count()
+    for document in get_document_model().objects.filter(
+        pk__in=children.get("_attachments_add", [])
+    ):
+        order += 1
+        OutcomeAttachment.objects.create(
+            outcome=outcome, document=document, sort_order=order
+        )
 
 
 @transaction.atomic

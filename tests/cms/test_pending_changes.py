@@ -288,3 +288,53 @@ def test_only_moderators_review_changes(client, owner, owner_org):
     )
 
     assert Outcome.objects.get(pk=outcome.pk).title == "线上版本"
+
+
+def test_ip_rights_and_new_pictures_of_a_published_outcome_wait_for_review(
+    client, owner, owner_org, moderator
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from market.models import IPRight, OutcomeImage
+    from tests.cms.test_workbench import ip_management, outcome_data, png
+
+    outcome = OutcomeFactory(organisation=owner_org, published=True, title="线上版本")
+    right = IPRight.objects.create(
+        outcome=outcome, kind="invention", number="ZL202310123456.7", title="旧专利"
+    )
+    client.force_login(owner)
+    data = outcome_data(title="待审版本", **ip_management(total=1, initial=1))
+    data.update(
+        {
+            "ip-0-id": str(right.pk),
+            "ip-0-outcome": str(outcome.pk),
+            "ip-0-kind": "invention",
+            "ip-0-number": "ZL202310654321.X",
+            "ip-0-title": "新专利",
+            "ip-0-legal_status": "granted",
+            "gallery_uploads": [SimpleUploadedFile("新图.png", png(), "image/png")],
+        }
+    )
+
+    response = client.post(reverse("workbench:outcome_edit", args=[outcome.pk]), data)
+
+    assert response.status_code == 302
+    # Nothing new is public yet: the rows beside the listing are as they were.
+    assert list(outcome.ip_rights.values_list("title", flat=True)) == ["旧专利"]
+    assert not OutcomeImage.objects.filter(outcome=outcome).exists()
+    client.force_login(moderator)
+    review = client.get(
+        reverse("market_review:review_changes", args=[outcome.pk])
+    ).content.decode()
+    assert 'data-change="ip_rights"' in review and 'data-change="gallery"' in review
+    # The owner's form goes on from the pending IP rights.
+    client.force_login(owner)
+    form = client.get(reverse("workbench:outcome_edit", args=[outcome.pk]))
+    assert "ZL202310654321.X" in form.content.decode()
+
+    publish_changes(outcome.pk, by_user_id=moderator.pk)
+
+    assert list(outcome.ip_rights.values_list("title", "number")) == [
+        ("新专利", "ZL202310654321.X")
+    ]
+    assert OutcomeImage.objects.filter(outcome=outcome).count() == 1
