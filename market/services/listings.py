@@ -399,13 +399,15 @@ def _save_pending(
         user=user,
         revision=revision,
     )
-    listing_changes.send(
-        sender=type(listing),
-        listing_id=listing.pk,
-        event="submitted",
-        by_user_id=by_user_id,
-        reason="",
-    )
+    # Moderators hear once per round of review, not at every save of the draft.
+    if current.pending_revision_id is None or current.pending_rejection_reason:
+        listing_changes.send(
+            sender=type(listing),
+            listing_id=listing.pk,
+            event="submitted",
+            by_user_id=by_user_id,
+            reason="",
+        )
     return listing
 
 

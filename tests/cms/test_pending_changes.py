@@ -104,9 +104,14 @@ def test_moderators_hear_of_changes_and_authors_of_a_refusal(
     demand = DemandFactory(organisation=owner_org, published=True, title="旧需求")
     _edit(demand, owner, title="新需求")
 
-    assert Notification.objects.filter(
-        recipient=moderator, kind=NotificationKind.LISTING_SUBMITTED
-    ).exists()
+    _edit(demand, owner, title="新需求（再改一次）")
+    # One notice per round of review, however often the draft is saved.
+    assert (
+        Notification.objects.filter(
+            recipient=moderator, kind=NotificationKind.LISTING_SUBMITTED
+        ).count()
+        == 1
+    )
 
     reject_changes(demand.pk, by_user_id=moderator.pk, reason="指标写得不清楚")
 
@@ -121,6 +126,12 @@ def test_moderators_hear_of_changes_and_authors_of_a_refusal(
     with pytest.raises(ListingError):
         publish_changes(demand.pk, by_user_id=moderator.pk)
     _edit(demand, owner, title="新需求（改）")
+    assert (
+        Notification.objects.filter(
+            recipient=moderator, kind=NotificationKind.LISTING_SUBMITTED
+        ).count()
+        == 2
+    )
     stored.refresh_from_db()
     assert stored.pending_awaits_review
     assert pending_draft(stored).title == "新需求（改）"
