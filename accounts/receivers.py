@@ -33,6 +33,7 @@ from market.services.engagement import (
 )
 from market.services.freshness import listing_renewal_due
 from market.signals import (
+    listing_changes,
     listing_status_changed,
     listings_status_changed,
     organisation_verified,
@@ -141,6 +142,51 @@ def on_listing_status_changed(
     _send(
         author_ids(listing),
         kind=AUTHOR_KINDS[new_status],
+        context=context,
+        url=WORKBENCH_URL,
+        exclude=by_user_id,
+    )
+
+
+CHANGES_KINDS = {
+    "submitted": NotificationKind.LISTING_SUBMITTED,
+    "published": NotificationKind.LISTING_PUBLISHED,
+    "rejected": NotificationKind.LISTING_REJECTED,
+}
+
+
+def on_listing_changes(
+    sender: Any,
+    *,
+    listing_id: int,
+    event: str,
+    by_user_id: int | None = None,
+    reason: str = "",
+    **kwargs: Any,
+) -> None:
+    """Changes to a published listing: moderators hear of them, authors of the outcome."""
+    if event not in CHANGES_KINDS:
+        return
+    listing = Listing.objects.select_related("created_by").get(pk=listing_id)
+    context = {
+        "listing": listing,
+        "kind_label": listing.get_kind_display(),
+        "reason": reason,
+        "by_system": by_user_id is None,
+        "changes": True,
+    }
+    if event == "submitted":
+        _send(
+            role_ids(Role.MODERATOR),
+            kind=CHANGES_KINDS[event],
+            context=context,
+            url=_path("market_review:changes"),
+            exclude=by_user_id,
+        )
+        return
+    _send(
+        author_ids(listing),
+        kind=CHANGES_KINDS[event],
         context=context,
         url=WORKBENCH_URL,
         exclude=by_user_id,
@@ -342,6 +388,9 @@ def connect() -> None:
     )
     listings_status_changed.connect(
         on_listings_status_changed, dispatch_uid="accounts.notify_listings_status"
+    )
+    listing_changes.connect(
+        on_listing_changes, dispatch_uid="accounts.notify_listing_changes"
     )
     listing_renewal_due.connect(
         on_listing_renewal_due, dispatch_uid="accounts.notify_listing_renewal"

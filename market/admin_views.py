@@ -55,8 +55,10 @@ from market.services.listings import (
     ListingError,
     archive_listing,
     archive_listings,
+    publish_changes,
     publish_listing,
     publish_listings,
+    reject_changes,
     reject_listing,
     reject_listings,
 )
@@ -663,6 +665,19 @@ class ReviewQueueView(ModeratorsOnlyMixin, BaseListingView):
             ]
         )
         suffix = f"?{query}" if query else ""
+        changes = Listing.objects.changes_awaiting_review().count()  # type: ignore[attr-defined]
+        return [
+            Button(
+                _("Changes to published listings (%(count)s)") % {"count": changes},
+                review_url("changes"),
+                icon_name="edit",
+                priority=10,
+                attrs={"data-pending-changes": str(changes)},
+            ),
+            *self._bulk_buttons(suffix),
+        ]
+
+    def _bulk_buttons(self, suffix: str) -> list[Any]:
         return [
             Button(
                 label,
@@ -850,6 +865,129 @@ class RejectListingView(ModeratorsOnlyMixin, WagtailAdminTemplateMixin, View):
                     % {"title": listing.title},
                 )
                 return self.go_back()
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+# -- Changes to published listings ------------------------------------------------
+
+
+class PendingChangesView(ModeratorsOnlyMixin, BaseListingView):
+    """Published listings whose owners changed them: the public sees the published
+    version until a moderator approves the changes."""
+
+    page_title = gettext_lazy("Changes to published listings")
+    header_icon = "edit"
+    index_url_name = f"{REVIEW_NAMESPACE}:changes"
+    index_results_url_name = f"{REVIEW_NAMESPACE}:changes_results"
+    default_ordering = "pending_submitted_at"
+    paginate_by = 50
+    verbose_name_plural = gettext_lazy("changes awaiting review")
+
+    def get_base_queryset(self) -> QuerySet[Listing]:
+        return Listing.objects.changes_awaiting_review().select_related(  # type: ignore[attr-defined]
+            "organisation", "field"
+        )
+
+    def order_queryset(self, queryset: QuerySet[Listing]) -> QuerySet[Listing]:
+        ordered = super().order_queryset(queryset)
+        return ordered.order_by(*ordered.query.order_by, "pk")
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        return [
+            TitleColumn(
+                "title",
+                label=field_label(Listing, "title"),
+                get_url=lambda listing: review_url("review_changes", listing),
+                sort_key="title",
+            ),
+            Column(
+                "kind", label=field_label(Listing, "kind"), accessor="get_kind_display"
+            ),
+            _OwnerColumn("organisation", label=field_label(Listing, "organisation")),
+            DateColumn(
+                "pending_submitted_at",
+                label=field_label(Listing, "pending_submitted_at"),
+                sort_key="pending_submitted_at",
+            ),
+        ]
+
+
+class ChangesReviewView(ModeratorsOnlyMixin, WagtailAdminTemplateMixin, View):
+    """GET: the live and the proposed value of every changed field; POST: approve
+    (publish_changes) or refuse with a reason (reject_changes)."""
+
+    template_name = "market/admin/review_changes.html"
+    page_title = gettext_lazy("Review changes")
+    header_icon = "edit"
+    http_method_names = ["get", "post"]
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.listing = get_object_or_404(
+            Listing.objects.select_related("organisation"),
+            pk=unquote(str(kwargs["pk"])),
+        )
+
+    def get_page_subtitle(self) -> str:
+        return self.listing.title
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from market.changes import pending_changes
+
+        context = super().get_context_data(**kwargs)
+        context.update(
+            listing=self.listing,
+            changes=pending_changes(self.listing),
+            inspect_url=listing_admin_url(self.listing, "inspect"),
+            action_url=review_url("review_changes", self.listing),
+            cancel_url=review_url("changes"),
+        )
+        return context
+
+    def get(self, request: HttpRequest, pk: str) -> HttpResponse:
+        if not self.listing.pending_awaits_review or self.listing.status != S.PUBLISHED:
+            messages.warning(
+                request,
+                _("“%(title)s” has no changes awaiting review.")
+                % {"title": self.listing.title},
+            )
+            return redirect(review_url("changes"))
+        return self.render_to_response(self.get_context_data(form=RejectionForm()))
+
+    def post(self, request: HttpRequest, pk: str) -> HttpResponse:
+        user_id = int(request.user.pk)  # type: ignore[arg-type]
+        form = RejectionForm(request.POST)
+        try:
+            if request.POST.get("decision") == "approve":
+                listing = publish_changes(self.listing.pk, by_user_id=user_id)
+                messages.success(
+                    request,
+                    _("The changes to “%(title)s” are published.")
+                    % {"title": listing.title},
+                )
+                return redirect(review_url("changes"))
+            if form.is_valid():
+                listing = reject_changes(
+                    self.listing.pk,
+                    by_user_id=user_id,
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(
+                    request,
+                    _(
+                        "The changes to “%(title)s” are sent back to their author; "
+                        "the published version stays."
+                    )
+                    % {"title": listing.title},
+                )
+                return redirect(review_url("changes"))
+        except ListingError as error:
+            if error.code == "reason_required":
+                form.add_error("reason", str(error.message))
+            else:
+                messages.error(request, str(error.message))
+                return redirect(review_url("changes"))
         return self.render_to_response(self.get_context_data(form=form))
 
 
@@ -1071,6 +1209,11 @@ class ReviewQueuePanel(Component):
                 spec.plural: Count("pk", filter=published & Q(kind=spec.key))
                 for spec in kinds
             },
+            changes=Count(
+                "pk",
+                filter=published
+                & Q(pending_revision__isnull=False, pending_rejection_reason=""),
+            ),
         )
         live = "?" + urlencode({"status": S.PUBLISHED})
         return {
@@ -1080,4 +1223,5 @@ class ReviewQueuePanel(Component):
                 f"{spec.plural}_url": reverse(f"{spec.admin_namespace}:list") + live
                 for spec in kinds
             },
+            "changes_url": review_url("changes"),
         }

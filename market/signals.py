@@ -15,3 +15,6 @@ organisation_verified = Signal()
 # listing_ids, kinds, old_statuses {id: status}, new_status, by_user_id, reason: many
 # listings took the same step at once (bulk moderation, an import that publishes)
 listings_status_changed = Signal()
+# listing_id, event ("submitted", "published", "rejected"), by_user_id, reason: an
+# owner's changes to a published listing went to review, or were approved or refused
+listing_changes = Signal()

@@ -37,6 +37,7 @@ from market.admin_views import (
     REVIEW_NAMESPACE,
     ArchiveListingView,
     BulkActionView,
+    ChangesReviewView,
     DemandAdminForm,
     DemandFilterSet,
     LinesField,
@@ -47,6 +48,7 @@ from market.admin_views import (
     ListingIndexView,
     ListingInspectView,
     OutcomeFilterSet,
+    PendingChangesView,
     PublishListingView,
     RejectListingView,
     ReviewQueuePanel,
@@ -269,6 +271,17 @@ class ReviewQueueViewSet(ViewSet):
             path("publish/<int:pk>/", PublishListingView.as_view(), name="publish"),
             path("reject/<int:pk>/", RejectListingView.as_view(), name="reject"),
             path("archive/<int:pk>/", ArchiveListingView.as_view(), name="archive"),
+            path("changes/", PendingChangesView.as_view(), name="changes"),
+            path(
+                "changes/results/",
+                PendingChangesView.as_view(results_only=True),
+                name="changes_results",
+            ),
+            path(
+                "changes/<int:pk>/",
+                ChangesReviewView.as_view(),
+                name="review_changes",
+            ),
         ]
 
 
@@ -642,6 +655,22 @@ LISTING_LOG_ACTIONS = {
     "market.resubmit_listing": (
         gettext_lazy("Edit after publication"),
         gettext_lazy("Edited after publication; back in review"),
+    ),
+    "market.submit_changes_listing": (
+        gettext_lazy("Submit changes"),
+        gettext_lazy("Changes to the published version submitted for review"),
+    ),
+    "market.publish_changes_listing": (
+        gettext_lazy("Publish changes"),
+        gettext_lazy("Changes approved; the new version is published"),
+    ),
+    "market.reject_changes_listing": (
+        gettext_lazy("Reject changes"),
+        gettext_lazy("Changes not approved; the published version stays"),
+    ),
+    "market.discard_changes_listing": (
+        gettext_lazy("Withdraw changes"),
+        gettext_lazy("Changes withdrawn by the owner"),
     ),
 }
 

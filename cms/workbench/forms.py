@@ -28,7 +28,7 @@ from market.models import (
     TechField,
 )
 from market.sanitize import sanitize_rich_text
-from market.uploads import check_image, check_pdf
+from market.uploads import MAX_IMAGE_BYTES, MAX_PDF_BYTES, check_image, check_pdf
 
 MAX_KEYWORDS = 20
 MAX_KEYWORD_CHARS = 30
@@ -38,6 +38,25 @@ MAX_GALLERY_IMAGES = 12
 MAX_ATTACHMENTS = 10
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 PDF_ACCEPT = "application/pdf,.pdf"
+
+
+def file_check_attrs(accept: str, max_bytes: int) -> dict[str, Any]:
+    """What workbench.js checks before an upload (the server checks again)."""
+    return {"accept": accept, "data-max-bytes": str(max_bytes)}
+
+
+def add_file_check_messages(widget: forms.Widget) -> None:
+    """The messages workbench.js shows, in the language of this request."""
+    from django.utils.translation import gettext
+
+    megabytes = int(widget.attrs["data-max-bytes"]) // (1024 * 1024)
+    widget.attrs["data-too-big"] = gettext(
+        "%(name)s is larger than %(size)s MB; choose a smaller file."
+    ) % {"name": "{name}", "size": megabytes}
+    widget.attrs["data-wrong-type"] = gettext(
+        "%(name)s is not a file of an accepted type."
+    ) % {"name": "{name}"}
+
 
 # Commas (ASCII and full-width), the enumeration comma, semicolons, any white space.
 KEYWORD_SEPARATORS = re.compile(r"[,，、;；\s]+")
@@ -304,6 +323,9 @@ class ListingForm(forms.ModelForm):
             regions=Region.objects.order_by("code"), label=_("Region")
         )
         self.fields["summary"].widget = forms.Textarea(attrs={"rows": 4})
+        # A draft may be saved with its title alone; submitting asks for the rest
+        # (market.services.listings.missing_for_submission).
+        self.fields["summary"].required = False
         self.fields["protected_details"].widget = forms.Textarea(attrs={"rows": 4})
         self.fields["confidentiality"].widget = forms.RadioSelect(
             choices=self.fields["confidentiality"].choices
@@ -370,7 +392,7 @@ class OutcomeForm(ListingForm):
         label=_("Cover image"),
         required=False,
         help_text=_("JPEG, PNG, WebP or GIF; at most 10 MB and 6000 × 6000 pixels."),
-        widget=forms.FileInput(attrs={"accept": IMAGE_ACCEPT}),
+        widget=forms.FileInput(attrs=file_check_attrs(IMAGE_ACCEPT, MAX_IMAGE_BYTES)),
     )
     remove_cover = forms.BooleanField(label=_("Remove the cover image"), required=False)
     gallery_uploads = MultipleFileField(
@@ -379,7 +401,7 @@ class OutcomeForm(ListingForm):
         help_text=_(
             "You may choose several files: JPEG, PNG, WebP or GIF, at most 10 MB each."
         ),
-        widget=MultipleFileInput(attrs={"accept": IMAGE_ACCEPT}),
+        widget=MultipleFileInput(attrs=file_check_attrs(IMAGE_ACCEPT, MAX_IMAGE_BYTES)),
     )
     remove_gallery = forms.ModelMultipleChoiceField(
         label=_("Remove gallery images"),
@@ -391,7 +413,7 @@ class OutcomeForm(ListingForm):
         label=_("Add PDF attachments"),
         required=False,
         help_text=_("Brochures or test reports as PDF, at most 20 MB each."),
-        widget=MultipleFileInput(attrs={"accept": PDF_ACCEPT}),
+        widget=MultipleFileInput(attrs=file_check_attrs(PDF_ACCEPT, MAX_PDF_BYTES)),
     )
     remove_attachments = forms.ModelMultipleChoiceField(
         label=_("Remove attachments"),
@@ -425,6 +447,10 @@ class OutcomeForm(ListingForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name in ("cover_image", "gallery_uploads", "attachment_uploads"):
+            # A copy per form: the class's widget is shared by every request.
+            self.fields[name].widget.attrs = dict(self.fields[name].widget.attrs)
+            add_file_check_messages(self.fields[name].widget)
         self.fields["maturity"].help_text = _(
             "Laboratory 1–3 · bench scale 4–5 · pilot scale 6 · trial production "
             "7–8 · mass production 9."
@@ -467,18 +493,7 @@ class OutcomeForm(ListingForm):
             MAX_ATTACHMENTS,
             _("An outcome holds at most %(max)s attachments."),
         )
-        if (
-            "price_wan" in data
-            and data.get("price_wan") is None
-            and not data.get("price_negotiable")
-        ):
-            self.add_error(
-                "price_wan",
-                ValidationError(
-                    _("Give a price, or tick “price negotiable”."),
-                    code="price_required",
-                ),
-            )
+        # A missing price does not stop a draft: submitting asks for it.
         return data
 
     def _check_count(

@@ -13,6 +13,12 @@ urlpatterns = [
     path("demands/new/", views.demand_create, name="demand_create"),
     path("demands/<int:pk>/edit/", views.demand_edit, name="demand_edit"),
     path(
+        "<slug:kind>/completeness/",
+        views.completeness_check,
+        name="completeness",
+    ),
+    path("<slug:kind>/<int:pk>/preview/", views.preview, name="preview"),
+    path(
         "listings/<int:pk>/submit/",
         views.listing_action,
         {"action": "submit"},
@@ -29,6 +35,11 @@ urlpatterns = [
         views.listing_action,
         {"action": "renew"},
         name="renew",
+    ),
+    path(
+        "listings/<int:pk>/discard-changes/",
+        views.discard_changes_view,
+        name="discard_changes",
     ),
     path(
         "listings/<int:pk>/archive/",

@@ -114,6 +114,14 @@ class ListingQuerySet(models.QuerySet["Listing"]):
     def awaiting_review(self) -> ListingQuerySet:
         return self.filter(status=ListingStatus.SUBMITTED).order_by("submitted_at")
 
+    def changes_awaiting_review(self) -> ListingQuerySet:
+        """Published listings whose owner's edit waits for a moderator."""
+        return self.filter(
+            status=ListingStatus.PUBLISHED,
+            pending_revision__isnull=False,
+            pending_rejection_reason="",
+        ).order_by("pending_submitted_at")
+
     def in_field(self, field: TechField) -> ListingQuerySet:
         """Listings in ``field`` or, for a top-level field, in any of its sub-fields."""
         return self.filter(models.Q(field=field) | models.Q(field__parent=field))
@@ -252,6 +260,24 @@ class Listing(RevisionMixin, models.Model):
         blank=True,
         editable=False,
     )
+    # An owner's edit of a published listing: the row stays the live version, the
+    # edit waits here as a revision until a moderator approves (publish_changes) or
+    # rejects it (reject_changes: the reason is kept, the draft too).
+    pending_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        verbose_name=_("pending changes"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    pending_submitted_at = models.DateTimeField(
+        _("changes submitted at"), null=True, blank=True, editable=False
+    )
+    pending_rejection_reason = models.TextField(
+        _("reason the changes were not approved"), blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -285,6 +311,17 @@ class Listing(RevisionMixin, models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == ListingStatus.PUBLISHED
+
+    @property
+    def has_pending_changes(self) -> bool:
+        """An edit of the published version waits for (or was refused) review."""
+        return self.pending_revision_id is not None
+
+    @property
+    def pending_awaits_review(self) -> bool:
+        return (
+            self.pending_revision_id is not None and not self.pending_rejection_reason
+        )
 
     @property
     def owner_hidden(self) -> bool:

@@ -27,6 +27,7 @@ from market.models import (
     Outcome,
 )
 from market.signals import (
+    listing_changes,
     listing_status_changed,
     listings_changed,
     listings_status_changed,
@@ -227,8 +228,13 @@ def save_listing(
     by_user_id: int,
     modes: Iterable[CooperationMode] | None = None,
     loaded_revision_id: int | None = None,
+    children: dict[str, Any] | None = None,
 ) -> Listing:
     """Create or update a listing from its owner's form, keeping a revision.
+
+    ``children`` (an outcome's IP rights, gallery and attachment changes, see
+    ``CHILD_KEYS``) is only taken for a published listing, where it waits with the
+    rest of the changes; otherwise the caller writes those rows itself.
 
     ``loaded_revision_id`` is the listing's latest revision when the editor loaded
     it (0 when it had none; None skips the check): if anyone saved it since (another editor, a moderator, an import), the edit
@@ -236,8 +242,9 @@ def save_listing(
     of one listing are serialised by its row lock, so each accepted edit leaves
     exactly one revision.
 
-    Editing a published listing sends it back to review: the public keeps seeing it
-    only after a moderator has approved the change (see README, known limitations).
+    Editing a published listing leaves it published as it was: the edit is kept as a
+    pending revision for the moderators (``publish_changes`` applies it), and the row,
+    the search index and the caches keep the live version until then.
     """
     creating = listing.pk is None
     if creating:
@@ -264,13 +271,319 @@ def save_listing(
             )
         for name in SYSTEM_FIELDS:
             setattr(listing, name, getattr(current, name))
+        if current.status == S.PUBLISHED:
+            return _save_pending(
+                listing, by_user_id=by_user_id, modes=modes, children=children
+            )
+        # Not (or no longer) published: the row is the draft, nothing waits aside.
+        listing.pending_revision = None
+        listing.pending_submitted_at = None
+        listing.pending_rejection_reason = ""
+        listing._state.adding = False
     listing.save()
     if modes is not None:
         listing.modes.set(list(modes))
-    if not creating and listing.status == S.PUBLISHED:
-        listing.submitted_at = timezone.now()
-        return _step(listing, "resubmit", by_user_id=by_user_id, reason="edited")
     listing.save_revision(user=_user(by_user_id), clean=False)
+    return listing
+
+
+# -- Changes to a published listing ---------------------------------------------------
+#
+# The Listing row is always the live version. An owner's edit of a published listing
+# is a revision beside it (``pending_revision``); the review queue shows it with a
+# diff, and approving it copies its content onto the row.
+
+# Fields an owner's edit never carries over to the live row (besides SYSTEM_FIELDS).
+_NOT_CONTENT = frozenset(
+    {
+        "id",
+        "listing_ptr",
+        "kind",
+        "organisation",
+        "created_at",
+        "updated_at",
+        "import_batch",
+        "defaults_applied",
+        "pending_revision",
+        "pending_submitted_at",
+        "pending_rejection_reason",
+        "latest_revision",
+        *(name.removesuffix("_id") for name in SYSTEM_FIELDS),
+    }
+)
+MODES_KEY = "_modes"
+
+
+def content_fields(listing: Listing) -> list[Any]:
+    """The model fields an owner edits (what a pending change may alter)."""
+    return [
+        f
+        for f in listing._meta.concrete_fields
+        if f.name not in _NOT_CONTENT and not f.primary_key
+    ]
+
+
+# An outcome's rows beside the listing, as a pending change carries them: the IP
+# rights as they should be, and images / documents to add (stored, not yet shown) or
+# rows to remove.
+CHILD_KEYS = (
+    "_ip_rights",
+    "_gallery_add",
+    "_gallery_remove",
+    "_attachments_add",
+    "_attachments_remove",
+)
+
+
+def pending_children(listing: Listing) -> dict[str, Any]:
+    """The child-row changes waiting with a listing's pending revision."""
+    revision = listing.pending_revision if listing.pending_revision_id else None
+    if revision is None:
+        return {}
+    return {k: revision.content[k] for k in CHILD_KEYS if k in revision.content}
+
+
+def _merge_children(
+    previous: dict[str, Any], new: dict[str, Any] | None
+) -> dict[str, Any]:
+    """A further edit of pending changes keeps what the earlier one added."""
+    merged = dict(previous)
+    for key, value in (new or {}).items():
+        if key == "_ip_rights":
+            merged[key] = value
+        else:
+            merged[key] = sorted(set(merged.get(key, [])) | set(value))
+    return merged
+
+
+def _save_pending(
+    listing: Listing,
+    *,
+    by_user_id: int,
+    modes: Iterable[CooperationMode] | None,
+    children: dict[str, Any] | None = None,
+) -> Listing:
+    from wagtail.models import Revision
+
+    current = Listing.objects.select_related("pending_revision").get(pk=listing.pk)
+    content = listing.serializable_data()
+    content.update(_merge_children(pending_children(current), children))
+    content.pop("modes", None)
+    content[MODES_KEY] = sorted(
+        m.pk
+        for m in (modes if modes is not None else listing.modes.all())  # type: ignore[union-attr]
+    )
+    user = _user(by_user_id)
+    revision = Revision.objects.create(
+        content_object=listing,
+        base_content_type=listing.get_base_content_type(),
+        user=user,
+        content=content,
+        object_str=str(listing),
+    )
+    now = timezone.now()
+    # Only these columns: the row keeps the live version's content.
+    Listing.objects.filter(pk=listing.pk).update(
+        pending_revision=revision,
+        pending_submitted_at=now,
+        pending_rejection_reason="",
+        latest_revision=revision,
+    )
+    listing.pending_revision = revision
+    listing.pending_submitted_at = now
+    listing.pending_rejection_reason = ""
+    listing.latest_revision = revision
+    log(
+        instance=listing,
+        action="market.submit_changes_listing",
+        user=user,
+        revision=revision,
+    )
+    # Moderators hear once per round of review, not at every save of the draft.
+    if current.pending_revision_id is None or current.pending_rejection_reason:
+        listing_changes.send(
+            sender=type(listing),
+            listing_id=listing.pk,
+            event="submitted",
+            by_user_id=by_user_id,
+            reason="",
+        )
+    return listing
+
+
+def pending_draft(listing: Listing) -> Listing | None:
+    """The owner's edited version waiting beside the live one, or None."""
+    if listing.pending_revision_id is None:
+        return None
+    from wagtail.models import Revision
+
+    revision = Revision.objects.filter(pk=listing.pending_revision_id).first()
+    if revision is None:
+        return None
+    draft = revision.as_object()
+    draft._state.adding = False
+    draft.pending_revision = revision
+    draft.pending_submitted_at = listing.pending_submitted_at
+    draft.pending_rejection_reason = listing.pending_rejection_reason
+    draft.latest_revision_id = listing.latest_revision_id
+    draft.pending_modes = list(  # type: ignore[attr-defined]
+        CooperationMode.objects.filter(pk__in=revision.content.get(MODES_KEY, []))
+    )
+    return draft
+
+
+def _locked_pending(listing_id: int) -> tuple[Listing, Listing]:
+    listing = _lock(listing_id)
+    draft = pending_draft(listing)
+    if draft is None or listing.status != S.PUBLISHED:
+        raise ListingError(
+            _("This listing has no changes awaiting review."), code="no_changes"
+        )
+    return listing, draft
+
+
+@transaction.atomic
+def publish_changes(listing_id: int, *, by_user_id: int) -> Listing:
+    """Approve the owner's changes to a published listing: they become the live
+    version (revision, history, index and caches follow)."""
+    listing, draft = _locked_pending(listing_id)
+    if listing.pending_rejection_reason:
+        raise ListingError(
+            _("These changes were not approved; the owner has to change them first."),
+            code="changes_rejected",
+        )
+    for model_field in content_fields(listing):
+        setattr(listing, model_field.attname, getattr(draft, model_field.attname))
+    now = timezone.now()
+    listing.pending_revision = None
+    listing.pending_submitted_at = None
+    listing.pending_rejection_reason = ""
+    listing.reviewed_at = now
+    listing.reviewed_by_id = by_user_id
+    if (
+        isinstance(listing, Demand)
+        and listing.deadline
+        and listing.valid_until
+        and listing.deadline < listing.valid_until
+    ):
+        listing.valid_until = listing.deadline
+    content = draft.pending_revision.content  # type: ignore[union-attr]
+    children = {k: content[k] for k in CHILD_KEYS if k in content}
+    listing.save()
+    listing.modes.set(getattr(draft, "pending_modes", []))
+    if isinstance(listing, Outcome):
+        _apply_children(listing, children)
+    user = _user(by_user_id)
+    revision = listing.save_revision(user=user, clean=False)
+    log(
+        instance=listing,
+        action="market.publish_changes_listing",
+        user=user,
+        revision=revision,
+    )
+    listings_changed.send(sender=type(listing), listing_ids=[listing.pk])
+    listing_changes.send(
+        sender=type(listing),
+        listing_id=listing.pk,
+        event="published",
+        by_user_id=by_user_id,
+        reason="",
+    )
+    return listing
+
+
+def _apply_children(outcome: Outcome, children: dict[str, Any]) -> None:
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    from market.models import IPRight, OutcomeAttachment, OutcomeImage
+
+    if "_ip_rights" in children:
+        outcome.ip_rights.all().delete()
+        IPRight.objects.bulk_create(
+            [
+                IPRight(outcome=outcome, sort_order=order, **row)
+                for order, row in enumerate(children["_ip_rights"])
+            ]
+        )
+    OutcomeImage.objects.filter(
+        outcome=outcome, pk__in=children.get("_gallery_remove", [])
+    ).delete()
+    OutcomeAttachment.objects.filter(
+        outcome=outcome, pk__in=children.get("_attachments_remove", [])
+    ).delete()
+    order = outcome.gallery.count()
+    for image in get_image_model().objects.filter(
+        pk__in=children.get("_gallery_add", [])
+    ):
+        order += 1
+        OutcomeImage.objects.create(outcome=outcome, image=image, sort_order=order)
+    order = outcome.attachments.count()
+    for document in get_document_model().objects.filter(
+        pk__in=children.get("_attachments_add", [])
+    ):
+        order += 1
+        OutcomeAttachment.objects.create(
+            outcome=outcome, document=document, sort_order=order
+        )
+
+
+@transaction.atomic
+def reject_changes(listing_id: int, *, by_user_id: int, reason: str) -> Listing:
+    """Refuse the owner's changes: the published version stays, the draft is kept
+    with the reason for its owner to change it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ListingError(
+            _("Give the author a reason for the rejection."), code="reason_required"
+        )
+    listing, _draft = _locked_pending(listing_id)
+    listing.pending_rejection_reason = reason
+    Listing.objects.filter(pk=listing.pk).update(pending_rejection_reason=reason)
+    log(
+        instance=listing,
+        action="market.reject_changes_listing",
+        user=_user(by_user_id),
+        revision=listing.pending_revision,
+        data={"reason": reason},
+    )
+    listing_changes.send(
+        sender=type(listing),
+        listing_id=listing.pk,
+        event="rejected",
+        by_user_id=by_user_id,
+        reason=reason,
+    )
+    return listing
+
+
+@transaction.atomic
+def discard_changes(listing_id: int, *, by_user_id: int) -> Listing:
+    """The owner withdraws their changes: only the published version remains."""
+    listing = _lock(listing_id)
+    if listing.pending_revision_id is None:
+        raise ListingError(
+            _("This listing has no changes awaiting review."), code="no_changes"
+        )
+    listing.pending_revision = None
+    listing.pending_submitted_at = None
+    listing.pending_rejection_reason = ""
+    listing.save(
+        update_fields=[
+            "pending_revision",
+            "pending_submitted_at",
+            "pending_rejection_reason",
+        ]
+    )
+    user = _user(by_user_id)
+    # The latest revision is the live content again (the edit form starts from it).
+    revision = listing.save_revision(user=user, clean=False)
+    log(
+        instance=listing,
+        action="market.discard_changes_listing",
+        user=user,
+        revision=revision,
+    )
     return listing
 
 

@@ -15,6 +15,7 @@ from market.models import Listing
 from market.services.listings import (
     archive_listing,
     expire_listing,
+    publish_changes,
     publish_listing,
     renew_listing,
     save_listing,
@@ -163,8 +164,8 @@ def test_cache_drops_an_expired_demand(client, django_capture_on_commit_callback
     assert "到期的需求" not in client.get("/demands/").content.decode()
 
 
-def test_cache_drops_a_published_listing_its_owner_edits(
-    client, owner, owner_org, django_capture_on_commit_callbacks
+def test_cache_keeps_the_live_version_of_an_edit_until_it_is_approved(
+    client, owner, owner_org, moderator, django_capture_on_commit_callbacks
 ):
     outcome = OutcomeFactory(title="修改前", organisation=owner_org, published=True)
     client.get("/outcomes/")
@@ -173,9 +174,15 @@ def test_cache_drops_a_published_listing_its_owner_edits(
     with django_capture_on_commit_callbacks(execute=True):
         save_listing(outcome, by_user_id=owner.pk)
 
-    # The edit goes back to review: the public sees neither version meanwhile.
+    # The edit waits for review: the public keeps seeing the published version.
     html = client.get("/outcomes/").content.decode()
-    assert "修改前" not in html and "修改后" not in html
+    assert "修改前" in html and "修改后" not in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_changes(outcome.pk, by_user_id=moderator.pk)
+
+    html = client.get("/outcomes/").content.decode()
+    assert "修改后" in html and "修改前" not in html
 
 
 def test_cache_refreshes_when_a_published_listing_is_renewed(

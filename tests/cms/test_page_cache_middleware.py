@@ -12,7 +12,7 @@ from django.urls import path
 from cms.cache import flush_view_counts, mark_cacheable
 from config.urls import urlpatterns as project_urlpatterns
 from market.models import Listing, ListingKind
-from market.services.listings import publish_listing, save_listing
+from market.services.listings import publish_changes, publish_listing, save_listing
 from tests.factories import DemandFactory, OutcomeFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,8 +112,8 @@ def test_page_cache_shows_a_newly_published_listing_on_the_next_request(
         assert "刚刚发布的成果" in response.content.decode()
 
 
-def test_page_cache_shows_an_edit_of_a_published_listing_on_the_next_request(
-    client, owner, owner_org, django_capture_on_commit_callbacks
+def test_page_cache_shows_an_edit_of_a_published_listing_once_approved(
+    client, owner, owner_org, moderator, django_capture_on_commit_callbacks
 ):
     demand = DemandFactory(title="旧的需求标题", organisation=owner_org, published=True)
     client.get(f"/demands/{demand.pk}/")
@@ -122,8 +122,15 @@ def test_page_cache_shows_an_edit_of_a_published_listing_on_the_next_request(
     with django_capture_on_commit_callbacks(execute=True):
         save_listing(demand, by_user_id=owner.pk)
 
-    # The edit goes back to review: the public page is gone meanwhile.
-    assert client.get(f"/demands/{demand.pk}/").status_code == 404
+    # The edit waits for review: the public keeps seeing the published version.
+    page = client.get(f"/demands/{demand.pk}/").content.decode()
+    assert "旧的需求标题" in page and "新的需求标题" not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_changes(demand.pk, by_user_id=moderator.pk)
+
+    page = client.get(f"/demands/{demand.pk}/").content.decode()
+    assert "新的需求标题" in page and "旧的需求标题" not in page
 
 
 def test_language_switch_works_for_anonymous_visitors_without_a_csrf_token():

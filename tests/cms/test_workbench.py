@@ -392,34 +392,49 @@ def test_editing_a_submitted_outcome_shows_the_services_refusal(client):
     assert outcome.cover_image_id is None
 
 
-def test_editing_a_published_outcome_sends_it_back_to_review_and_says_so(client):
+def test_editing_a_published_outcome_keeps_it_live_and_says_so(client):
     user, organisation = member()
-    outcome = OutcomeFactory(organisation=organisation, published=True)
+    outcome = OutcomeFactory(organisation=organisation, published=True, title="旧版")
     client.force_login(user)
 
-    response = client.post(edit_url(outcome), outcome_data(title="新版标题"))
+    response = client.post(
+        edit_url(outcome), outcome_data(title="新版标题"), follow=True
+    )
 
     outcome.refresh_from_db()
-    assert outcome.status == ListingStatus.SUBMITTED
-    assert any("went back to review" in m for m in messages_of(response))
+    assert outcome.status == ListingStatus.PUBLISHED
+    assert outcome.title == "旧版"
+    assert any("keeps seeing the published version" in m for m in messages_of(response))
+    page = response.content.decode()
+    # The owner sees both versions: the form holds the change, the diff the old one.
+    assert 'value="新版标题"' in page
+    assert "data-pending-changes" in page and "旧版" in page
 
 
-def test_outcome_form_refuses_a_negative_price_and_a_missing_one(client):
+def test_outcome_form_refuses_a_negative_price_and_submit_asks_for_a_missing_one(
+    client,
+):
     user, _ = member()
     client.force_login(user)
 
     negative = client.post(OUTCOME_CREATE, outcome_data(price_wan="-5"))
-    missing = client.post(OUTCOME_CREATE, outcome_data(price_wan=""))
 
-    assert negative.status_code == missing.status_code == 200
+    assert negative.status_code == 200
     assert negative.context["form"].errors["price_wan"] == [
         "An amount cannot be negative."
     ]
-    assert missing.context["form"].errors["price_wan"] == [
-        "Give a price, or tick “price negotiable”."
-    ]
     assert "Nothing was saved" in negative.content.decode()
     assert not Outcome.objects.exists()
+
+    # Without a price the draft is saved; submitting it names what is missing.
+    missing = client.post(
+        OUTCOME_CREATE, outcome_data(price_wan="", then_submit="1"), follow=True
+    )
+    outcome = Outcome.objects.get()
+    assert outcome.status == ListingStatus.DRAFT
+    assert any(
+        "Give a price or mark it as negotiable." in m for m in messages_of(missing)
+    )
 
 
 def test_outcome_form_refuses_a_text_file_named_png_on_its_field(client):

@@ -1,5 +1,6 @@
-"""Elasticsearch stops; meanwhile 20 published listings are edited and published again;
-Elasticsearch comes back: the outbox drains and search_check finds no difference."""
+"""Elasticsearch stops; meanwhile 20 published listings are edited and their changes
+approved; Elasticsearch comes back: the outbox drains and search_check finds no
+difference."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from market.models import Outcome
-from market.services.listings import publish_listing, save_listing
+from market.services.listings import publish_changes, save_listing
 from search.backends import get_backend
 from search.models import IndexOutbox
 from search.query import SearchRequest
@@ -64,7 +65,7 @@ def test_elasticsearch_stopped_while_listings_are_edited_and_published(
                 by_user_id=editor.pk,
                 loaded_revision_id=loaded.latest_revision_id or 0,
             )
-            publish_listing(listing.pk, by_user_id=moderator.pk)
+            publish_changes(listing.pk, by_user_id=moderator.pk)
 
         # Saved and public; the index changes wait in the outbox, searches fall
         # back to the database and the probe names the search engine.

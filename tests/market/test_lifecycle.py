@@ -16,6 +16,7 @@ from market.services.listings import (
     archive_listing,
     expire_listing,
     missing_for_submission,
+    publish_changes,
     publish_listing,
     reject_listing,
     renew_listing,
@@ -226,8 +227,8 @@ def test_renew_of_incomplete_archived_listing_raises_submission_incomplete(autho
     assert "contact_name" in error.value.missing
 
 
-def test_save_listing_of_published_listing_sends_it_back_to_review(author):
-    outcome = OutcomeFactory(published=True, created_by=author)
+def test_save_listing_of_published_listing_keeps_it_published_as_it_was(author):
+    outcome = OutcomeFactory(published=True, created_by=author, title="原来的标题")
     revisions_before = outcome.revisions.count()
     seen = []
 
@@ -242,12 +243,13 @@ def test_save_listing_of_published_listing_sends_it_back_to_review(author):
         listing_status_changed.disconnect(dispatch_uid="test_lifecycle_edit")
 
     outcome.refresh_from_db()
-    assert outcome.status == S.SUBMITTED
-    assert outcome.title == "改进后的铝合金技术"
+    assert outcome.status == S.PUBLISHED
+    assert outcome.title == "原来的标题"
+    assert outcome.has_pending_changes
+    assert outcome.pending_revision.as_object().title == "改进后的铝合金技术"
     assert outcome.revisions.count() == revisions_before + 1
-    assert seen[0]["new_status"] == S.SUBMITTED
-    assert seen[0]["reason"] == "edited"
-    assert not Listing.objects.published().filter(pk=outcome.pk).exists()
+    assert seen == []
+    assert Listing.objects.published().filter(pk=outcome.pk).exists()
 
 
 def test_save_listing_while_under_review_is_refused(author):
@@ -382,6 +384,8 @@ def test_save_listing_keeps_the_views_counted_while_the_form_was_open(author):
     loaded.title = "改过的标题"
 
     save_listing(loaded, by_user_id=author.pk)
+    record_views({outcome.pk: 2})  # while the changes await review
+    publish_changes(outcome.pk, by_user_id=author.pk)
 
     stored = Outcome.objects.get(pk=outcome.pk)
-    assert (stored.title, stored.view_count) == ("改过的标题", 5)
+    assert (stored.title, stored.view_count) == ("改过的标题", 7)
