@@ -78,7 +78,9 @@ def test_worker_killed_mid_import_saves_nothing_and_the_job_runs_again(
     # The worker beats every 0.25 s; a job silent for 3 s counts as dead here.
     settings.IMPORT_STALE_SECONDS = 3
     job_row = ImportJob.objects.filter(user=moderator, token=token)
-    with celery_worker(tmp_path, env={"TEST_IMPORT_HEARTBEAT_SECONDS": "0.25"}) as worker:
+    with celery_worker(
+        tmp_path, env={"TEST_IMPORT_HEARTBEAT_SECONDS": "0.25"}
+    ) as worker:
         import_upload.delay(moderator.pk, token, "en")
         # Kill it once a third of the rows are written (inside the transaction) and
         # its heartbeat has been seen while the import's transaction is open.
