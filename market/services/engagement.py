@@ -122,7 +122,7 @@ def request_protected_details(
 
 
 def _access_thread_text(status: str) -> str:
-    texts = {
+    texts: dict[str, Any] = {
         AccessRequestStatus.GRANTED: _(
             "The owner organisation granted access to the protected details."
         ),
