@@ -269,3 +269,30 @@ def test_inbox_and_workspace_queries_do_not_grow_with_conversations(
     with django_assert_max_num_queries(len(few_workspace.captured_queries)):
         page = client.get(reverse("agents:workspace"))
     assert page.content.decode().count('class="card conversation-row') == 15
+
+
+def test_replies_count_against_the_message_budget_and_keep_the_text(
+    client, cast, settings
+):
+    settings.THROTTLE_MESSAGES_ACCOUNT = (2, 3600)
+    conversation = start(cast)
+    login(client, cast["owner"])
+    assert client.post(thread_url(conversation), {"body": "第一条"}).status_code == 302
+    assert client.post(thread_url(conversation), {"body": "第二条"}).status_code == 302
+    refused = client.post(thread_url(conversation), {"body": "第三条"})
+    assert refused.status_code == 429
+    assert "You have sent many messages in a short time." in refused.content.decode()
+    assert "第三条" in refused.content.decode()  # the text is kept in the form
+    assert not conversation.messages.filter(body="第三条").exists()
+
+
+def test_duplicate_reply_is_refused_without_using_the_budget(client, cast, settings):
+    settings.THROTTLE_MESSAGES_ACCOUNT = (2, 3600)
+    conversation = start(cast)
+    login(client, cast["owner"])
+    assert client.post(thread_url(conversation), {"body": "同一句"}).status_code == 302
+    again = client.post(thread_url(conversation), {"body": "同一句"})
+    assert again.status_code == 400
+    assert "You already sent this message" in again.content.decode()
+    assert client.post(thread_url(conversation), {"body": "另一句"}).status_code == 302
+    assert conversation.messages.filter(body="同一句").count() == 1
