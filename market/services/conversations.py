@@ -127,12 +127,14 @@ def start_conversation(
     requester_organisation_id: int | None = None,
     author_side: str = Side.REQUESTER,
     author_id: int | None = None,
+    agent_id: int | None = None,
     announce: bool = True,
 ) -> tuple[Conversation, bool]:
     """Open the conversation of ``started_by`` (or a new one); returns (it, created).
 
     One conversation per source row: starting it again returns the existing one. The
-    requester's organisation defaults to their only (or first) active membership.
+    requester's organisation defaults to their only (or first) active membership;
+    ``agent_id`` assigns the conversation at once (an agent's introduction).
     """
     body = clean_text(first_message, FIRST_MESSAGE_MAX_LENGTH)
     if not body:
@@ -168,6 +170,8 @@ def start_conversation(
                 requester=requester,
                 requester_organisation_id=requester_organisation_id,
                 owner_organisation_id=listing.organisation_id,
+                agent_id=agent_id,
+                claimed_at=timezone.now() if agent_id is not None else None,
                 last_message_at=timezone.now(),
             )
     except IntegrityError:

@@ -340,9 +340,11 @@ def test_introduction_is_the_same_kind_of_conversation(
             first_message="两者匹配度高，建议联系。",
             author_side=Side.AGENT,
             author_id=cast["agent"].pk,
+            agent_id=cast["agent"].pk,
         )
     assert created
-    assert conversation.other_listing == demand
+    assert conversation.other_listing_id == demand.pk
+    assert conversation.agent == cast["agent"]
     assert _kinds(cast["owner"]) == [NotificationKind.CONVERSATION_STARTED]
     assert _kinds(cast["engineer"]) == [NotificationKind.CONVERSATION_STARTED]
     assert _kinds(cast["agent"]) == []  # who wrote it
@@ -383,3 +385,32 @@ def test_anonymous_listing_reveals_its_owner_to_the_requester_only_after_a_reply
     post_message(conversation.pk, author_id=cast["owner"].pk, body="您好")
     conversation.refresh_from_db()
     assert owner_visible_to(cast["engineer"], conversation, Side.REQUESTER)
+
+
+def test_message_emails_respect_the_recipients_preference(
+    cast, eager_celery, django_capture_on_commit_callbacks
+):
+    from accounts.notifications import send_pending_emails
+
+    cast["engineer"].email_conversation_messages = False
+    cast["engineer"].save(update_fields=["email_conversation_messages"])
+    conversation = _interest(cast)
+    mail.outbox.clear()
+    Notification.objects.all().delete()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_message(conversation.pk, author_id=cast["owner"].pk, body="欢迎参观")
+
+    # In the site as always; by email only to those who want it.
+    assert _kinds(cast["engineer"]) == [NotificationKind.CONVERSATION_MESSAGE]
+    assert {m.to[0] for m in mail.outbox} == {
+        "colleague@example.cn",
+        "agent@example.cn",
+    }
+    # Nor does the sweep for lost emails send it later.
+    import datetime as dt
+
+    from django.utils import timezone
+
+    assert send_pending_emails(now=timezone.now() + dt.timedelta(minutes=10)) == 0
+    assert "engineer@example.cn" not in {m.to[0] for m in mail.outbox}
