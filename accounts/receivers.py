@@ -12,7 +12,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
-from accounts.models import Membership, NotificationKind, User
+from accounts.models import AgentProfile, Membership, NotificationKind, User
 from accounts.notifications import notify, render_message
 from accounts.roles import Role
 from accounts.services.membership import approve_founder_requests
@@ -27,7 +27,7 @@ from market.models import (
     ListingStatus,
     Side,
 )
-from market.permissions import covers
+from market.permissions import coverage_includes, listing_places
 from market.services.conversations import (
     conversation_for,
     conversation_message_posted,
@@ -339,9 +339,22 @@ def on_access_request_decided(
 
 
 def covering_agent_ids(listing: Listing) -> set[int]:
-    """Active transfer agents whose fields and regions cover the listing."""
-    agents = User.objects.filter(groups__name=Role.AGENT, is_active=True).distinct()
-    return {agent.pk for agent in agents if covers(agent, listing)}
+    """Active transfer agents whose fields and regions cover the listing (4 queries)."""
+    places = listing_places(listing)
+    coverage: dict[int, tuple[set[int], set[int]]] = {
+        pk: (set(), set())
+        for pk in User.objects.filter(
+            groups__name=Role.AGENT, is_active=True
+        ).values_list("pk", flat=True)
+    }
+    for profile in AgentProfile.objects.filter(
+        user_id__in=list(coverage)
+    ).prefetch_related("fields", "regions"):
+        coverage[profile.user_id] = (
+            {field.pk for field in profile.fields.all()},
+            {region.pk for region in profile.regions.all()},
+        )
+    return {pk for pk, areas in coverage.items() if coverage_includes(areas, places)}
 
 
 def _thread_url(source: Any) -> str:

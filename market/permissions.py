@@ -168,6 +168,39 @@ def covered_listings_q(user: Any, prefix: str = "") -> Q:
     return condition
 
 
+def listing_places(listing: Listing) -> tuple[set[int], set[int]]:
+    """The listing's field with its parent, and its region with its ancestors."""
+    fields: set[int] = set()
+    regions: set[int] = set()
+    row = (
+        Listing.objects.filter(pk=listing.pk)
+        .values(
+            "field_id",
+            "field__parent_id",
+            "region_id",
+            "region__parent_id",
+            "region__parent__parent_id",
+        )
+        .first()
+    ) or {}
+    for key, value in row.items():
+        if value is not None:
+            (fields if key.startswith("field") else regions).add(value)
+    return fields, regions
+
+
+def coverage_includes(
+    coverage: tuple[set[int], set[int]], places: tuple[set[int], set[int]]
+) -> bool:
+    """Whether a coverage (field ids, region ids; empty = all) includes the places
+    ``listing_places`` returned — the same rule as ``covered_listings_q``."""
+    fields, regions = coverage
+    listing_fields, listing_regions = places
+    return (not fields or bool(fields & listing_fields)) and (
+        not regions or bool(regions & listing_regions)
+    )
+
+
 def covers(user: Any, listing: Listing) -> bool:
     """Whether the transfer agent covers the listing's field and region."""
     if not is_agent(user):
