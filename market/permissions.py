@@ -172,7 +172,7 @@ def listing_places(listing: Listing) -> tuple[set[int], set[int]]:
     """The listing's field with its parent, and its region with its ancestors."""
     fields: set[int] = set()
     regions: set[int] = set()
-    row: dict[str, Any] = (
+    row: Any = (
         Listing.objects.filter(pk=listing.pk)
         .values(
             "field_id",
