@@ -295,6 +295,15 @@ class ProfileForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
 
+    email_conversation_messages = forms.BooleanField(
+        label=_("Email me every message of my conversations"),
+        required=False,
+        help_text=_(
+            "Off: the messages still reach your notifications on the site, not your "
+            "mailbox."
+        ),
+    )
+
     def clean_display_name(self) -> str:
         name = self.cleaned_data["display_name"].strip()
         if not name:

@@ -94,6 +94,17 @@ def email_text(notification: Notification) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Kinds a user may keep out of their mailbox (User.email_conversation_messages).
+OPTIONAL_EMAIL_KINDS = {"conversation_message"}
+
+
+def wants_email(recipient: User, kind: str) -> bool:
+    """Whether the recipient's preferences let a ``kind`` notification be emailed."""
+    if kind in OPTIONAL_EMAIL_KINDS:
+        return bool(recipient.email_conversation_messages)
+    return True
+
+
 def send_notification_email(notification_id: int) -> bool:
     """Email one notification unless it is gone, already sent or has no address."""
     with transaction.atomic():
@@ -107,6 +118,8 @@ def send_notification_email(notification_id: int) -> bool:
             return False
         recipient = notification.recipient
         if not recipient.is_active or not recipient.email:
+            return False
+        if not wants_email(recipient, notification.kind):
             return False
         # Sending under the row lock keeps a second worker from sending it twice.
         send_mail(
@@ -140,6 +153,10 @@ def send_pending_emails(*, now: dt.datetime | None = None) -> int:
             recipient__is_active=True,
         )
         .exclude(recipient__email="")
+        .exclude(
+            kind__in=OPTIONAL_EMAIL_KINDS,
+            recipient__email_conversation_messages=False,
+        )
         .order_by("pk")
         .values_list("pk", flat=True)[:EMAIL_SWEEP_BATCH]
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
-from accounts.models import Membership, NotificationKind, User
+from accounts.models import AgentProfile, Membership, NotificationKind, User
 from accounts.notifications import notify, render_message
 from accounts.roles import Role
 from accounts.services.membership import approve_founder_requests
@@ -20,10 +20,18 @@ from market.models import (
     INTEREST_QUESTIONS,
     AccessRequest,
     AccessRequestStatus,
+    Conversation,
     InterestRequest,
     InterestStatus,
     Listing,
     ListingStatus,
+    Side,
+)
+from market.permissions import coverage_includes, listing_places
+from market.services.conversations import (
+    conversation_for,
+    conversation_message_posted,
+    conversation_started,
 )
 from market.services.engagement import (
     access_request_decided,
@@ -295,7 +303,9 @@ def on_interest_request_sent(sender: Any, *, request_id: int, **kwargs: Any) -> 
     request = InterestRequest.objects.select_related("listing", "sender").get(
         pk=request_id
     )
-    recipients = member_ids(request.listing.organisation_id) | role_ids(Role.AGENT)
+    recipients = member_ids(request.listing.organisation_id) | covering_agent_ids(
+        request.listing
+    )
     _send(
         recipients,
         kind=NotificationKind.INTEREST_RECEIVED,
@@ -306,7 +316,7 @@ def on_interest_request_sent(sender: Any, *, request_id: int, **kwargs: Any) -> 
             "sender_name": request.sender.display_name or request.sender.email,
             "answers": _answers(request),
         },
-        url=_path("engage:interest_detail", request.pk),
+        url=_thread_url(request) or _path("engage:interest_detail", request.pk),
         exclude=request.sender_id,
     )
 
@@ -330,7 +340,7 @@ def on_interest_request_replied(
             "kind_label": request.get_kind_display(),
             "reason_label": request.get_decline_reason_display(),
         },
-        url=_path("engage:interest_detail", request.pk),
+        url=_thread_url(request) or _path("engage:interest_detail", request.pk),
     )
 
 
@@ -347,7 +357,7 @@ def on_access_request_sent(sender: Any, *, request_id: int, **kwargs: Any) -> No
             "listing": request.listing,
             "requester_name": request.requester.display_name or request.requester.email,
         },
-        url=_path("engage:inbox"),
+        url=_thread_url(request) or _path("engage:inbox"),
         exclude=request.requester_id,
     )
 
@@ -371,6 +381,93 @@ def on_access_request_decided(
             "revoked": status == AccessRequestStatus.REVOKED,
         },
         url=_path("engage:details", request.listing_id) if granted else "",
+    )
+
+
+def covering_agent_ids(listing: Listing) -> set[int]:
+    """Active transfer agents whose fields and regions cover the listing (4 queries)."""
+    places = listing_places(listing)
+    coverage: dict[int, tuple[set[int], set[int]]] = {
+        pk: (set(), set())
+        for pk in User.objects.filter(
+            groups__name=Role.AGENT, is_active=True
+        ).values_list("pk", flat=True)
+    }
+    for profile in AgentProfile.objects.filter(
+        user_id__in=list(coverage)
+    ).prefetch_related("fields", "regions"):
+        coverage[profile.user_id] = (
+            {field.pk for field in profile.fields.all()},
+            {region.pk for region in profile.regions.all()},
+        )
+    return {pk for pk, areas in coverage.items() if coverage_includes(areas, places)}
+
+
+def _thread_url(source: Any) -> str:
+    conversation = conversation_for(source)
+    if conversation is None:
+        return ""
+    return _path("engage:conversation", conversation.pk)
+
+
+def conversation_recipient_ids(conversation: Conversation) -> set[int]:
+    """The requester, the owner organisation's members and the agent (or, while
+    nobody has claimed it, the agents covering the listing)."""
+    recipients = {conversation.requester_id} | member_ids(
+        conversation.owner_organisation_id
+    )
+    if conversation.agent_id is not None:
+        recipients.add(conversation.agent_id)
+    elif conversation.is_open:
+        recipients |= covering_agent_ids(conversation.listing)
+    return recipients
+
+
+def on_conversation_started(
+    sender: Any, *, conversation_id: int, **kwargs: Any
+) -> None:
+    """Everyone in a conversation that a source opened (an introduction) hears of it."""
+    conversation = Conversation.objects.select_related("listing").get(
+        pk=conversation_id
+    )
+    first = conversation.messages.order_by("pk").first()
+    _send(
+        conversation_recipient_ids(conversation),
+        kind=NotificationKind.CONVERSATION_STARTED,
+        context={
+            "conversation": conversation,
+            "listing": conversation.listing,
+            "body": first.body if first else "",
+        },
+        url=_path("engage:conversation", conversation.pk),
+        exclude=first.author_id if first else None,
+    )
+
+
+def on_conversation_message_posted(
+    sender: Any,
+    *,
+    conversation_id: int,
+    message_id: int,
+    skip_user_ids: Iterable[int] = (),
+    **kwargs: Any,
+) -> None:
+    """The other participants hear of every message (in-site and by email)."""
+    conversation = Conversation.objects.select_related("listing").get(
+        pk=conversation_id
+    )
+    message = conversation.messages.get(pk=message_id)
+    recipients = conversation_recipient_ids(conversation) - set(skip_user_ids)
+    _send(
+        recipients,
+        kind=NotificationKind.CONVERSATION_MESSAGE,
+        context={
+            "conversation": conversation,
+            "listing": conversation.listing,
+            "message": message,
+            "side_label": Side(message.side).label,
+        },
+        url=_path("engage:conversation", conversation.pk),
     )
 
 
@@ -406,6 +503,13 @@ def connect() -> None:
     )
     access_request_decided.connect(
         on_access_request_decided, dispatch_uid="accounts.notify_access_decided"
+    )
+    conversation_started.connect(
+        on_conversation_started, dispatch_uid="accounts.notify_conversation_started"
+    )
+    conversation_message_posted.connect(
+        on_conversation_message_posted,
+        dispatch_uid="accounts.notify_conversation_message",
     )
     organisation_verified.connect(
         on_organisation_verified, dispatch_uid="accounts.approve_founders"

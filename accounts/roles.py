@@ -55,6 +55,10 @@ _REFERENCE_DATA = [
 # Deciding who acts for an organisation (its own administrators do so in the portal).
 _MEMBERS_MODERATE = [
     "accounts.manage_members",
+    # Which fields and regions each transfer agent covers.
+    "accounts.view_agentprofile",
+    "accounts.add_agentprofile",
+    "accounts.change_agentprofile",
     "accounts.view_membership",
     "accounts.view_membershiprequest",
 ]

@@ -167,7 +167,11 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:profile")
     else:
         form = ProfileForm(
-            initial={"display_name": user.display_name, "phone": user.phone}
+            initial={
+                "display_name": user.display_name,
+                "phone": user.phone,
+                "email_conversation_messages": user.email_conversation_messages,
+            }
         )
     return render(
         request, "accounts/profile.html", {"profile": profile_for(user), "form": form}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views import generic
@@ -32,11 +33,14 @@ from wagtail.permissions import register_permission_policy
 
 from accounts.forms import MembershipReasonForm
 from accounts.models import (
+    AgentProfile,
     Membership,
     MembershipRequest,
     MembershipRole,
+    User,
 )
 from accounts.permissions import is_member_moderator
+from accounts.roles import Role
 from accounts.services.membership import (
     APPROVE_ACTION,
     DECLINE_ACTION,
@@ -48,7 +52,7 @@ from accounts.services.membership import (
     revoke_membership,
     set_membership_role,
 )
-from market.models import Organisation
+from market.models import Organisation, Region, RegionLevel, TechField
 
 REQUESTS = "membership_requests"
 MEMBERSHIPS = "memberships"
@@ -482,3 +486,47 @@ MEMBERSHIP_LOG_ACTIONS = {
 def register_membership_log_actions(actions: Any) -> None:
     for action, (label, message) in MEMBERSHIP_LOG_ACTIONS.items():
         actions.register_action(action)(_formatter(label, message))
+
+
+# --- transfer agents' coverage -------------------------------------------------------
+
+
+class AgentProfileForm(WagtailAdminModelForm):
+    """Only transfer agents get a coverage; fields and regions as checkboxes/lists."""
+
+    class Meta:
+        model = AgentProfile
+        fields = ["user", "fields", "regions"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(groups__name=Role.AGENT).distinct().order_by("email")
+        )
+        self.fields["fields"].queryset = TechField.objects.filter(
+            is_active=True
+        ).order_by("code")
+        self.fields["regions"].queryset = Region.objects.filter(
+            level__lte=RegionLevel.CITY
+        ).order_by("code")
+
+
+class AgentProfileViewSet(ModelViewSet):
+    """Moderators set which fields and regions each transfer agent covers."""
+
+    model = AgentProfile
+    icon = "user"
+    add_to_settings_menu = True
+    menu_order = 620
+    copy_view_enabled = False
+    list_display = ["user"]
+    search_fields = ["user__email", "user__display_name"]
+    ordering = ["user__email"]
+
+    def get_form_class(self, for_update: bool = False) -> Any:
+        return AgentProfileForm
+
+
+@hooks.register("register_admin_viewset")
+def register_agent_profile_viewset() -> AgentProfileViewSet:
+    return AgentProfileViewSet()

@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("engage/", include("cms.engagement.urls")),
+    path("agents/", include("cms.engagement.agent_urls")),
     path("workbench/", include("cms.workbench.urls")),
     path("", include("search.urls")),
     path("admin/", include(wagtailadmin_urls)),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 
 from market.membership import active_organisation_ids
@@ -15,8 +16,10 @@ from market.models import (
     AccessReason,
     AccessRequest,
     AccessRequestStatus,
+    Conversation,
     Listing,
     ListingStatus,
+    Side,
 )
 
 EDITABLE_STATUSES = {
@@ -115,3 +118,138 @@ def protected_access_reason(user: Any, listing: Listing) -> str | None:
         listing=listing, requester=user, status=AccessRequestStatus.GRANTED
     ).exists()
     return AccessReason.GRANT if granted else None
+
+
+# --- conversations ------------------------------------------------------------------
+
+
+def agent_coverage(user: Any) -> tuple[set[int], set[int]]:
+    """The (field ids, region ids) a transfer agent covers; empty sets mean "all".
+
+    Read through the reverse relation ``user.agent_profile`` (accounts.AgentProfile),
+    as memberships are; cached on the user object.
+    """
+    cached = getattr(user, "_market_agent_coverage", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    profile = None
+    try:
+        profile = user.agent_profile
+    except ObjectDoesNotExist:
+        profile = None
+    if profile is None:
+        cached = (set(), set())
+    else:
+        cached = (
+            set(profile.fields.values_list("pk", flat=True)),
+            set(profile.regions.values_list("pk", flat=True)),
+        )
+    user._market_agent_coverage = cached
+    return cached
+
+
+def covered_listings_q(user: Any, prefix: str = "") -> Q:
+    """A filter for the listings (at ``prefix``) in the agent's fields and regions."""
+    fields, regions = agent_coverage(user)
+    condition = Q()
+    if fields:
+        condition &= Q(**{f"{prefix}field_id__in": fields}) | Q(
+            **{f"{prefix}field__parent_id__in": fields}
+        )
+    if regions:
+        condition &= (
+            Q(**{f"{prefix}region_id__in": regions})
+            | Q(**{f"{prefix}region__parent_id__in": regions})
+            | Q(**{f"{prefix}region__parent__parent_id__in": regions})
+        )
+    return condition
+
+
+def listing_places(listing: Listing) -> tuple[set[int], set[int]]:
+    """The listing's field with its parent, and its region with its ancestors."""
+    fields: set[int] = set()
+    regions: set[int] = set()
+    row: Any = (
+        Listing.objects.filter(pk=listing.pk)
+        .values(
+            "field_id",
+            "field__parent_id",
+            "region_id",
+            "region__parent_id",
+            "region__parent__parent_id",
+        )
+        .first()
+    ) or {}
+    for key, value in row.items():
+        if value is not None:
+            (fields if key.startswith("field") else regions).add(value)
+    return fields, regions
+
+
+def coverage_includes(
+    coverage: tuple[set[int], set[int]], places: tuple[set[int], set[int]]
+) -> bool:
+    """Whether a coverage (field ids, region ids; empty = all) includes the places
+    ``listing_places`` returned — the same rule as ``covered_listings_q``."""
+    fields, regions = coverage
+    listing_fields, listing_regions = places
+    return (not fields or bool(fields & listing_fields)) and (
+        not regions or bool(regions & listing_regions)
+    )
+
+
+def covers(user: Any, listing: Listing) -> bool:
+    """Whether the transfer agent covers the listing's field and region."""
+    if not is_agent(user):
+        return False
+    condition = covered_listings_q(user)
+    if not condition:
+        return True
+    return Listing.objects.filter(condition, pk=listing.pk).exists()
+
+
+def conversation_side(user: Any, conversation: Conversation) -> str | None:
+    """The side ``user`` takes in a conversation, or None when they may not read it.
+
+    The requester, members of the owner organisation, the assigned agent, moderators
+    and, while nobody has claimed it, the agents covering the listing.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if conversation.requester_id == user.pk:
+        return Side.REQUESTER
+    if conversation.owner_organisation_id in member_organisation_ids(user):
+        return Side.OWNER
+    if conversation.agent_id is not None and conversation.agent_id == user.pk:
+        return Side.AGENT
+    if can_moderate(user):
+        return Side.MODERATOR
+    if conversation.agent_id is None and covers(user, conversation.listing):
+        return Side.AGENT
+    return None
+
+
+def can_claim(user: Any, conversation: Conversation) -> bool:
+    """An agent covering the listing claims an open conversation nobody has claimed."""
+    return (
+        conversation.is_open
+        and conversation.agent_id is None
+        and is_agent(user)
+        and conversation.requester_id != user.pk
+        and conversation.owner_organisation_id not in member_organisation_ids(user)
+        and (can_moderate(user) or covers(user, conversation.listing))
+    )
+
+
+def owner_visible_to(user: Any, conversation: Conversation, side: str | None) -> bool:
+    """Whether ``user`` may see which organisation owns the conversation's listing.
+
+    An anonymous listing's owner stays hidden from the requester until the owner
+    writes in the conversation; everyone else follows ``can_see_owner``.
+    """
+    if side == Side.REQUESTER:
+        return (
+            not conversation.listing.owner_hidden
+            or conversation.owner_replied_at is not None
+        )
+    return side is not None

@@ -1,5 +1,6 @@
 """Accounts models."""
 
+from accounts.models.agent import AgentProfile
 from accounts.models.membership import (
     Membership,
     MembershipRequest,
@@ -10,6 +11,7 @@ from accounts.models.notification import Notification, NotificationKind
 from accounts.models.user import User
 
 __all__ = [
+    "AgentProfile",
     "Membership",
     "MembershipRequest",
     "MembershipRequestStatus",

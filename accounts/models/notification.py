@@ -20,6 +20,8 @@ class NotificationKind(models.TextChoices):
     ACCESS_REQUESTED = "access_requested", _("Protected details requested")
     ACCESS_GRANTED = "access_granted", _("Protected details granted")
     ACCESS_DECLINED = "access_declined", _("Protected details declined")
+    CONVERSATION_STARTED = "conversation_started", _("Conversation started")
+    CONVERSATION_MESSAGE = "conversation_message", _("New message in a conversation")
     MEMBERSHIP_REQUESTED = "membership_requested", _("Membership requested")
     MEMBERSHIP_APPROVED = "membership_approved", _("Membership approved")
     MEMBERSHIP_DECLINED = "membership_declined", _("Membership declined")

@@ -26,6 +26,11 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email_verified = models.BooleanField(_("email verified"), default=False)
+    # The notification preference: conversation messages always reach the in-site
+    # inbox; by email only while this is on.
+    email_conversation_messages = models.BooleanField(
+        _("email me every message of my conversations"), default=True
+    )
 
     objects: ClassVar[TechMatchUserManager] = TechMatchUserManager()  # type: ignore[assignment]
 

@@ -7,11 +7,21 @@ from django.db import transaction
 from accounts.models import User
 
 
-def update_profile(user_id: int, *, display_name: str, phone: str) -> User:
-    """Save ``user_id``'s display name and phone number."""
+def update_profile(
+    user_id: int,
+    *,
+    display_name: str,
+    phone: str,
+    email_conversation_messages: bool | None = None,
+) -> User:
+    """Save ``user_id``'s display name, phone number and notification preference."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user_id)
         user.display_name = display_name.strip()
         user.phone = phone.strip()
-        user.save(update_fields=["display_name", "phone"])
+        fields = ["display_name", "phone"]
+        if email_conversation_messages is not None:
+            user.email_conversation_messages = email_conversation_messages
+            fields.append("email_conversation_messages")
+        user.save(update_fields=fields)
     return user

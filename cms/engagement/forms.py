@@ -7,7 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from market.models import INTEREST_QUESTIONS, DeclineReason, InterestKind
+from market.models import INTEREST_QUESTIONS, CloseReason, DeclineReason, InterestKind
+from market.services.conversations import (
+    MESSAGE_MAX_LENGTH as CONVERSATION_MESSAGE_MAX_LENGTH,
+)
 from market.services.engagement import ANSWER_MAX_LENGTH, MESSAGE_MAX_LENGTH
 
 # Article 501 of the Civil Code: information learnt while negotiating a contract must
@@ -117,5 +120,50 @@ class DeclineForm(forms.Form):
         label=_("Note to the sender"),
         required=False,
         max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReplyForm(forms.Form):
+    """A message in a conversation."""
+
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=CONVERSATION_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class CloseForm(forms.Form):
+    """Closing a conversation with a reason code."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=CloseReason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        help_text=_("Required when the reason is “Other”."),
+        max_length=CONVERSATION_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("reason") == CloseReason.OTHER
+            and not str(data.get("note") or "").strip()
+        ):
+            self.add_error("note", _("Say why you close the conversation."))
+        return data
+
+
+class AgentNoteForm(forms.Form):
+    """A transfer agent's private note."""
+
+    body = forms.CharField(
+        label=_("Private note"),
+        help_text=_("Only transfer agents and moderators see it."),
+        max_length=CONVERSATION_MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

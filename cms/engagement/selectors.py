@@ -5,18 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from market.models import (
     INTEREST_QUESTIONS,
     AccessRequest,
     AccessRequestStatus,
+    AgentNote,
+    Conversation,
+    ConversationState,
     DetailAccessLog,
     InterestRequest,
     InterestStatus,
     Listing,
+    Message,
+    Region,
+    Side,
+    TechField,
 )
-from market.permissions import is_agent, is_owner, member_organisation_ids
+from market.permissions import (
+    agent_coverage,
+    covered_listings_q,
+    is_agent,
+    is_owner,
+    member_organisation_ids,
+    owner_visible_to,
+)
 
 RECENT_LIMIT = 20
 
@@ -112,3 +126,114 @@ def answered_questions(request: InterestRequest) -> list[tuple[str, str]]:
         for key, label in INTEREST_QUESTIONS
         if request.answers.get(key)
     ]
+
+
+# --- conversations ------------------------------------------------------------------
+
+CONVERSATION_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    """One line of an inbox or workspace: the conversation and the reader's place in it."""
+
+    conversation: Conversation
+    side: str
+    waiting_for_you: bool
+    show_owner: bool
+
+
+def _conversation_rows(
+    user: Any, conversations: list[Conversation]
+) -> list[ConversationRow]:
+    org_ids = member_organisation_ids(user)
+    rows = []
+    for conversation in conversations:
+        if conversation.requester_id == user.pk:
+            side = Side.REQUESTER
+        elif conversation.owner_organisation_id in org_ids:
+            side = Side.OWNER
+        else:
+            side = Side.AGENT
+        rows.append(
+            ConversationRow(
+                conversation=conversation,
+                side=side,
+                waiting_for_you=conversation.is_open
+                and conversation.waiting_on == side,
+                show_owner=owner_visible_to(user, conversation, side),
+            )
+        )
+    return rows
+
+
+def _conversation_list(queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    return queryset.select_related(
+        "listing",
+        "listing__field",
+        "listing__region",
+        "owner_organisation",
+        "requester",
+        "requester_organisation",
+        "agent",
+    )
+
+
+def conversations_of(user: Any) -> list[ConversationRow]:
+    """The conversations the user takes part in, the ones waiting for them first."""
+    org_ids = member_organisation_ids(user)
+    queryset = _conversation_list(
+        Conversation.objects.filter(
+            Q(requester_id=user.pk)
+            | Q(owner_organisation_id__in=org_ids)
+            | Q(agent_id=user.pk)
+        )
+    ).order_by("-last_message_at", "-pk")[:CONVERSATION_LIMIT]
+    rows = _conversation_rows(user, list(queryset))
+    return sorted(rows, key=lambda row: not row.waiting_for_you)
+
+
+def agent_workspace(user: Any, *, closed: bool = False) -> list[ConversationRow]:
+    """An agent's conversations and the unclaimed ones in their fields and regions.
+
+    Unclaimed first, then the oldest: what has waited longest is handled first.
+    """
+    state = ConversationState.CLOSED if closed else ConversationState.OPEN
+    covered = Q(agent__isnull=True) & covered_listings_q(user, prefix="listing__")
+    queryset = _conversation_list(
+        Conversation.objects.filter(Q(agent_id=user.pk) | covered, state=state)
+    ).order_by(F("agent_id").asc(nulls_first=True), "created_at", "pk")
+    if closed:
+        queryset = queryset.order_by("-closed_at", "-pk")
+    rows = list(queryset[:CONVERSATION_LIMIT])
+    return [
+        ConversationRow(
+            conversation=conversation,
+            side=Side.AGENT,
+            waiting_for_you=conversation.is_open
+            and (
+                conversation.agent_id is None or conversation.waiting_on == Side.AGENT
+            ),
+            show_owner=True,
+        )
+        for conversation in rows
+    ]
+
+
+def conversation_messages(conversation: Conversation) -> list[Message]:
+    """The thread, oldest first."""
+    return list(conversation.messages.select_related("author").order_by("pk"))
+
+
+def agent_notes(conversation: Conversation) -> list[AgentNote]:
+    """The agents' private notes, oldest first."""
+    return list(conversation.agent_notes.select_related("author").order_by("pk"))
+
+
+def coverage_of(user: Any) -> tuple[list[TechField], list[Region]]:
+    """The fields and regions an agent covers (empty lists: all of them)."""
+    fields, regions = agent_coverage(user)
+    return (
+        list(TechField.objects.filter(pk__in=fields).order_by("code")),
+        list(Region.objects.filter(pk__in=regions).order_by("code")),
+    )

@@ -2,11 +2,41 @@
 
 from django.urls import path
 
-from cms.engagement import views
+from cms.engagement import conversation_views, views
 
 app_name = "engage"
 
 urlpatterns = [
+    path(
+        "conversations/",
+        conversation_views.conversation_list,
+        name="conversations",
+    ),
+    path(
+        "conversations/<int:conversation_id>/",
+        conversation_views.conversation,
+        name="conversation",
+    ),
+    path(
+        "conversations/<int:conversation_id>/close/",
+        conversation_views.close,
+        name="conversation_close",
+    ),
+    path(
+        "conversations/<int:conversation_id>/reopen/",
+        conversation_views.reopen_view,
+        name="conversation_reopen",
+    ),
+    path(
+        "conversations/<int:conversation_id>/claim/",
+        conversation_views.claim,
+        name="conversation_claim",
+    ),
+    path(
+        "conversations/<int:conversation_id>/notes/",
+        conversation_views.add_note,
+        name="conversation_note",
+    ),
     path("inbox/", views.inbox, name="inbox"),
     path("sent/", views.sent, name="sent"),
     path(

@@ -33,6 +33,7 @@ from market.models import (
     ListingStatus,
 )
 from market.permissions import can_view, is_owner
+from market.services.conversations import conversation_for
 from market.services.engagement import (
     EngagementError,
     answer_interest_request,
@@ -131,7 +132,10 @@ def _access_requested(
     if created:
         messages.success(
             request,
-            _("Your request has been sent. We will tell you when the owner decides."),
+            _(
+                "Your request has been sent. We will tell you when the owner "
+                "decides; follow it under “My conversations”."
+            ),
         )
     else:
         ticket.give_back()  # nobody was told anything new
@@ -177,7 +181,8 @@ def interest(request: HttpRequest, listing_id: int) -> HttpResponse:
                 messages.success(
                     request,
                     _(
-                        "Your request has been sent to the owner and the transfer agents."
+                        "Your request has been sent to the owner and the transfer "
+                        "agents. Follow the conversation under “My conversations”."
                     ),
                 )
                 return redirect(back_url or "engage:sent")
@@ -281,6 +286,7 @@ def _interest_context(
     )
     return {
         "item": interest_request,
+        "conversation": conversation_for(interest_request),
         "listing": interest_request.listing,
         "answers": selectors.answered_questions(interest_request),
         "can_reply": can_reply,

@@ -1,5 +1,14 @@
 """Market models, one module per aggregate."""
 
+from market.models.conversation import (
+    AgentNote,
+    CloseReason,
+    Conversation,
+    ConversationSource,
+    ConversationState,
+    Message,
+    Side,
+)
 from market.models.engagement import (
     INTEREST_QUESTIONS,
     AccessReason,
@@ -41,7 +50,12 @@ __all__ = [
     "AccessReason",
     "AccessRequest",
     "AccessRequestStatus",
+    "AgentNote",
+    "CloseReason",
     "Confidentiality",
+    "Conversation",
+    "ConversationSource",
+    "ConversationState",
     "CooperationMode",
     "DeclineReason",
     "Demand",
@@ -61,6 +75,7 @@ __all__ = [
     "ListingStatus",
     "Maturity",
     "MaturityStage",
+    "Message",
     "Organisation",
     "OrganisationKind",
     "Outcome",
@@ -68,6 +83,7 @@ __all__ = [
     "OutcomeImage",
     "Region",
     "RegionLevel",
+    "Side",
     "TechField",
     "maturity_stage",
 ]

@@ -23,6 +23,7 @@ from market.models import (
     INTEREST_QUESTIONS,
     AccessRequest,
     AccessRequestStatus,
+    ConversationSource,
     DeclineReason,
     DetailAccessLog,
     InterestKind,
@@ -30,8 +31,10 @@ from market.models import (
     InterestStatus,
     Listing,
     ListingStatus,
+    Side,
 )
 from market.permissions import can_view, is_owner, protected_access_reason
+from market.services.conversations import record_in_thread, start_conversation
 from market.services.listings import ListingError
 
 # request_id: a user asked for a listing's protected details
@@ -105,8 +108,32 @@ def request_protected_details(
         },
     )
     if created:
+        start_conversation(
+            source=ConversationSource.PROTECTED_DETAILS,
+            started_by=request,
+            listing_id=listing.pk,
+            requester_id=requester_id,
+            first_message=request.message
+            or str(_("I would like to read the protected details of this listing.")),
+            announce=False,  # access_request_sent tells the owner
+        )
         access_request_sent.send(sender=AccessRequest, request_id=request.pk)
     return request, created
+
+
+def _access_thread_text(status: str) -> str:
+    texts: dict[str, Any] = {
+        AccessRequestStatus.GRANTED: _(
+            "The owner organisation granted access to the protected details."
+        ),
+        AccessRequestStatus.DECLINED: _(
+            "The owner organisation declined the request for the protected details."
+        ),
+        AccessRequestStatus.REVOKED: _(
+            "The owner organisation revoked access to the protected details."
+        ),
+    }
+    return str(texts[status])
 
 
 def _locked_access_request(request_id: int, by_user_id: int) -> AccessRequest:
@@ -136,6 +163,12 @@ def decide_access_request(
     request.decided_at = timezone.now()
     request.decided_by_id = by_user_id
     request.save(update_fields=["status", "decided_at", "decided_by"])
+    record_in_thread(
+        request,
+        author_id=None,
+        side=Side.SYSTEM,
+        body=_access_thread_text(request.status),
+    )
     access_request_decided.send(
         sender=AccessRequest, request_id=request.pk, status=request.status
     )
@@ -154,6 +187,12 @@ def revoke_access_request(request_id: int, *, by_user_id: int) -> AccessRequest:
     request.decided_at = timezone.now()
     request.decided_by_id = by_user_id
     request.save(update_fields=["status", "decided_at", "decided_by"])
+    record_in_thread(
+        request,
+        author_id=None,
+        side=Side.SYSTEM,
+        body=_access_thread_text(request.status),
+    )
     access_request_decided.send(
         sender=AccessRequest, request_id=request.pk, status=request.status
     )
@@ -256,8 +295,27 @@ def send_interest_request(
         answers=cleaned,
         message=message,
     )
+    start_conversation(
+        source=ConversationSource.INTEREST,
+        started_by=request,
+        listing_id=listing.pk,
+        requester_id=sender_id,
+        first_message=interest_text(request),
+        announce=False,  # interest_request_sent tells the owner and the agents
+    )
     interest_request_sent.send(sender=InterestRequest, request_id=request.pk)
     return request
+
+
+def interest_text(request: InterestRequest) -> str:
+    """An interest request as the first message of its conversation."""
+    parts = [str(request.get_kind_display())]
+    for key, label in INTEREST_QUESTIONS:
+        if request.answers.get(key):
+            parts.append(f"{label}\n{request.answers[key]}")
+    if request.message:
+        parts.append(request.message)
+    return "\n\n".join(parts)
 
 
 def _duplicate_interest(
@@ -310,6 +368,14 @@ def answer_interest_request(
     request.answered_at = timezone.now()
     request.answered_by_id = by_user_id
     request.save(update_fields=["status", "reply", "answered_at", "answered_by"])
+    # The sender hears of the answer from interest_request_replied.
+    record_in_thread(
+        request,
+        author_id=by_user_id,
+        side=Side.OWNER,
+        body=request.reply,
+        skip_user_ids=(request.sender_id,),
+    )
     interest_request_replied.send(
         sender=InterestRequest, request_id=request.pk, status=request.status
     )
@@ -339,6 +405,19 @@ def decline_interest_request(
             "answered_at",
             "answered_by",
         ]
+    )
+    text = str(_("Declined: %(reason)s.")) % {
+        "reason": request.get_decline_reason_display()
+    }
+    if request.reply:
+        text += "\n" + request.reply
+    record_in_thread(
+        request,
+        author_id=by_user_id,
+        side=Side.OWNER,
+        body=text,
+        skip_user_ids=(request.sender_id,),
+        close_reason="not_interested",
     )
     interest_request_replied.send(
         sender=InterestRequest, request_id=request.pk, status=request.status

@@ -73,7 +73,9 @@ def save_listing_with_media(
     pending = (
         is_outcome
         and listing.pk is not None
-        and Listing.objects.filter(pk=listing.pk, status=ListingStatus.PUBLISHED).exists()
+        and Listing.objects.filter(
+            pk=listing.pk, status=ListingStatus.PUBLISHED
+        ).exists()
     )
     try:
         with transaction.atomic():

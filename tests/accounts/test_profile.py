@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -87,3 +89,22 @@ def test_profile_form_rejects_a_blank_name_and_a_bad_phone(client):
     assert form.has_error("display_name") and form.has_error("phone", "invalid_phone")
     user.refresh_from_db()
     assert user.display_name == "保留"
+
+
+def test_profile_form_turns_conversation_emails_off_and_on(client):
+    user = UserFactory()
+    client.force_login(user)
+    page = client.get(PROFILE).content.decode()
+    checkbox = re.search(r"<input[^>]*name=\"email_conversation_messages\"[^>]*>", page)
+    assert checkbox is not None and "checked" in checkbox.group(0)
+
+    client.post(PROFILE, {"display_name": "周敏", "phone": ""})
+    user.refresh_from_db()
+    assert user.email_conversation_messages is False
+
+    client.post(
+        PROFILE,
+        {"display_name": "周敏", "phone": "", "email_conversation_messages": "on"},
+    )
+    user.refresh_from_db()
+    assert user.email_conversation_messages is True
