@@ -169,3 +169,165 @@ class MatchGap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.demand_id}: {self.reason}"
+
+
+class DecisionAction(models.TextChoices):
+    CLAIM = "claim", _("Claimed")
+    RELEASE = "release", _("Released")
+    ACCEPT = "accept", _("Accepted and introduced")
+    REJECT = "reject", _("Rejected")
+    SNOOZE = "snooze", _("Snoozed")
+
+
+class RejectReason(models.TextChoices):
+    OFF_TOPIC = "off_topic", _("Off-topic")
+    MATURITY_GAP = "maturity_gap", _("Maturity gap")
+    PRICE_GAP = "price_gap", _("Price gap")
+    IP_CONFLICT = "ip_conflict", _("IP conflict")
+    ALREADY_IN_CONTACT = "already_in_contact", _("Already in contact")
+    OTHER = "other", _("Other")
+
+
+class Decision(models.Model):
+    """What an agent did with a proposal, kept as labelled data for the re-ranker.
+
+    The score and component scores are copied as they stood when the agent decided,
+    so that later refreshes do not change the labelled example.
+    """
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="decisions"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    action = models.CharField(
+        _("action"), max_length=20, choices=DecisionAction.choices
+    )
+    reason = models.CharField(
+        _("reason"), max_length=30, choices=RejectReason.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
+    score = models.FloatField(_("score when decided"))
+    components = models.JSONField(_("component scores when decided"), default=dict)
+    engine_version = models.CharField(_("engine version"), max_length=20, blank=True)
+    model_version = models.CharField(_("model version"), max_length=80, blank=True)
+    created_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agent's decision")
+        verbose_name_plural = _("agents' decisions")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["action", "created_at"], name="matching_dec_action")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.action}"
+
+
+class IntroductionResponse(models.TextChoices):
+    PENDING = "pending", _("Not answered yet")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class DeclineReason(models.TextChoices):
+    NOT_RELEVANT = "not_relevant", _("Not relevant to us")
+    NOT_NOW = "not_now", _("Not the right time")
+    TERMS = "terms", _("Price or terms do not fit")
+    ALREADY_IN_CONTACT = "already_in_contact", _("Already in contact")
+    OTHER = "other", _("Other")
+
+
+class Introduction(models.Model):
+    """An accepted proposal: the agent introduced the two owners in a conversation.
+
+    Each party answers once: accepted, or declined with a reason code.
+    """
+
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.CASCADE, related_name="introduction"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    conversation = models.ForeignKey(
+        "market.Conversation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    demand_response = models.CharField(
+        _("demand owner's answer"),
+        max_length=20,
+        choices=IntroductionResponse.choices,
+        default=IntroductionResponse.PENDING,
+    )
+    demand_reason = models.CharField(
+        _("demand owner's reason"),
+        max_length=30,
+        choices=DeclineReason.choices,
+        blank=True,
+    )
+    outcome_response = models.CharField(
+        _("outcome owner's answer"),
+        max_length=20,
+        choices=IntroductionResponse.choices,
+        default=IntroductionResponse.PENDING,
+    )
+    outcome_reason = models.CharField(
+        _("outcome owner's reason"),
+        max_length=30,
+        choices=DeclineReason.choices,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("introduced at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("last answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("introduction")
+        verbose_name_plural = _("introductions")
+
+    def __str__(self) -> str:
+        return f"introduction {self.proposal_id}"
+
+
+class RerankerModel(models.Model):
+    """A re-ranker learned from agents' decisions, with its held-out evaluation.
+
+    Used only when ``is_active``: training activates it only if it beats the hand
+    weights on the held-out decisions.
+    """
+
+    version = models.CharField(_("version"), max_length=80, unique=True)
+    features = models.JSONField(_("features"), default=list)
+    weights = models.JSONField(_("weights"), default=list)
+    bias = models.FloatField(_("bias"), default=0)
+    decisions = models.PositiveIntegerField(_("trained on (decisions)"))
+    evaluation = models.JSONField(_("held-out evaluation"), default=dict)
+    trained_at = models.DateTimeField(_("trained at"), auto_now_add=True)
+    is_active = models.BooleanField(_("active"), default=False)
+
+    class Meta:
+        verbose_name = _("learned re-ranker")
+        verbose_name_plural = _("learned re-rankers")
+        ordering = ["-trained_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="matching_one_active_reranker",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.version
