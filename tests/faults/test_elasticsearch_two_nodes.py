@@ -44,8 +44,10 @@ def test_a_node_killed_during_a_reindex_and_searches_loses_nothing(
     assert (health["status"], health["number_of_nodes"]) == ("green", 2)
 
     answers: list[int] = []
+    after_kill: list[int] = []  # answers given while node b was dead
     failures: list[str] = []
     stop = threading.Event()
+    killed: dict[str, float] = {}
 
     def search() -> None:
         try:
@@ -53,6 +55,8 @@ def test_a_node_killed_during_a_reindex_and_searches_loses_nothing(
                 try:
                     found = engine.search(SearchRequest(q="集群检索成果"))
                     answers.append(found.total)
+                    if "at" in killed:
+                        after_kill.append(found.total)
                 except Exception as error:  # each one fails the test below
                     failures.append(f"{type(error).__name__}: {error}")
                 time.sleep(0.02)
@@ -61,7 +65,6 @@ def test_a_node_killed_during_a_reindex_and_searches_loses_nothing(
 
     searcher = threading.Thread(target=search, name="visitor")
     searcher.start()
-    killed: dict[str, float] = {}
 
     def progress(sent: int) -> None:
         if sent and "at" not in killed and sent < LISTINGS:
@@ -74,14 +77,18 @@ def test_a_node_killed_during_a_reindex_and_searches_loses_nothing(
         result = reindex("outcome", progress=progress, chunk_size=CHUNK)
     finally:
         took = time.monotonic() - started
-        time.sleep(1)  # a few more searches against the surviving node alone
+        # A few more searches against the surviving node alone: counted, not timed,
+        # so that a loaded machine (slow searches) does not fail the test.
+        deadline = time.monotonic() + 120
+        while len(after_kill) < 10 and not failures and time.monotonic() < deadline:
+            time.sleep(0.05)
         stop.set()
         searcher.join(timeout=60)
 
     assert not b.running and killed, "node b was not killed during the reindex"
     assert result["documents"] == LISTINGS
     assert failures == []
-    assert len(answers) > 10
+    assert len(after_kill) >= 10
     assert set(answers) == {LISTINGS}  # nothing indexed was lost, at any moment
     engine.refresh()
     report = check("outcome")
@@ -90,5 +97,5 @@ def test_a_node_killed_during_a_reindex_and_searches_loses_nothing(
     report_figure(
         f"node b SIGKILLed after {killed['after']} of {LISTINGS} documents of a "
         f"reindex: reindex completed in {took:.1f} s, {len(answers)} searches during "
-        f"it all answered with all {LISTINGS} listings, 0 failed"
+        f"it ({len(after_kill)} after the kill) all answered with all {LISTINGS} listings, 0 failed"
     )
