@@ -54,7 +54,7 @@ def test_walkthrough_firm_request_becomes_a_three_way_conversation(
     buyer = _tab(browser, watched)
     log_in(buyer, base, engineer.email)
     buyer.goto(f"{base}/outcomes/{listing.pk}/")
-    buyer.get_by_role("link", name="我有意向").click()
+    buyer.get_by_role("link", name="我有意向").first.click()
     buyer.wait_for_load_state()
     buyer.locator("main textarea[name=purpose]").fill("新能源汽车电池托盘")
     buyer.locator("main textarea[name=message]").fill("能否三月到实验室参观？")
