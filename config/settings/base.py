@@ -276,14 +276,15 @@ SEARCH_INDEX_REPLICAS = 0
 # Matching (docs/matching.md): size of the catalogue's LSA vectors; the combiner's
 # weights (reciprocal-rank fusion of lexical + semantic vs structured compatibility);
 # each compatibility component's weight. The combiner's values are those the labelled
-# evaluation set favours (bench/match_eval.py; docs/matching.md "Evaluation"): the
-# semantic ranking weighs about three times the lexical one inside the fusion.
+# evaluation set favours (bench/match_eval.py; docs/matching.md "Evaluation"): since
+# issue 13's search ranking the lexical and semantic rankings weigh the same inside
+# the fusion, and compatibility weighs three quarters of the fusion.
 MATCHING_DIMENSIONS = 128
 MATCHING_WEIGHTS: dict[str, float] = {
     "retrieval": 0.6,
-    "compatibility": 0.3,
+    "compatibility": 0.45,
     "rrf_k": 10,
-    "lexical": 0.35,
+    "lexical": 1.0,
     "semantic": 1.0,
 }
 # A demand whose best candidate is less similar than this (cosine of the embedding)

@@ -70,8 +70,11 @@ def test_match_eval_combination_keeps_its_quality(result):
 
 
 def test_match_eval_combination_beats_lexical_alone(result):
+    """Issue 10's 1.3× lexical cannot hold since issue 13 made the lexical ranking
+    itself strong (nDCG@10 ≈ 0.80: 1.3× would exceed 1); the combination must still
+    beat it and stay with the best single component (docs/matching.md, "Targets")."""
     metrics = result["metrics"]
-    assert metrics["combination"]["ndcg@10"] >= 1.3 * metrics["lexical"]["ndcg@10"]
+    assert metrics["combination"]["ndcg@10"] >= metrics["lexical"]["ndcg@10"]
     best_single = max(
         metrics[c]["ndcg@10"] for c in ("lexical", "semantic", "compatibility")
     )
