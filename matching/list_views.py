@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -128,11 +129,11 @@ def decisions_export(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     start = end = None
     try:
-        start = _date(request.GET.get("from", ""), _("From"))
+        start = _date(request.GET.get("from", ""), pgettext("date range", "From"))
     except ValueError as error:
         errors.append(str(error))
     try:
-        end = _date(request.GET.get("to", ""), _("To"))
+        end = _date(request.GET.get("to", ""), pgettext("date range", "To"))
     except ValueError as error:
         errors.append(str(error))
     if start and end and start > end:

@@ -288,3 +288,12 @@ def test_answer_view_declines_with_a_reason(client, cast):
     assert "You declined the introduction." in response.content.decode()
     cast["introduction"].refresh_from_db()
     assert cast["introduction"].outcome_reason == DeclineReason.ALREADY_IN_CONTACT
+
+
+def test_answer_introduction_writes_the_thread_in_chinese(cast):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        introduction = _answer(cast, "seller", DECLINED, reason=DeclineReason.NOT_NOW)
+    last = introduction.conversation.messages.order_by("pk").last()
+    assert last.body == "成果方已拒绝此次引荐：时机不合适（not_now）。"
