@@ -85,7 +85,8 @@ def answer_introduction(
 ) -> Introduction:
     """A member of one party's organisation accepts or declines the introduction.
 
-    The side comes from the user's memberships; each side answers once. The answer
+    The side comes from the user's memberships; each side answers once (the same
+    answer again changes nothing, a different one is refused). The answer
     is written in the conversation and the others (the other party, the agent) are
     told; when both have accepted the proposal stays accepted and the introduction
     is confirmed.
@@ -102,7 +103,11 @@ def answer_introduction(
     side = introduction_side(user, introduction)
     if side is None:
         raise PermissionDenied("only a member of either party answers")
-    if getattr(introduction, f"{side}_response") != IntroductionResponse.PENDING:
+    current = getattr(introduction, f"{side}_response")
+    if current == response and getattr(introduction, f"{side}_reason") == reason:
+        # A double click (or a colleague giving the same answer): nothing changes.
+        return introduction
+    if current != IntroductionResponse.PENDING:
         raise AnswerError(
             _("Your organisation has already answered this introduction."),
             code="already_answered",

@@ -161,9 +161,9 @@ def test_answer_introduction_refuses_an_unknown_response(cast):
 
 def test_answer_introduction_once_per_side(cast):
     _answer(cast, "buyer", ACCEPTED)
-    for who, response in [("buyer", DECLINED), ("buyer_colleague", ACCEPTED)]:
+    for who in ("buyer", "buyer_colleague"):
         with pytest.raises(AnswerError) as refused:
-            _answer(cast, who, response, reason=DeclineReason.NOT_NOW)
+            _answer(cast, who, DECLINED, reason=DeclineReason.NOT_NOW)
         assert refused.value.code == "already_answered"
     cast["introduction"].refresh_from_db()
     assert cast["introduction"].demand_response == ACCEPTED
@@ -297,3 +297,13 @@ def test_answer_introduction_writes_the_thread_in_chinese(cast):
         introduction = _answer(cast, "seller", DECLINED, reason=DeclineReason.NOT_NOW)
     last = introduction.conversation.messages.order_by("pk").last()
     assert last.body == "成果方已拒绝此次引荐：时机不合适（not_now）。"
+
+
+def test_answer_introduction_twice_the_same_is_written_once(cast):
+    """A double click on "send" neither fails nor tells anyone twice."""
+    _answer(cast, "buyer", ACCEPTED)
+    _answer(cast, "buyer", ACCEPTED)
+    _answer(cast, "buyer_colleague", ACCEPTED)
+    conversation = cast["introduction"].conversation
+    assert conversation.messages.count() == 2  # the agent's, then the answer
+    assert Notification.objects.filter(recipient=cast["agent"]).count() == 1
