@@ -33,6 +33,7 @@ SLOTS: dict[str, str] = {
     "listing_detail_aside": "cms/listing_detail.html, below the contact details",
     "workbench_home": "workbench/home.html, below the list of listings",
     "agent_workspace": "the agents' workspace page",
+    "conversation_thread": "engagement/conversation.html, above the messages",
 }
 
 _panels: dict[str, list[tuple[int, Panel]]] = {}

@@ -10,12 +10,13 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self) -> None:
+        from cms.panels import register_panel
         from market.signals import (
             listing_status_changed,
             listings_changed,
             listings_status_changed,
         )
-        from matching import receivers
+        from matching import portal_panels, receivers
 
         listing_status_changed.connect(
             receivers.on_listing_status_changed, dispatch_uid="matching.status"
@@ -26,3 +27,6 @@ class MatchingConfig(AppConfig):
         listings_status_changed.connect(
             receivers.on_listings_status_changed, dispatch_uid="matching.statuses"
         )
+        register_panel("conversation_thread", portal_panels.introduction_panel)
+        register_panel("agent_workspace", portal_panels.agent_lists_panel)
+        register_panel("workbench_home", portal_panels.follow_up_panel, order=20)

@@ -161,6 +161,16 @@ class MatchGap(models.Model):
     best_similarity = models.FloatField(_("best similarity"), null=True, blank=True)
     key_terms = models.PositiveIntegerField(_("key terms"), default=0)
     noted_at = models.DateTimeField(_("noted at"))
+    # The agent who took the demand in hand (kept while the demand stays on the list).
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField(_("taken at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("demand needing an agent")
@@ -290,8 +300,18 @@ class Introduction(models.Model):
         choices=DeclineReason.choices,
         blank=True,
     )
+    demand_note = models.TextField(
+        _("demand owner's note"), blank=True, max_length=2000
+    )
+    outcome_note = models.TextField(
+        _("outcome owner's note"), blank=True, max_length=2000
+    )
     created_at = models.DateTimeField(_("introduced at"), auto_now_add=True)
     answered_at = models.DateTimeField(_("last answered at"), null=True, blank=True)
+    # When the second party accepted: the introduction is confirmed.
+    confirmed_at = models.DateTimeField(
+        _("both parties accepted at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("introduction")

@@ -241,9 +241,17 @@ def post_message(conversation_id: int, *, author_id: int, body: str) -> Message:
 
 @transaction.atomic
 def post_system_message(
-    conversation_id: int, *, body: str, announce: bool = False
+    conversation_id: int,
+    *,
+    body: str,
+    announce: bool = False,
+    skip_user_ids: tuple[int, ...] = (),
 ) -> Message:
-    """Record a platform event (a grant, a decline) in the thread."""
+    """Record a platform event (a grant, a decline) in the thread.
+
+    With ``announce`` the participants are told, except ``skip_user_ids`` (whoever
+    took the step the message records).
+    """
     conversation = _locked(conversation_id)
     return _append(
         conversation,
@@ -251,6 +259,7 @@ def post_system_message(
         side=Side.SYSTEM,
         body=clean_text(body),
         announce=announce,
+        skip_user_ids=skip_user_ids,
     )
 
 

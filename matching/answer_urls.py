@@ -1,0 +1,11 @@
+"""Parties' answers to introductions, under the namespace ``matching_answers``."""
+
+from django.urls import path
+
+from matching import answer_views
+
+app_name = "matching_answers"
+
+urlpatterns = [
+    path("<int:introduction_id>/answer/", answer_views.answer, name="answer"),
+]
