@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.stats import rankdata
 
 from matching.engine.fusion import Scored
 
@@ -173,14 +174,15 @@ def fit_logistic(
 
 def auc(scores: Sequence[float], labels: Sequence[bool]) -> float | None:
     """Area under the ROC curve (ties count half); None without both labels."""
-    positives = [s for s, label in zip(scores, labels, strict=True) if label]
-    negatives = [s for s, label in zip(scores, labels, strict=True) if not label]
+    y = np.asarray(labels, dtype=bool)
+    positives = int(y.sum())
+    negatives = len(y) - positives
     if not positives or not negatives:
         return None
-    wins = sum(
-        1.0 if p > n else 0.5 if p == n else 0.0 for p in positives for n in negatives
+    ranks = rankdata(np.asarray(scores, dtype=np.float64))
+    return float(
+        (ranks[y].sum() - positives * (positives + 1) / 2) / (positives * negatives)
     )
-    return wins / (len(positives) * len(negatives))
 
 
 def ranking_quality(
@@ -218,9 +220,21 @@ def _accuracy(
 
 
 def best_threshold(scores: Sequence[float], labels: Sequence[bool]) -> float:
-    """The cut on ``scores`` with the best accuracy (the hand total's, on training)."""
-    candidates = sorted(set(scores)) or [0.5]
-    return max(candidates, key=lambda t: (_accuracy(scores, labels, t), -t))
+    """The cut on ``scores`` (predict accepted at or above it) with the best accuracy
+    on these examples: the hand total's threshold, chosen on the training decisions."""
+    if not len(scores):
+        return 0.5
+    values = np.asarray(scores, dtype=np.float64)
+    y = np.asarray(labels, dtype=bool)
+    cuts = np.unique(values)
+    order = np.argsort(values, kind="stable")
+    sorted_values, sorted_y = values[order], y[order]
+    # Below each cut: how many rejections (right) and acceptances (wrong) there are.
+    below = np.searchsorted(sorted_values, cuts, side="left")
+    rejected_below = np.concatenate([[0], np.cumsum(~sorted_y)])[below]
+    accepted_below = np.concatenate([[0], np.cumsum(sorted_y)])[below]
+    correct = rejected_below + (int(y.sum()) - accepted_below)
+    return float(cuts[int(np.argmax(correct))])
 
 
 def _metrics(

@@ -130,6 +130,29 @@ def test_match_train_reranker_command_reports_the_threshold(settings, capsys):
     assert "needs 5" in capsys.readouterr().out
 
 
+def test_train_reranker_task_runs_nightly_before_the_refresh(settings):
+    from config.celery import app as celery_app
+    from matching.tasks import train_reranker as task
+
+    settings.MATCHING_RERANKER_MIN_DECISIONS = 5
+    assert task.run() is None
+    entries = {e["task"]: e for e in settings.CELERY_BEAT_SCHEDULE.values()}
+    entry = entries["matching.tasks.train_reranker"]
+    assert "matching.tasks.train_reranker" in celery_app.tasks
+    assert entry["options"]["expires"] > 0
+    train_at, refresh_at = (
+        entries[name]["schedule"]
+        for name in (
+            "matching.tasks.train_reranker",
+            "matching.tasks.refresh_all_proposals",
+        )
+    )
+    assert (min(train_at.hour), min(train_at.minute)) < (
+        min(refresh_at.hour),
+        min(refresh_at.minute),
+    )
+
+
 def stored_order(demand) -> list[int]:
     return list(
         Proposal.objects.filter(demand=demand, rank_for_demand__isnull=False)
