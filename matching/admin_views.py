@@ -22,7 +22,8 @@ OUTCOMES = {
         "(higher AUC and a ranking at least as good are both required)"
     ),
     ONE_LABEL: _(
-        "Not used: the held-out decisions are all acceptances or all rejections"
+        "Not used: the decisions to learn from, or the held-out ones, are all "
+        "acceptances or all rejections"
     ),
     TOO_FEW_HELD_OUT: _("Not used: too few held-out decisions to judge it"),
 }

@@ -262,9 +262,10 @@ def train(examples: Sequence[Example]) -> Training:
         [feature_vector(e.features, e.hand_total) for e in training], dtype=np.float64
     ).reshape(len(training), len(FEATURES))
     y = np.array([1.0 if e.accepted else 0.0 for e in training])
-    if len(training) and 0 < y.sum() < len(y):
+    both_labels = bool(len(training)) and 0 < y.sum() < len(y)
+    if both_labels:
         weights, bias = fit_logistic(x, y)
-    else:  # one label only: a constant model, which cannot win
+    else:  # one label only: a constant model, never used
         weights, bias = np.zeros(len(FEATURES)), 0.0
     rounded = tuple(round(float(w), 6) for w in weights)
     digest = hashlib.sha256(
@@ -285,7 +286,7 @@ def train(examples: Sequence[Example]) -> Training:
     learned = _metrics(groups, learned_scores, labels, 0.5)
     if len(testing) < MIN_HELD_OUT:
         outcome = TOO_FEW_HELD_OUT
-    elif hand["auc"] is None:
+    elif hand["auc"] is None or not both_labels:
         outcome = ONE_LABEL
     elif _beats(learned, hand):
         outcome = WINS

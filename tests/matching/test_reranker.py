@@ -202,6 +202,20 @@ def test_reranker_report_renders_for_a_superuser(client, settings):
     assert model.version in text
     assert str(model.evaluation["hand"]["auc"]) in text
     assert "AUC" in text
+    # In the admin's language (zh-hans), with why it is not used.
+    assert "每四条推荐留出一条" in text
+    assert "未启用：在留出的决定上没有优于人工权重" in text
+    assert "条用于学习" in text
+
+
+def test_reranker_menu_item_is_shown_to_moderators_only(client):
+    url = reverse("matching_rerankers")
+    client.force_login(UserFactory(roles=[Role.MODERATOR]))
+    assert url in client.get(reverse("wagtailadmin_home")).content.decode()
+    client.force_login(UserFactory(roles=[Role.AGENT]))
+    home = client.get(reverse("wagtailadmin_home"))
+    assert home.status_code == 200
+    assert url not in home.content.decode()
 
 
 def test_reranker_report_is_refused_to_a_plain_user_and_shown_to_moderators(client):
@@ -241,3 +255,34 @@ def test_engine_reranker_keeps_hand_total_in_components():
     reranker = rerank.Reranker(("semantic",), (5.0,), -2.5)
     assert reranker.score({"semantic": 1.0}, 0.2) > 0.9
     assert reranker.score({}, 0.2) < 0.1
+
+
+def _examples(count: int, accepted) -> list[rerank.Example]:
+    rng = random.Random(3)
+    return [
+        rerank.Example(
+            proposal_id=n,
+            group=n // 5,
+            features={"semantic": rng.random(), "fit_field": rng.random()},
+            hand_total=rng.random(),
+            accepted=accepted(n),
+        )
+        for n in range(count)
+    ]
+
+
+def test_engine_train_with_one_label_is_never_used():
+    result = rerank.train(_examples(120, lambda n: True))
+    assert result.evaluation["outcome"] == rerank.ONE_LABEL
+    assert not result.wins
+
+
+def test_engine_train_with_too_few_held_out_decisions_is_never_used():
+    result = rerank.train(_examples(12, lambda n: n % 2 == 0))
+    assert result.evaluation["held_out"] < rerank.MIN_HELD_OUT
+    assert result.evaluation["outcome"] == rerank.TOO_FEW_HELD_OUT
+
+
+def test_engine_train_is_deterministic():
+    examples = _examples(200, lambda n: n % 3 == 0)
+    assert rerank.train(examples) == rerank.train(examples)
