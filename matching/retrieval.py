@@ -7,7 +7,7 @@ import logging
 import numpy as np
 
 from market.models import ListingKind
-from matching.engine.embedding import LsaEmbedder
+from matching.engine.embedding import Embedder
 from matching.engine.items import MatchItem, Side
 from matching.engine.terms import is_key_term
 from matching.models import EmbeddingModel
@@ -21,7 +21,7 @@ OTHER_KIND = {Side.DEMAND: ListingKind.OUTCOME, Side.OUTCOME: ListingKind.DEMAND
 QUERY_TERMS = 12
 
 
-def query_terms(item: MatchItem, embedder: LsaEmbedder | None) -> list[str]:
+def query_terms(item: MatchItem, embedder: Embedder | None) -> list[str]:
     """The item's most telling words: its keywords, then its rarest text words."""
     seen: set[str] = set()
     terms: list[str] = []
@@ -67,7 +67,7 @@ def lexical(item: MatchItem, terms: list[str]) -> dict[int, float]:
 
 
 def semantic(
-    item: MatchItem, model: EmbeddingModel | None, embedder: LsaEmbedder | None
+    item: MatchItem, model: EmbeddingModel | None, embedder: Embedder | None
 ) -> dict[int, float]:
     """Cosine similarities of the other side's nearest listings (kNN)."""
     if model is None or embedder is None:

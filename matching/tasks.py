@@ -6,7 +6,7 @@ from celery import group, shared_task
 
 from market.models import ListingKind
 from matching.items import published_ids
-from matching.services import proposals, training
+from matching.services import proposals, reranker, training
 
 # Listings per task of a full refresh: small enough to spread over every worker.
 CHUNK = 200
@@ -33,3 +33,11 @@ def refresh_all_proposals(retrain: bool = True) -> int:
     if chunks:
         group(match_listings.s(chunk) for chunk in chunks).apply_async()
     return len(chunks)
+
+
+@shared_task(acks_late=True, time_limit=1800, expires=6 * 3600)
+def train_reranker() -> str | None:
+    """Nightly: fit the learned re-ranker on the agents' decisions (used only if it
+    beats the hand weights); returns its version, or None below the threshold."""
+    model = reranker.train_reranker()
+    return model.version if model is not None else None

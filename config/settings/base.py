@@ -212,6 +212,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=1, minute=15),
         "options": {"expires": _NIGHTLY_EXPIRES},
     },
+    # Before the nightly refresh, so that it orders proposals with the new re-ranker
+    # (when one beats the hand weights on held-out decisions).
+    "train-reranker": {
+        "task": "matching.tasks.train_reranker",
+        "schedule": crontab(hour=1, minute=45),
+        "options": {"expires": _NIGHTLY_EXPIRES},
+    },
     # After the night's expiry and archiving: retrain the matcher's embedding on the
     # catalogue as it is, then recompute every proposal in chunks across the workers.
     "refresh-proposals": {
@@ -292,6 +299,13 @@ MATCHING_WEIGHTS: dict[str, float] = {
 # agent" list; so does one with fewer key terms than that in its whole text.
 MATCHING_MIN_SIMILARITY = 0.25
 MATCHING_MIN_TERMS = 3
+# The learned re-ranker (docs/matching.md, "Learned re-ranker") is trained once agents
+# have accepted or rejected this many proposals, and used only if it beats the hand
+# weights on the held-out decisions.
+MATCHING_RERANKER_MIN_DECISIONS = 200
+# The text embedder: "lsa" (trained on the catalogue) or "onnx:<directory>" (a local
+# ONNX sentence-embedding model: model.onnx + tokenizer.json; requirements-onnx.txt).
+MATCHING_EMBEDDER = "lsa"
 MATCHING_COMPATIBILITY_WEIGHTS: dict[str, float] = {
     "field": 3.0,
     "maturity": 2.0,

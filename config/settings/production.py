@@ -84,6 +84,17 @@ ELASTICSEARCH_URL = ",".join(
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "techmatch")
 SEARCH_INDEX_REPLICAS = env_int("SEARCH_INDEX_REPLICAS", 0)
 
+MATCHING_RERANKER_MIN_DECISIONS = env_int(
+    "MATCHING_RERANKER_MIN_DECISIONS", 200, minimum=1
+)
+MATCHING_EMBEDDER = env_str("MATCHING_EMBEDDER", "lsa")
+if MATCHING_EMBEDDER != "lsa" and not (
+    MATCHING_EMBEDDER.startswith("onnx:") and len(MATCHING_EMBEDDER) > len("onnx:")
+):
+    raise ImproperlyConfigured(
+        "Environment variable MATCHING_EMBEDDER must be lsa or onnx:<directory>."
+    )
+
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)

@@ -6,8 +6,8 @@ listings end up near each other, so 锂电池 and 电池包 or 余热 and 废热
 the two texts share no word. It trains in seconds on the catalogue, needs no download,
 and is deterministic for a given catalogue and seed.
 
-Another embedder (a local ONNX sentence model, say) only has to provide ``version``,
-``dimensions`` and ``embed``.
+Another embedder (a local ONNX sentence model: ``matching/onnx_embedder.py``) only has
+to provide ``version``, ``dimensions``, ``embed`` and ``term_weight``.
 """
 
 from __future__ import annotations
@@ -38,6 +38,10 @@ class Embedder(Protocol):
     def dimensions(self) -> int: ...
 
     def embed(self, documents: Sequence[Sequence[str]]) -> Vectors: ...
+
+    def term_weight(self, term: str) -> float:
+        """How telling a term is (orders query terms and shared terms; 0 = neutral)."""
+        ...
 
 
 def unit_rows(matrix: NDArray[np.floating]) -> Vectors:

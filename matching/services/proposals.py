@@ -29,6 +29,7 @@ from matching.models import (
     ProposalState,
 )
 from matching.retrieval import lexical, query_terms, semantic
+from matching.services.reranker import POOL, rerank
 from matching.services.training import active_model, load_embedder
 from matching.vectors import get_store
 
@@ -85,9 +86,9 @@ def score_item(item: MatchItem, today: dt.date) -> tuple[list[Scored], list[str]
         {pk: s for pk, s in semantic_scores.items() if pk in candidates},
         compat,
         combiner_weights(),
-        limit=TOP,
+        limit=POOL,
     )
-    return scored, terms
+    return rerank(scored, TOP), terms
 
 
 def _reasons(scored: Scored) -> list[dict[str, object]]:

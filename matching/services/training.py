@@ -1,4 +1,9 @@
-"""Training the catalogue's embedding model and swapping it in atomically."""
+"""Training the catalogue's embedding model and swapping it in atomically.
+
+The embedder is chosen by ``MATCHING_EMBEDDER``: ``lsa`` (default) is fitted on the
+catalogue; ``onnx:<directory>`` is a local ONNX sentence model (``matching.onnx_embedder``)
+that is not fitted, only used to compute the vectors; its row stores the directory.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from market.models import ListingKind
-from matching.engine.embedding import LsaEmbedder
+from matching.engine.embedding import Embedder, LsaEmbedder
 from matching.items import published_ids, tokens_of
 from matching.models import EmbeddingModel
 from matching.vectors import get_store
@@ -24,21 +29,55 @@ def active_model() -> EmbeddingModel | None:
     return EmbeddingModel.objects.filter(is_active=True).first()
 
 
-def load_embedder(model: EmbeddingModel) -> LsaEmbedder:
+def load_embedder(model: EmbeddingModel) -> Embedder:
     """The stored model, ready to embed (cached per process by version)."""
     cached = _embedders.get(model.version)
     if cached is None:
-        cached = LsaEmbedder.from_bytes(bytes(model.data))
+        if model.kind == ONNX:
+            cached = _onnx(bytes(model.data).decode())
+        else:
+            cached = LsaEmbedder.from_bytes(bytes(model.data))
         _embedders.clear()  # one model at a time is worth keeping
         _embedders[model.version] = cached
     return cached
 
 
-_embedders: dict[str, LsaEmbedder] = {}
+_embedders: dict[str, Embedder] = {}
+
+ONNX = "onnx"
+
+
+def onnx_directory() -> str | None:
+    """The ONNX model directory ``MATCHING_EMBEDDER`` names, or None for LSA."""
+    configured = str(settings.MATCHING_EMBEDDER)
+    if configured.startswith(f"{ONNX}:"):
+        return configured[len(ONNX) + 1 :]
+    return None
+
+
+def _onnx(directory: str) -> Embedder:
+    # Imported here: onnxruntime and tokenizers are an optional extra.
+    from matching.onnx_embedder import OnnxEmbedder
+
+    return OnnxEmbedder(directory)
+
+
+def _embedder_for(
+    documents: list[tuple[str, ...]], dimensions: int | None
+) -> tuple[Embedder, str, bytes]:
+    """The configured embedder, its kind and what its row stores."""
+    directory = onnx_directory()
+    if directory is not None:
+        return _onnx(directory), ONNX, directory.encode()
+    lsa = LsaEmbedder.fit(
+        documents, dimensions=dimensions or int(settings.MATCHING_DIMENSIONS)
+    )
+    return lsa, "lsa", lsa.to_bytes()
 
 
 def train_model(dimensions: int | None = None) -> EmbeddingModel:
-    """Fit LSA on every published listing, store its vectors, then make it active.
+    """Fit LSA on every published listing (or load the configured ONNX model), store
+    its vectors, then make it active.
 
     Until the last step the previous model stays active (and its proposals readable);
     the swap is one transaction; the previous model's vectors are dropped after it.
@@ -51,16 +90,14 @@ def train_model(dimensions: int | None = None) -> EmbeddingModel:
     all_ids = [pk for kind_ids in ids.values() for pk in kind_ids]
     tokens = tokens_of(all_ids)
     documents = [tokens.get(pk, ()) for pk in all_ids]
-    embedder = LsaEmbedder.fit(
-        documents,
-        dimensions=dimensions or int(settings.MATCHING_DIMENSIONS),
-    )
+    embedder, kind, data = _embedder_for(documents, dimensions)
     model, created = EmbeddingModel.objects.get_or_create(
         version=embedder.version,
         defaults={
+            "kind": kind,
             "dimensions": embedder.dimensions,
             "documents": len(documents),
-            "data": embedder.to_bytes(),
+            "data": data,
         },
     )
     store = get_store()

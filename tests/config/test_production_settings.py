@@ -86,6 +86,14 @@ def test_production_settings_start_with_a_complete_environment():
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD' is not one of"),
         ("DEFAULT_FROM_EMAIL", None, "DEFAULT_FROM_EMAIL is required"),
         ("THROTTLE_LOGIN_IP", "0/15m", "THROTTLE_LOGIN_IP='0/15m' is not a rate"),
+        (
+            "MATCHING_RERANKER_MIN_DECISIONS",
+            "many",
+            "MATCHING_RERANKER_MIN_DECISIONS='many' is not a whole number",
+        ),
+        ("MATCHING_RERANKER_MIN_DECISIONS", "0", "must be at least 1"),
+        ("MATCHING_EMBEDDER", "bert", "MATCHING_EMBEDDER must be lsa or onnx:"),
+        ("MATCHING_EMBEDDER", "onnx:", "MATCHING_EMBEDDER must be lsa or onnx:"),
     ],
 )
 def test_production_settings_refuse_a_bad_variable_naming_it(name, value, message):

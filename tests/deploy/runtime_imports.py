@@ -30,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRST_PARTY = ("accounts", "cms", "config", "market", "matching", "search")
+# Optional extras the image does not install (imported only when a setting asks for
+# them): the ONNX embedder of MATCHING_EMBEDDER=onnx:… (requirements-onnx.txt).
+OPTIONAL_EXTRAS = {"onnxruntime", "tokenizers", "onnx"}
 
 
 def first_party_modules() -> list[str]:
@@ -77,6 +80,8 @@ def third_party_imports() -> dict[str, str]:
                 for name in names:
                     top = name.split(".", 1)[0]
                     if not name or top in FIRST_PARTY or top == "__future__":
+                        continue
+                    if top in OPTIONAL_EXTRAS:
                         continue
                     if top in sys.stdlib_module_names:
                         continue

@@ -10,7 +10,10 @@ from matching.services.training import train_model
 
 
 class Command(BaseCommand):
-    help = "Train the matcher's text embedding (LSA) on the published catalogue."
+    help = (
+        "Train the matcher's text embedding (LSA) on the published catalogue, or embed "
+        "it with the ONNX model MATCHING_EMBEDDER names."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--dimensions", type=int, default=None)
