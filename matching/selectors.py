@@ -33,8 +33,8 @@ def _sides(kind: str) -> tuple[str, str, str]:
 
 
 def _shown(queryset: QuerySet[Proposal], other: str) -> QuerySet[Proposal]:
-    """Proposals fit to show: the other listing published, not hidden, and some
-    textual evidence (a pair close only by its field, region and price, with no word
+    """Proposals fit to show: the other listing published, not hidden, the demand not
+    waiting for an agent, and some textual evidence (a pair close only by its field, region and price, with no word
     in common and no similar meaning, says nothing to a visitor)."""
     evidence = Q(components__lexical__gt=0) | Q(
         components__semantic__gte=float(settings.MATCHING_MIN_SIMILARITY)
@@ -43,6 +43,9 @@ def _shown(queryset: QuerySet[Proposal], other: str) -> QuerySet[Proposal]:
         queryset.exclude(state__in=HIDDEN_STATES)
         .filter(**{f"{other}__status": ListingStatus.PUBLISHED})
         .filter(evidence)
+        # A demand the matcher serves badly (MatchGap) has no candidate worth
+        # showing: its owner is told an agent follows up instead.
+        .filter(demand__match_gap__isnull=True)
     )
 
 

@@ -187,8 +187,8 @@ def refresh_item(listing_id: int, today: dt.date | None = None) -> Refreshed:
                 proposal.state = ProposalState.RETIRED
                 proposal.retired_at = now
             proposal.save()
-        _note_gap(item, scored, terms, counterparts, now)
-        if shown_before != shown_after:
+        gap_changed = _note_gap(item, scored, terms, counterparts, now)
+        if shown_before != shown_after or gap_changed:
             related_changed()
     return Refreshed(listing_id, len(kept), retired)
 
@@ -232,15 +232,16 @@ def _note_gap(
     terms: list[str],
     counterparts: dict[int, MatchItem],
     now: dt.datetime,
-) -> None:
+) -> bool:
+    """Note or clear the demand's gap; whether it entered or left the list."""
     if item.side is not Side.DEMAND:
-        return
+        return False
     found = gap_reason(item, scored, terms, counterparts)
     if found is None:
-        MatchGap.objects.filter(demand_id=item.id).delete()
-        return
+        deleted, _ = MatchGap.objects.filter(demand_id=item.id).delete()
+        return deleted > 0
     reason, similarity = found
-    MatchGap.objects.update_or_create(
+    _, created = MatchGap.objects.update_or_create(
         demand_id=item.id,
         defaults={
             "reason": reason,
@@ -254,6 +255,7 @@ def _note_gap(
             "noted_at": now,
         },
     )
+    return created
 
 
 def retire_item(listing_id: int) -> int:

@@ -274,3 +274,54 @@ def test_workbench_tells_the_owner_an_agent_follows_up_a_vague_demand(
     assert f'data-match-gap="{vague.pk}"' in html
     assert "暂无合适匹配，技术经理人将跟进" in html
     assert "文本过少，无法匹配" in html
+
+
+def test_a_demand_waiting_for_an_agent_shows_no_weak_candidates(client, owner, market):
+    from matching.models import GapReason, MatchGap
+
+    refresh_item(market["need"].pk)
+    # As a refresh notes it when the best candidates are weak.
+    MatchGap.objects.create(
+        demand=market["need"],
+        reason=GapReason.WEAK_CANDIDATES,
+        noted_at=market["need"].published_at,
+    )
+    html = client.get(demand_url(market["need"])).content.decode()
+    assert related_section(html) == ""
+    client.force_login(owner)
+
+    bench = client.get("/workbench/").content.decode()
+
+    assert "暂无合适匹配，技术经理人将跟进" in bench
+    assert "只有弱相关的候选" in bench
+    assert f'data-recommended-for="{market["need"].pk}"' not in bench
+
+
+def test_workbench_recommendations_cost_the_same_queries_for_more_listings(
+    client, owner, owner_org, market, index_now
+):
+    refresh_item(market["need"].pk)
+    client.force_login(owner)
+    client.get("/workbench/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/workbench/")
+    more = [
+        DemandFactory(
+            published=True,
+            organisation=owner_org,
+            field=field("0603"),
+            title=f"储能锂电池热失控预警需求{n}",
+            summary="储能电站锂电池热失控预警，电芯温升与产气监测。",
+            keywords=["锂电池", "热失控", "预警", "储能"],
+        )
+        for n in range(3)
+    ]
+    index_now(*more)
+    for demand in more:
+        refresh_item(demand.pk)
+
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/workbench/").content.decode()
+
+    assert html.count("data-recommended-for=") >= 3
+    assert len(many) == len(few)
