@@ -33,8 +33,8 @@ def _sides(kind: str) -> tuple[str, str, str]:
 
 
 def _shown(queryset: QuerySet[Proposal], other: str) -> QuerySet[Proposal]:
-    """Proposals fit to show: the other listing published, not hidden, the demand not
-    waiting for an agent, and some textual evidence (a pair close only by its field, region and price, with no word
+    """Proposals fit to show: the other listing published, not hidden, and some
+    textual evidence (a pair close only by its field, region and price, with no word
     in common and no similar meaning, says nothing to a visitor)."""
     evidence = Q(components__lexical__gt=0) | Q(
         components__semantic__gte=float(settings.MATCHING_MIN_SIMILARITY)
@@ -43,9 +43,6 @@ def _shown(queryset: QuerySet[Proposal], other: str) -> QuerySet[Proposal]:
         queryset.exclude(state__in=HIDDEN_STATES)
         .filter(**{f"{other}__status": ListingStatus.PUBLISHED})
         .filter(evidence)
-        # A demand the matcher serves badly (MatchGap) has no candidate worth
-        # showing: its owner is told an agent follows up instead.
-        .filter(demand__match_gap__isnull=True)
     )
 
 
@@ -142,6 +139,9 @@ def recommendations(
             _shown(Proposal.objects.filter(**{f"{own_side}_id__in": ids}), other)
             # The first few of each listing's ranking suffice (some may be hidden).
             .filter(**{f"{rank}__lte": RANK_WINDOW})
+            # A demand the matcher serves badly (MatchGap): its owner is told an
+            # agent follows up, not shown the weak candidates that put it there.
+            .filter(demand__match_gap__isnull=True)
             .exclude(**{f"{other}__organisation_id__in": org_ids})
             .select_related(other)
             .order_by(rank, "pk")

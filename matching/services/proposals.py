@@ -187,8 +187,8 @@ def refresh_item(listing_id: int, today: dt.date | None = None) -> Refreshed:
                 proposal.state = ProposalState.RETIRED
                 proposal.retired_at = now
             proposal.save()
-        gap_changed = _note_gap(item, scored, terms, counterparts, now)
-        if shown_before != shown_after or gap_changed:
+        _note_gap(item, scored, terms, counterparts, now)
+        if shown_before != shown_after:
             related_changed()
     return Refreshed(listing_id, len(kept), retired)
 
@@ -232,16 +232,15 @@ def _note_gap(
     terms: list[str],
     counterparts: dict[int, MatchItem],
     now: dt.datetime,
-) -> bool:
-    """Note or clear the demand's gap; whether it entered or left the list."""
+) -> None:
     if item.side is not Side.DEMAND:
-        return False
+        return
     found = gap_reason(item, scored, terms, counterparts)
     if found is None:
-        deleted, _ = MatchGap.objects.filter(demand_id=item.id).delete()
-        return deleted > 0
+        MatchGap.objects.filter(demand_id=item.id).delete()
+        return
     reason, similarity = found
-    _, created = MatchGap.objects.update_or_create(
+    MatchGap.objects.update_or_create(
         demand_id=item.id,
         defaults={
             "reason": reason,
@@ -255,7 +254,6 @@ def _note_gap(
             "noted_at": now,
         },
     )
-    return created
 
 
 def retire_item(listing_id: int) -> int:
