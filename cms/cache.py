@@ -64,7 +64,10 @@ PART_SECONDS = 600
 VERSION_SECONDS = 24 * 3600
 
 PAGES = "pages"
-NAMESPACES: tuple[str, ...] = (*ListingKind.values, PAGES)
+# What other apps show beside a listing through panels (the matcher's related items):
+# replaced when that changes, independently of the listings' own kinds.
+RELATED = "related"
+NAMESPACES: tuple[str, ...] = (*ListingKind.values, PAGES, RELATED)
 
 
 # --- Round trips ------------------------------------------------------------------
@@ -248,6 +251,11 @@ def _pay_owed_bumps() -> bool:
 def bump_pages_version() -> None:
     """Retire everything built from the page tree (titles, links to the catalogues)."""
     bump_catalogue_version(PAGES)
+
+
+def bump_related_version() -> None:
+    """Retire every page showing what panels put beside a listing (related items)."""
+    bump_catalogue_version(RELATED)
 
 
 # --- Parts of pages --------------------------------------------------------------

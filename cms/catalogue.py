@@ -33,6 +33,7 @@ from wagtail.models import Page
 
 from cms.cache import (
     PAGES,
+    RELATED,
     cached_part,
     count_view,
     get_parts,
@@ -705,7 +706,13 @@ def detail_view(
     kind = page.listing_kind
     page_url = page.get_url(request) or "/"
     # Only a published listing's page is ever cached: others are 404 to anonymous.
-    mark_cacheable(request, kinds=(kind,), listing_id=pk, under=urlsplit(page_url).path)
+    # Its panels (related items) change with other apps' data: RELATED.
+    mark_cacheable(
+        request,
+        kinds=(kind, RELATED),
+        listing_id=pk,
+        under=urlsplit(page_url).path,
+    )
     counts = request.method == "GET"
     listing = listing_detail(kind, pk)
     user = request.user

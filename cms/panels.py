@@ -11,7 +11,9 @@ will add its proposals this way)::
 A panel is ``fn(request, **context) -> str | None``: HTML (a ``SafeString``, e.g. from
 ``render_to_string``; plain text is escaped) or nothing. A panel that raises is logged
 and left out: the page still answers. Panels on a page the page cache keeps
-(the listing detail page, for anonymous visitors) must not depend on who asks.
+(the listing detail page, for anonymous visitors) must not depend on who asks, and
+their app calls :func:`related_changed` when what they show changes: the cached
+detail pages are then built afresh.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -48,6 +51,16 @@ def register_panel(slot: str, panel: Panel, *, order: int = 0) -> Panel:
         entries.append((order, panel))
         entries.sort(key=lambda entry: entry[0])
     return panel
+
+
+def related_changed() -> None:
+    """What panels show beside listings changed: retire the cached detail pages.
+
+    Called on commit (or at once outside a transaction).
+    """
+    from cms.cache import bump_related_version
+
+    transaction.on_commit(bump_related_version)
 
 
 def unregister_panel(slot: str, panel: Panel) -> None:

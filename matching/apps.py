@@ -1,4 +1,4 @@
-"""Matching app configuration: listens to the market's signals."""
+"""Matching app configuration: listens to the market's signals, adds its panels."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ class MatchingConfig(AppConfig):
             listings_status_changed,
         )
         from matching import portal_panels, receivers
+        from matching.panels import recommendations_panel, related_panel
 
         listing_status_changed.connect(
             receivers.on_listing_status_changed, dispatch_uid="matching.status"
@@ -29,4 +30,6 @@ class MatchingConfig(AppConfig):
         )
         register_panel("conversation_thread", portal_panels.introduction_panel)
         register_panel("agent_workspace", portal_panels.agent_lists_panel)
-        register_panel("workbench_home", portal_panels.follow_up_panel, order=20)
+        register_panel("listing_detail_aside", related_panel)
+        # 为您推荐 carries the owner's "an agent will follow up" notices too.
+        register_panel("workbench_home", recommendations_panel)

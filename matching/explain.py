@@ -8,6 +8,8 @@ moderator shows its new name.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -25,31 +27,64 @@ def _labels(model: Any, field: str, codes: Iterable[str]) -> dict[str, str]:
     }
 
 
-def _money(value: float) -> str:
-    return f"{value:g}"
+def _money(value: Any) -> str:
+    """An amount in 10k CNY as people write it: 80, 12.5, 100000000 (never 1e+08)."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)
+    if not amount.is_finite():
+        return str(value)
+    # Two decimals at most, trailing zeros dropped, no exponent.
+    return f"{amount:.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The names of the fields, regions and modes some reasons name (read at once)."""
+
+    fields: Mapping[str, str]
+    regions: Mapping[str, str]
+    modes: Mapping[str, str]
+
+
+def labels_for(reason_lists: Iterable[Iterable[Mapping[str, Any]]]) -> Labels:
+    """The labels every reason of ``reason_lists`` needs, in three queries at most."""
+    params = [r.get("params") or {} for reasons in reason_lists for r in reasons]
+    return Labels(
+        fields=_labels(
+            TechField,
+            "code",
+            [p.get(k, "") for p in params for k in ("demand_field", "outcome_field")],
+        ),
+        regions=_labels(
+            Region,
+            "code",
+            [p.get(k, "") for p in params for k in ("demand_region", "outcome_region")],
+        ),
+        modes=_labels(
+            CooperationMode,
+            "code",
+            [m for p in params for m in str(p.get("modes", "")).split(",")],
+        ),
+    )
 
 
 def sentences(
-    reasons: Iterable[Mapping[str, Any]], shared_terms: Iterable[str] = ()
+    reasons: Iterable[Mapping[str, Any]],
+    shared_terms: Iterable[str] = (),
+    labels: Labels | None = None,
 ) -> list[str]:
-    """One sentence per reason worth saying, the shared key terms first."""
-    reasons = list(reasons)
+    """One sentence per reason worth saying, the shared key terms first.
+
+    ``labels`` (from :func:`labels_for`) spares the queries when explaining many
+    proposals at once.
+    """
+    reasons = [r for r in reasons if isinstance(r, Mapping)]
     params = [r.get("params") or {} for r in reasons]
-    fields = _labels(
-        TechField,
-        "code",
-        [p.get(k, "") for p in params for k in ("demand_field", "outcome_field")],
-    )
-    regions = _labels(
-        Region,
-        "code",
-        [p.get(k, "") for p in params for k in ("demand_region", "outcome_region")],
-    )
-    modes = _labels(
-        CooperationMode,
-        "code",
-        [m for p in params for m in str(p.get("modes", "")).split(",")],
-    )
+    if labels is None:
+        labels = labels_for([reasons])
+    fields, regions, modes = labels.fields, labels.regions, labels.modes
     stages = dict(MaturityStage.choices)
     said: list[str] = []
     terms = list(shared_terms)
@@ -72,6 +107,13 @@ def _sentence(
     stages: Mapping[str, Any],
 ) -> str:
     field_name = fields.get(str(p.get("outcome_field", "")), "")
+    # A damaged or older record lacking its values: say nothing rather than "None".
+    amounts = (p.get("price_low"), p.get("budget_high"))
+    levels = (p.get("offered"), p.get("expected"))
+    if (
+        code.startswith("price_") and code != "price_negotiable" and None in amounts
+    ) or (code.startswith("maturity_") and None in levels):
+        return ""
     match code:
         case "field_same":
             return _("Same technology field: %(field)s") % {"field": field_name}
@@ -105,16 +147,25 @@ def _sentence(
         case "price_within_budget":
             return _(
                 "Price within budget: from %(price)s (10k CNY), budget up to %(budget)s"
-            ) % {"price": _money(p["price_low"]), "budget": _money(p["budget_high"])}
+            ) % {
+                "price": _money(p.get("price_low")),
+                "budget": _money(p.get("budget_high")),
+            }
         case "price_near_budget":
             return _(
                 "Price a little over budget: from %(price)s (10k CNY), budget up to "
                 "%(budget)s"
-            ) % {"price": _money(p["price_low"]), "budget": _money(p["budget_high"])}
+            ) % {
+                "price": _money(p.get("price_low")),
+                "budget": _money(p.get("budget_high")),
+            }
         case "price_over_budget":
             return _(
                 "Price over budget: from %(price)s (10k CNY), budget up to %(budget)s"
-            ) % {"price": _money(p["price_low"]), "budget": _money(p["budget_high"])}
+            ) % {
+                "price": _money(p.get("price_low")),
+                "budget": _money(p.get("budget_high")),
+            }
         case "price_negotiable":
             return _("Price or budget negotiable")
         case "modes_in_common":

@@ -14,7 +14,6 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from market.models import ListingStatus, Side
-from market.permissions import member_organisation_ids
 from matching.models import DeclineReason, IntroductionResponse, MatchGap
 from matching.permissions import DEMAND, can_use_agent_lists, introduction_side
 from matching.selectors import introduction_of_conversation
@@ -62,26 +61,4 @@ def agent_lists_panel(request: HttpRequest | None, **context: Any) -> str | None
     ).count()
     return render_to_string(
         "matching/_agent_lists_links.html", {"waiting": waiting}, request=request
-    )
-
-
-def follow_up_panel(request: HttpRequest | None, **context: Any) -> str | None:
-    """The owner's published demands on the agents' list: an agent will follow up."""
-    if request is None:
-        return None
-    organisations = member_organisation_ids(request.user)
-    if not organisations:
-        return None
-    gaps = list(
-        MatchGap.objects.filter(
-            demand__organisation_id__in=organisations,
-            demand__status=ListingStatus.PUBLISHED,
-        )
-        .select_related("demand")
-        .order_by("noted_at", "pk")[:20]
-    )
-    if not gaps:
-        return None
-    return render_to_string(
-        "matching/_agent_follow_up.html", {"gaps": gaps}, request=request
     )

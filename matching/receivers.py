@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import transaction
 
+from cms.panels import related_changed
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,9 +24,14 @@ def _schedule(ids: list[int]) -> None:
 
 
 def schedule(listing_ids: Iterable[int]) -> None:
-    """Recompute these listings' proposals once the current transaction commits."""
+    """Recompute these listings' proposals once the current transaction commits.
+
+    The pages that list them as related items are retired at once (on commit): a
+    listing withdrawn or renamed must not stay there until the refresh has run.
+    """
     ids = sorted({int(pk) for pk in listing_ids})
     if ids:
+        related_changed()
         transaction.on_commit(lambda: _schedule(ids))
 
 

@@ -1,16 +1,215 @@
-"""The matcher's reads for agents: the needs-an-agent list and the decisions export."""
+"""The matcher's reads: related items and recommendations for visitors and owners, the
+needs-an-agent list and the decisions export for agents."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from market.models import ListingStatus, Region, TechField
-from matching.models import Decision, Introduction, MatchGap
+from market.models import (
+    Demand,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    Outcome,
+    Region,
+    TechField,
+)
+from matching.explain import labels_for, sentences
+from matching.models import Decision, Introduction, MatchGap, Proposal, ProposalState
+
+# A proposal an agent rejected (off-topic, IP conflict …) is never shown as related,
+# nor recommended; retired ones left the top 20 of both sides.
+HIDDEN_STATES = (ProposalState.RETIRED, ProposalState.REJECTED)
+
+RELATED_LIMIT = 5
+RECOMMENDED_LISTINGS = 10
+RECOMMENDED_PER_LISTING = 3
+RANK_WINDOW = 10
+
+# The components an owner sees, in this order (the others are internal).
+SHOWN_COMPONENTS = ("lexical", "semantic", "compatibility")
+
+
+def _sides(kind: str) -> tuple[str, str, str]:
+    """(own side, other side, own rank) of a listing of ``kind`` in a proposal."""
+    if kind == ListingKind.DEMAND:
+        return "demand", "outcome", "rank_for_demand"
+    return "outcome", "demand", "rank_for_outcome"
+
+
+def _shown(queryset: QuerySet[Proposal], other: str) -> QuerySet[Proposal]:
+    """Proposals fit to show: the other listing published, not hidden, and some
+    textual evidence (a pair close only by its field, region and price, with no word
+    in common and no similar meaning, says nothing to a visitor)."""
+    evidence = Q(components__lexical__gt=0) | Q(
+        components__semantic__gte=float(settings.MATCHING_MIN_SIMILARITY)
+    )
+    return (
+        queryset.exclude(state__in=HIDDEN_STATES)
+        .filter(**{f"{other}__status": ListingStatus.PUBLISHED})
+        .filter(evidence)
+    )
+
+
+def related_listings(
+    listing: Listing, limit: int = RELATED_LIMIT
+) -> list[Outcome | Demand]:
+    """The published listings of the other kind the matcher puts first for ``listing``.
+
+    For a demand its best outcomes, for an outcome its best demands, in the order of
+    the listing's own ranking (one query). Nothing for an unpublished listing. The
+    rows carry what a public card shows, never the owner or protected details.
+    """
+    if listing.status != ListingStatus.PUBLISHED:
+        return []
+    own, other, rank = _sides(listing.kind)
+    proposals = (
+        _shown(Proposal.objects.filter(**{f"{own}_id": listing.pk}), other)
+        .filter(**{f"{rank}__isnull": False})
+        .select_related(f"{other}__field")
+        .only(
+            "id",
+            f"{other}__id",
+            f"{other}__kind",
+            f"{other}__title",
+            f"{other}__summary",
+            f"{other}__status",
+            f"{other}__field__name",
+            f"{other}__field__name_en",
+        )
+        # Twice the limit: room for the duplicate postings left out below.
+        .order_by(rank, "-score")[: limit * 2]
+    )
+    shown: list[Outcome | Demand] = []
+    titles: set[str] = set()
+    for proposal in proposals:
+        item = getattr(proposal, other)
+        # The same posting twice (re-submitted, imported again) is shown once.
+        title = "".join(item.title.split()).casefold()
+        if title in titles:
+            continue
+        titles.add(title)
+        shown.append(item)
+    return shown[:limit]
+
+
+@dataclass
+class Recommendation:
+    """One proposal as its owner sees it: the other listing, scores and reasons."""
+
+    proposal: Proposal
+    other: Outcome | Demand
+    score: float
+    components: list[tuple[str, float]]
+    reasons: list[str]
+    terms: list[str]
+
+
+@dataclass
+class RecommendedFor:
+    """An owner's published listing and the best proposals made for it."""
+
+    listing: Listing
+    recommendations: list[Recommendation] = field(default_factory=list)
+
+
+def recommendations(
+    organisation_ids: Iterable[int],
+    *,
+    listings: int = RECOMMENDED_LISTINGS,
+    per_listing: int = RECOMMENDED_PER_LISTING,
+) -> list[RecommendedFor]:
+    """The best proposals for the published listings of ``organisation_ids``.
+
+    Listings with the best proposals first; a bounded number of queries whatever
+    the number of listings or proposals (listings, proposals, three label reads).
+    """
+    org_ids = sorted(set(organisation_ids))
+    if not org_ids:
+        return []
+    own_listings = list(
+        Listing.objects.filter(
+            organisation_id__in=org_ids, status=ListingStatus.PUBLISHED
+        ).only("id", "kind", "title", "summary", "organisation_id")
+    )
+    if not own_listings:
+        return []
+    by_kind: dict[str, list[int]] = {}
+    for own in own_listings:
+        by_kind.setdefault(own.kind, []).append(own.pk)
+    found: list[tuple[Listing, Proposal]] = []
+    for kind, ids in by_kind.items():
+        own_side, other, rank = _sides(kind)
+        queryset = (
+            _shown(Proposal.objects.filter(**{f"{own_side}_id__in": ids}), other)
+            # The first few of each listing's ranking suffice (some may be hidden).
+            .filter(**{f"{rank}__lte": RANK_WINDOW})
+            # A demand the matcher serves badly (MatchGap): its owner is told an
+            # agent follows up, not shown the weak candidates that put it there.
+            .filter(demand__match_gap__isnull=True)
+            .exclude(**{f"{other}__organisation_id__in": org_ids})
+            .select_related(other)
+            .order_by(rank, "pk")
+        )
+        listing_of = {own.pk: own for own in own_listings if own.kind == kind}
+        for proposal in queryset:
+            found.append((listing_of[getattr(proposal, f"{own_side}_id")], proposal))
+    grouped: dict[int, RecommendedFor] = {}
+    for own, proposal in found:
+        entry = grouped.setdefault(own.pk, RecommendedFor(listing=own))
+        if len(entry.recommendations) < per_listing:
+            entry.recommendations.append(_recommendation(proposal, own))
+    labels = labels_for(
+        r.proposal.reasons for entry in grouped.values() for r in entry.recommendations
+    )
+    for entry in grouped.values():
+        for r in entry.recommendations:
+            r.reasons = sentences(r.proposal.reasons, (), labels)
+    ordered = sorted(
+        grouped.values(),
+        key=lambda e: (-e.recommendations[0].score, e.listing.pk),
+    )
+    return ordered[:listings]
+
+
+def _recommendation(proposal: Proposal, own: Listing) -> Recommendation:
+    other = proposal.outcome if own.kind == ListingKind.DEMAND else proposal.demand
+    components = proposal.components or {}
+    return Recommendation(
+        proposal=proposal,
+        other=other,
+        score=float(proposal.score),
+        components=[
+            (name, float(components[name]))
+            for name in SHOWN_COMPONENTS
+            if isinstance(components.get(name), int | float)
+        ],
+        reasons=[],
+        terms=[str(t) for t in proposal.shared_terms or []],
+    )
+
+
+def gaps_of(organisation_ids: Iterable[int]) -> list[MatchGap]:
+    """The published demands of ``organisation_ids`` an agent is to follow up."""
+    org_ids = sorted(set(organisation_ids))
+    if not org_ids:
+        return []
+    return list(
+        MatchGap.objects.filter(
+            demand__organisation_id__in=org_ids,
+            demand__status=ListingStatus.PUBLISHED,
+        )
+        .select_related("demand")
+        .order_by("noted_at", "pk")
+    )
+
 
 # The needs-an-agent list's "show" filter.
 SHOW_ALL = "all"

@@ -20,6 +20,8 @@ NEUTRAL: Final = 0.5
 CLOSING_SOON_DAYS: Final = 14
 # A price this many times the budget's top is still "near" (negotiation room).
 NEAR_BUDGET_RATIO: Final = Decimal("1.5")
+# Above this many 10k CNY (100 billion CNY) a price or budget is a data error.
+ABSURD_AMOUNT: Final = Decimal("10000000")
 # Readiness levels of GB/T 22900 and their stages (实验室 1–3 · 小试 4–5 · 中试 6 ·
 # 试生产 7–8 · 量产 9), as market.models.listing.STAGE_LEVELS has them.
 STAGES: Final = {1: "lab", 2: "lab", 3: "lab", 4: "bench", 5: "bench", 6: "pilot"} | {
@@ -126,7 +128,13 @@ def price_fit(demand: MatchItem, outcome: MatchItem) -> Fit:
         return Fit("price", None, Reason("price_unknown"))
     budget_low, budget_high = budget.bounds
     price_low, price_high = price.bounds
-    if budget_high <= 0:  # an absurd budget says nothing
+    # An absurd amount says nothing: no budget (0 or less), a negative price (an
+    # import's sign error) or more than anyone lists (a unit error: 元 for 万元).
+    if (
+        budget_high <= 0
+        or price_low < 0
+        or max(budget_high, price_high) > ABSURD_AMOUNT
+    ):
         return Fit("price", None, Reason("price_unknown"))
     params: dict[str, Param] = {
         "budget_low": float(budget_low),

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cms.panels import related_changed
 from matching.engine import ENGINE_VERSION
 from matching.engine.compatibility import (
     CompatibilityWeights,
@@ -130,11 +131,19 @@ def refresh_item(listing_id: int, today: dt.date | None = None) -> Refreshed:
             )
         }
         kept: set[int] = set()
+        # The listing's ranking as its public page shows it, before and after.
+        shown_before = sorted(
+            (getattr(p, own_rank), pk)
+            for pk, p in existing.items()
+            if getattr(p, own_rank) is not None and p.state != ProposalState.RETIRED
+        )
+        shown_after: list[tuple[int, int]] = []
         for rank, entry in enumerate(scored, start=1):
             other = counterparts.get(entry.candidate_id)
             if other is None:
                 continue
             kept.add(entry.candidate_id)
+            shown_after.append((rank, entry.candidate_id))
             values = {
                 "score": entry.total,
                 "components": entry.components,
@@ -180,6 +189,8 @@ def refresh_item(listing_id: int, today: dt.date | None = None) -> Refreshed:
                 proposal.retired_at = now
             proposal.save()
         _note_gap(item, scored, terms, counterparts, now)
+        if shown_before != shown_after:
+            related_changed()
     return Refreshed(listing_id, len(kept), retired)
 
 
@@ -249,11 +260,14 @@ def _note_gap(
 def retire_item(listing_id: int) -> int:
     """Retire every undecided proposal of a listing no longer published."""
     MatchGap.objects.filter(demand_id=listing_id).delete()
-    return (
+    retired = (
         Proposal.objects.filter(Q(demand_id=listing_id) | Q(outcome_id=listing_id))
         .exclude(state__in=[*DECIDED_STATES, ProposalState.RETIRED])
         .update(state=ProposalState.RETIRED, retired_at=timezone.now())
     )
+    if retired:
+        related_changed()
+    return retired
 
 
 def _store_own_vector(item: MatchItem) -> None:

@@ -215,9 +215,9 @@ def test_agent_workspace_links_to_the_lists(client, cast):
 def test_workbench_tells_the_owner_an_agent_will_follow_up(client, cast):
     page = _login(client, cast["owner"]).get(reverse("workbench:home"))
     html = page.content.decode()
-    assert "An agent will follow up" in html
-    assert f'data-demand="{cast["gaps"]["metal"].demand_id}"' in html
-    assert f'data-demand="{cast["gaps"]["battery"].demand_id}"' not in html
+    assert "a transfer agent will follow up" in html
+    assert f'data-match-gap="{cast["gaps"]["metal"].demand_id}"' in html
+    assert f'data-match-gap="{cast["gaps"]["battery"].demand_id}"' not in html
 
     other = _login(client, cast["researcher"]).get(reverse("workbench:home"))
-    assert "An agent will follow up" not in other.content.decode()
+    assert "a transfer agent will follow up" not in other.content.decode()

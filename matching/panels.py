@@ -1,0 +1,119 @@
+"""The matcher's panels on portal pages (registered in ``MatchingConfig.ready``).
+
+``related_panel`` sits beside a public listing (a cached page: it shows the same to
+everyone, no scores, no owners); ``recommendations_panel`` on the owner's workbench
+shows their listings' best proposals with scores and reasons, and the demands an
+agent is to follow up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+
+from market.models import Listing, ListingKind
+from market.permissions import member_organisation_ids
+from matching.engine.terms import highlight
+from matching.selectors import gaps_of, recommendations, related_listings
+
+
+def _url(listing: Listing, request: HttpRequest | None) -> str | None:
+    from cms.catalogue import listing_url
+
+    return listing_url(listing, request)
+
+
+def highlighted(text: str, terms: Sequence[str]) -> SafeString:
+    """``text`` escaped, with each of ``terms`` in a ``<mark>``."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html("<mark>{}</mark>", piece) if is_term else piece,)
+            for piece, is_term in highlight(text, list(terms))
+        ),
+    )
+
+
+def related_panel(
+    request: HttpRequest | None, *, listing: Listing, **context: Any
+) -> SafeString | None:
+    """相关成果 / 相关需求: the best published listings of the other kind, no scores."""
+    related = related_listings(listing)
+    if not related:
+        return None
+    items = [
+        {
+            "title": other.title,
+            "url": _url(other, request),
+            "field": other.field.label if other.field is not None else "",
+            "summary": Truncator(other.summary).chars(60),
+        }
+        for other in related
+    ]
+    return render_to_string(
+        "matching/_related.html",
+        {"items": items, "of_outcomes": listing.kind == ListingKind.DEMAND},
+    )
+
+
+def recommendations_panel(
+    request: HttpRequest | None, **context: Any
+) -> SafeString | None:
+    """为您推荐: the best proposals for the user's organisations' published listings."""
+    user = getattr(request, "user", None)
+    org_ids = member_organisation_ids(user)
+    if not org_ids:
+        return None
+    groups = recommendations(org_ids)
+    gaps = gaps_of(org_ids)
+    if not groups and not gaps:
+        return None
+    shown = []
+    for group in groups:
+        rows = []
+        for r in group.recommendations:
+            rows.append(
+                {
+                    "title": highlighted(r.other.title, r.terms),
+                    "summary": highlighted(
+                        Truncator(r.other.summary).chars(120), r.terms
+                    ),
+                    "url": _url(r.other, request),
+                    "kind": r.other.get_kind_display(),
+                    "score": round(r.score * 100),
+                    "components": [
+                        (name, round(value * 100)) for name, value in r.components
+                    ],
+                    "reasons": r.reasons,
+                    "terms": r.terms,
+                }
+            )
+        shown.append(
+            {
+                "listing": group.listing,
+                "url": _url(group.listing, request),
+                "rows": rows,
+            }
+        )
+    return render_to_string(
+        "matching/_recommendations.html",
+        {
+            "groups": shown,
+            "gaps": [
+                {
+                    "demand": gap.demand,
+                    "url": _url(gap.demand, request),
+                    "reason": gap.get_reason_display(),
+                }
+                for gap in gaps
+            ],
+        },
+        request=request,
+    )
