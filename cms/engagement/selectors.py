@@ -28,8 +28,10 @@ from market.permissions import (
     covered_listings_q,
     is_agent,
     is_owner,
+    is_requester,
     member_organisation_ids,
     owner_visible_to,
+    party_conversations_q,
 )
 
 RECENT_LIMIT = 20
@@ -149,7 +151,7 @@ def _conversation_rows(
     org_ids = member_organisation_ids(user)
     rows = []
     for conversation in conversations:
-        if conversation.requester_id == user.pk:
+        if is_requester(user, conversation):
             side = Side.REQUESTER
         elif conversation.owner_organisation_id in org_ids:
             side = Side.OWNER
@@ -181,13 +183,8 @@ def _conversation_list(queryset: QuerySet[Conversation]) -> QuerySet[Conversatio
 
 def conversations_of(user: Any) -> list[ConversationRow]:
     """The conversations the user takes part in, the ones waiting for them first."""
-    org_ids = member_organisation_ids(user)
     queryset = _conversation_list(
-        Conversation.objects.filter(
-            Q(requester_id=user.pk)
-            | Q(owner_organisation_id__in=org_ids)
-            | Q(agent_id=user.pk)
-        )
+        Conversation.objects.filter(party_conversations_q(user) | Q(agent_id=user.pk))
     ).order_by("-last_message_at", "-pk")[:CONVERSATION_LIMIT]
     rows = _conversation_rows(user, list(queryset))
     return sorted(rows, key=lambda row: not row.waiting_for_you)
