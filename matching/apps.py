@@ -1,4 +1,4 @@
-"""Matching app configuration: listens to the market's signals."""
+"""Matching app configuration: listens to the market's signals, adds its panel."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -10,12 +10,14 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self) -> None:
+        from cms.panels import register_panel
         from market.signals import (
             listing_status_changed,
             listings_changed,
             listings_status_changed,
         )
         from matching import receivers
+        from matching.panels import workspace_panel
 
         listing_status_changed.connect(
             receivers.on_listing_status_changed, dispatch_uid="matching.status"
@@ -26,3 +28,4 @@ class MatchingConfig(AppConfig):
         listings_status_changed.connect(
             receivers.on_listings_status_changed, dispatch_uid="matching.statuses"
         )
+        register_panel("agent_workspace", workspace_panel)
