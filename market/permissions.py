@@ -277,3 +277,20 @@ def owner_visible_to(user: Any, conversation: Conversation, side: str | None) ->
             or conversation.owner_replied_at is not None
         )
     return side is not None
+
+
+def requester_visible_to(
+    user: Any, conversation: Conversation, side: str | None
+) -> bool:
+    """Whether ``user`` may see which organisation is on the requester side.
+
+    When both parties are organisations (an introduction), an anonymous demand keeps
+    its organisation hidden from the other party; everyone else in the conversation
+    sees it.
+    """
+    if side is None:
+        return False
+    if side == Side.OWNER and conversation.parties_are_organisations:
+        other = conversation.other_listing
+        return other is None or not other.owner_hidden
+    return True

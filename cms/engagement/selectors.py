@@ -32,6 +32,7 @@ from market.permissions import (
     member_organisation_ids,
     owner_visible_to,
     party_conversations_q,
+    requester_visible_to,
 )
 
 RECENT_LIMIT = 20
@@ -143,6 +144,7 @@ class ConversationRow:
     side: str
     waiting_for_you: bool
     show_owner: bool
+    show_requester: bool = True
 
 
 def _conversation_rows(
@@ -164,6 +166,7 @@ def _conversation_rows(
                 waiting_for_you=conversation.is_open
                 and conversation.waiting_on == side,
                 show_owner=owner_visible_to(user, conversation, side),
+                show_requester=requester_visible_to(user, conversation, side),
             )
         )
     return rows
@@ -172,6 +175,7 @@ def _conversation_rows(
 def _conversation_list(queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
     return queryset.select_related(
         "listing",
+        "other_listing",
         "listing__field",
         "listing__region",
         "owner_organisation",

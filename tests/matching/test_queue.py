@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services.roles import sync_role_groups
-from market.models import ListingStatus, Region, TechField
+from market.models import Confidentiality, ListingStatus, Region, TechField
 from matching.models import Introduction, Proposal, ProposalState
 from tests.factories import DemandFactory, OutcomeFactory
 from tests.factories.accounts import PASSWORD
@@ -309,3 +309,23 @@ def test_queue_with_10k_proposals_renders_with_a_bounded_number_of_queries(
     assert "Page 3 of" in response.content.decode()
     with django_assert_max_num_queries(14):
         assert client.get(reverse("agents:workspace")).status_code == 200
+
+
+def test_introduction_of_an_anonymous_demand_keeps_its_organisation_hidden(
+    client, cast
+):
+    demand = cast["demand"]
+    type(demand).objects.filter(pk=demand.pk).update(
+        confidentiality=Confidentiality.ANONYMOUS
+    )
+    login(client, cast["agent"]).post(action_url("introduce", cast["proposal"]))
+    conversation = Introduction.objects.get().conversation
+    url = reverse("engage:conversation", args=[conversation.pk])
+
+    owner = login(Client(), cast["outcome_owner"])
+    for page in (owner.get(url), owner.get(reverse("engage:conversations"))):
+        assert "苏州精工有限公司" not in page.content.decode()
+        assert "Anonymous owner" in page.content.decode()
+    demand_side = login(Client(), cast["demand_owner"]).get(url)
+    assert "苏州精工有限公司" in demand_side.content.decode()
+    assert "苏州精工有限公司" in client.get(url).content.decode()  # the agent
