@@ -36,7 +36,9 @@ class QueueFilterForm(forms.Form):
     min_score = forms.IntegerField(
         label=_("Minimum score"), required=False, min_value=0, max_value=100
     )
-    age = forms.ChoiceField(label=_("Proposed"), required=False, choices=AGE_CHOICES)
+    age = forms.ChoiceField(
+        label=_("Proposed within"), required=False, choices=AGE_CHOICES
+    )
     mine = forms.BooleanField(label=_("Claimed by me"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
