@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Notification, NotificationKind
 from accounts.services.roles import sync_role_groups
@@ -43,6 +43,11 @@ from matching.services.decisions import (
 from tests.matching.queue_cast import make_cast
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture
@@ -331,7 +336,10 @@ def test_introduce_after_an_unpublish_retires_the_proposal_with_a_message(cast, 
     with pytest.raises(DecisionError) as refused:
         introduce(proposal.pk, cast["agent"].pk)
     assert refused.value.code == "unpublished"
-    assert "unpublished" in str(refused.value.message)
+    with translation.override("en"):
+        assert "unpublished meanwhile" in str(refused.value.message)
+    with translation.override("zh-hans"):
+        assert "下线" in str(refused.value.message)
     proposal = _reload(proposal)
     assert proposal.state == ProposalState.RETIRED
     assert proposal.retired_at is not None
@@ -346,3 +354,29 @@ def test_introduce_of_a_retired_proposal_is_refused(cast):
         introduce(proposal.pk, cast["agent"].pk)
     assert refused.value.code == "retired"
     assert Outcome.objects.filter(pk=cast["outcome"].pk).exists()
+
+
+def test_introduction_messages_reach_the_other_organisation_respecting_preferences(
+    cast, eager_celery, django_capture_on_commit_callbacks
+):
+    introduction = introduce(cast["proposal"].pk, cast["agent"].pk)
+    demand_owner = cast["demand_owner"]
+    demand_owner.email_conversation_messages = False
+    demand_owner.save(update_fields=["email_conversation_messages"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_message(
+            introduction.conversation_id,
+            author_id=cast["outcome_owner"].pk,
+            body="欢迎来实验室交流",
+        )
+
+    heard = Notification.objects.filter(kind=NotificationKind.CONVERSATION_MESSAGE)
+    assert set(heard.values_list("recipient_id", flat=True)) == {
+        demand_owner.pk,
+        cast["agent"].pk,
+        cast["owner_agent"].pk,  # a member of the outcome's organisation
+    }
+    addresses = {message.to[0] for message in mail.outbox}
+    assert demand_owner.email not in addresses  # in the site only, as asked
+    assert cast["agent"].email in addresses
