@@ -78,15 +78,28 @@ def reviewable_proposals(user: Any, filters: QueueFilters) -> QuerySet[Proposal]
         queryset = queryset.filter(
             created_at__gte=now - dt.timedelta(days=filters.max_age_days)
         )
-    return queryset.select_related(
-        "demand__organisation",
-        "demand__field",
-        "demand__region",
-        "outcome__organisation",
-        "outcome__field",
-        "outcome__region",
-        "claimed_by",
-    ).order_by("-score", "pk")
+    return queryset.order_by("-score", "pk")
+
+
+_LISTINGS = (
+    "demand__organisation",
+    "demand__field",
+    "demand__region",
+    "outcome__organisation",
+    "outcome__field",
+    "outcome__region",
+    "claimed_by",
+)
+
+
+def proposals_with_listings(ids: list[int]) -> list[Proposal]:
+    """The proposals ``ids`` in that order, with both listings and their places.
+
+    The queue pages ids first, then reads the page's rows: joining every listing's
+    organisation, field and region before sorting 10,000 proposals costs 3–4× more.
+    """
+    rows = Proposal.objects.filter(pk__in=ids).select_related(*_LISTINGS).in_bulk()
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def pending_count(user: Any) -> int:
@@ -106,15 +119,7 @@ def reviewable_proposal(user: Any, proposal_id: int) -> Proposal | None:
         return None
     return (
         Proposal.objects.filter(reviewable_q(user), pk=proposal_id)
-        .select_related(
-            "demand__organisation",
-            "demand__field",
-            "demand__region",
-            "outcome__organisation",
-            "outcome__field",
-            "outcome__region",
-            "claimed_by",
-        )
+        .select_related(*_LISTINGS)
         .prefetch_related("demand__modes", "outcome__modes")
         .first()
     )

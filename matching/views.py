@@ -47,10 +47,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     _reviewer(request)
     form = QueueFilterForm(request.GET)
     filters = form.filters()
-    paginator = Paginator(
-        selectors.reviewable_proposals(request.user, filters), PAGE_SIZE
+    ids = selectors.reviewable_proposals(request.user, filters).values_list(
+        "pk", flat=True
     )
-    page = paginator.get_page(request.GET.get("page"))
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -59,6 +59,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "proposals": selectors.proposals_with_listings(list(page.object_list)),
             "query": query.urlencode(),
             "ignored": sorted(form.errors),
             "reject_form": RejectForm(),
