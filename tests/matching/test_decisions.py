@@ -301,7 +301,7 @@ def test_introduce_twice_introduces_once(cast):
     assert Decision.objects.filter(action=DecisionAction.ACCEPT).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_introduce_clicked_twice_at_once_introduces_once(db):
     sync_role_groups()
     cast = make_cast()
