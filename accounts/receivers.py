@@ -412,10 +412,16 @@ def _thread_url(source: Any) -> str:
 
 def conversation_recipient_ids(conversation: Conversation) -> set[int]:
     """The requester, the owner organisation's members and the agent (or, while
-    nobody has claimed it, the agents covering the listing)."""
+    nobody has claimed it, the agents covering the listing); when both parties are
+    organisations, the requester organisation's members too."""
     recipients = {conversation.requester_id} | member_ids(
         conversation.owner_organisation_id
     )
+    if (
+        conversation.parties_are_organisations
+        and conversation.requester_organisation_id is not None
+    ):
+        recipients |= member_ids(conversation.requester_organisation_id)
     if conversation.agent_id is not None:
         recipients.add(conversation.agent_id)
     elif conversation.is_open:

@@ -20,6 +20,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("engage/", include("cms.engagement.urls")),
+    # Before agents/: the matcher's queue lives under the agents' workspace.
+    path("agents/proposals/", include("matching.urls")),
     path("agents/matching/", include("matching.list_urls")),
     path("agents/", include("cms.engagement.agent_urls")),
     path("introductions/", include("matching.answer_urls")),

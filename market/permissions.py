@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 
 from market.membership import active_organisation_ids
 from market.models import (
+    ORGANISATION_PARTY_SOURCES,
     AccessReason,
     AccessRequest,
     AccessRequestStatus,
@@ -208,15 +209,37 @@ def covers(user: Any, listing: Listing) -> bool:
     return Listing.objects.filter(condition, pk=listing.pk).exists()
 
 
+def is_requester(user: Any, conversation: Conversation) -> bool:
+    """Whether ``user`` is on the requester side: the requester, or a member of the
+    requester organisation when both parties are organisations (an introduction)."""
+    if conversation.parties_are_organisations:
+        return conversation.requester_organisation_id in member_organisation_ids(user)
+    return bool(conversation.requester_id == user.pk)
+
+
+def party_conversations_q(user: Any) -> Q:
+    """A filter for the conversations ``user`` takes part in as requester or owner."""
+    org_ids = member_organisation_ids(user)
+    return (
+        Q(requester_id=user.pk)
+        | Q(owner_organisation_id__in=org_ids)
+        | Q(
+            source__in=ORGANISATION_PARTY_SOURCES,
+            requester_organisation_id__in=org_ids,
+        )
+    )
+
+
 def conversation_side(user: Any, conversation: Conversation) -> str | None:
     """The side ``user`` takes in a conversation, or None when they may not read it.
 
-    The requester, members of the owner organisation, the assigned agent, moderators
-    and, while nobody has claimed it, the agents covering the listing.
+    The requester (or, when the parties are organisations, the requester
+    organisation's members), members of the owner organisation, the assigned agent,
+    moderators and, while nobody has claimed it, the agents covering the listing.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    if conversation.requester_id == user.pk:
+    if is_requester(user, conversation):
         return Side.REQUESTER
     if conversation.owner_organisation_id in member_organisation_ids(user):
         return Side.OWNER
@@ -236,6 +259,7 @@ def can_claim(user: Any, conversation: Conversation) -> bool:
         and conversation.agent_id is None
         and is_agent(user)
         and conversation.requester_id != user.pk
+        and not is_requester(user, conversation)
         and conversation.owner_organisation_id not in member_organisation_ids(user)
         and (can_moderate(user) or covers(user, conversation.listing))
     )
@@ -253,3 +277,20 @@ def owner_visible_to(user: Any, conversation: Conversation, side: str | None) ->
             or conversation.owner_replied_at is not None
         )
     return side is not None
+
+
+def requester_visible_to(
+    user: Any, conversation: Conversation, side: str | None
+) -> bool:
+    """Whether ``user`` may see which organisation is on the requester side.
+
+    When both parties are organisations (an introduction), an anonymous demand keeps
+    its organisation hidden from the other party; everyone else in the conversation
+    sees it.
+    """
+    if side is None:
+        return False
+    if side == Side.OWNER and conversation.parties_are_organisations:
+        other = conversation.other_listing
+        return other is None or not other.owner_hidden
+    return True

@@ -17,7 +17,11 @@ class MatchingConfig(AppConfig):
             listings_status_changed,
         )
         from matching import portal_panels, receivers
-        from matching.panels import recommendations_panel, related_panel
+        from matching.panels import (
+            recommendations_panel,
+            related_panel,
+            workspace_panel,
+        )
 
         listing_status_changed.connect(
             receivers.on_listing_status_changed, dispatch_uid="matching.status"
@@ -33,3 +37,4 @@ class MatchingConfig(AppConfig):
         register_panel("listing_detail_aside", related_panel)
         # 为您推荐 carries the owner's "an agent will follow up" notices too.
         register_panel("workbench_home", recommendations_panel)
+        register_panel("agent_workspace", workspace_panel, order=-10)

@@ -117,6 +117,7 @@ class Proposal(models.Model):
         blank=True,
         related_name="+",
     )
+    snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -3,7 +3,8 @@
 ``related_panel`` sits beside a public listing (a cached page: it shows the same to
 everyone, no scores, no owners); ``recommendations_panel`` on the owner's workbench
 shows their listings' best proposals with scores and reasons, and the demands an
-agent is to follow up.
+agent is to follow up; ``workspace_panel`` gives agents the queue's link and
+pending count.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from django.utils.text import Truncator
 from market.models import Listing, ListingKind
 from market.permissions import member_organisation_ids
 from matching.engine.terms import highlight
-from matching.selectors import gaps_of, recommendations, related_listings
+from matching.permissions import can_review
+from matching.selectors import gaps_of, pending_count, recommendations, related_listings
 
 
 def _url(listing: Listing, request: HttpRequest | None) -> str | None:
@@ -115,5 +117,16 @@ def recommendations_panel(
                 for gap in gaps
             ],
         },
+        request=request,
+    )
+
+
+def workspace_panel(request: HttpRequest | None, **context: Any) -> str | None:
+    """A link to the proposals queue with how many wait (reviewers only)."""
+    if request is None or not can_review(request.user):
+        return None
+    return render_to_string(
+        "matching/_workspace_panel.html",
+        {"pending": pending_count(request.user)},
         request=request,
     )

@@ -23,6 +23,7 @@ from market.permissions import (
     conversation_side,
     is_agent,
     owner_visible_to,
+    requester_visible_to,
 )
 from market.services.conversations import (
     ConversationError,
@@ -43,6 +44,7 @@ def _readable(request: HttpRequest, conversation_id: int) -> tuple[Conversation,
     conversation = (
         Conversation.objects.select_related(
             "listing",
+            "other_listing",
             "listing__field",
             "listing__region",
             "owner_organisation",
@@ -98,7 +100,8 @@ def _thread(
             "side_label": Side(side).label,
             "thread": selectors.conversation_messages(conversation),
             "show_owner": owner_visible_to(request.user, conversation, side),
-            "show_requester_org": side != Side.REQUESTER,
+            "show_requester_org": side != Side.REQUESTER
+            and requester_visible_to(request.user, conversation, side),
             "waiting_for_you": conversation.is_open and conversation.waiting_on == side,
             "can_claim": can_claim(request.user, conversation),
             "agent_side": agent_side,

@@ -28,8 +28,11 @@ from market.permissions import (
     covered_listings_q,
     is_agent,
     is_owner,
+    is_requester,
     member_organisation_ids,
     owner_visible_to,
+    party_conversations_q,
+    requester_visible_to,
 )
 
 RECENT_LIMIT = 20
@@ -141,6 +144,7 @@ class ConversationRow:
     side: str
     waiting_for_you: bool
     show_owner: bool
+    show_requester: bool = True
 
 
 def _conversation_rows(
@@ -149,7 +153,7 @@ def _conversation_rows(
     org_ids = member_organisation_ids(user)
     rows = []
     for conversation in conversations:
-        if conversation.requester_id == user.pk:
+        if is_requester(user, conversation):
             side = Side.REQUESTER
         elif conversation.owner_organisation_id in org_ids:
             side = Side.OWNER
@@ -162,6 +166,7 @@ def _conversation_rows(
                 waiting_for_you=conversation.is_open
                 and conversation.waiting_on == side,
                 show_owner=owner_visible_to(user, conversation, side),
+                show_requester=requester_visible_to(user, conversation, side),
             )
         )
     return rows
@@ -170,6 +175,7 @@ def _conversation_rows(
 def _conversation_list(queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
     return queryset.select_related(
         "listing",
+        "other_listing",
         "listing__field",
         "listing__region",
         "owner_organisation",
@@ -181,13 +187,8 @@ def _conversation_list(queryset: QuerySet[Conversation]) -> QuerySet[Conversatio
 
 def conversations_of(user: Any) -> list[ConversationRow]:
     """The conversations the user takes part in, the ones waiting for them first."""
-    org_ids = member_organisation_ids(user)
     queryset = _conversation_list(
-        Conversation.objects.filter(
-            Q(requester_id=user.pk)
-            | Q(owner_organisation_id__in=org_ids)
-            | Q(agent_id=user.pk)
-        )
+        Conversation.objects.filter(party_conversations_q(user) | Q(agent_id=user.pk))
     ).order_by("-last_message_at", "-pk")[:CONVERSATION_LIMIT]
     rows = _conversation_rows(user, list(queryset))
     return sorted(rows, key=lambda row: not row.waiting_for_you)

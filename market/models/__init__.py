@@ -1,6 +1,7 @@
 """Market models, one module per aggregate."""
 
 from market.models.conversation import (
+    ORGANISATION_PARTY_SOURCES,
     AgentNote,
     CloseReason,
     Conversation,
@@ -46,6 +47,7 @@ from market.models.taxonomy import Region, RegionLevel, TechField
 
 __all__ = [
     "INTEREST_QUESTIONS",
+    "ORGANISATION_PARTY_SOURCES",
     "STAGE_LEVELS",
     "AccessReason",
     "AccessRequest",

@@ -26,6 +26,12 @@ class ConversationSource(models.TextChoices):
     INTRODUCTION = "introduction", _("Introduction")
 
 
+# Sources whose two parties are organisations (an agent introducing two owners): the
+# requester side is every member of ``requester_organisation``, and ``requester`` is
+# only the user who opened the conversation.
+ORGANISATION_PARTY_SOURCES = frozenset({ConversationSource.INTRODUCTION.value})
+
+
 class ConversationState(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
@@ -155,6 +161,12 @@ class Conversation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == ConversationState.OPEN
+
+    @property
+    def parties_are_organisations(self) -> bool:
+        """Whether both sides are organisations (the requester side is
+        ``requester_organisation``'s members, not the ``requester`` user)."""
+        return self.source in ORGANISATION_PARTY_SOURCES
 
 
 class Message(models.Model):
