@@ -49,8 +49,9 @@ def test_routing_serves_detail_pages_reading_only_the_listing(
     client.get("/outcomes/")
 
     # The listing with its related rows, then its modes, IP rights, images and
-    # attachments; no site lookup, page or view-restriction query.
-    with django_assert_num_queries(5):
+    # attachments, and the matcher's related listings (one query); no site lookup,
+    # page or view-restriction query.
+    with django_assert_num_queries(6):
         response = client.get(f"/outcomes/{outcome.pk}/?utm_source=newsletter")
 
     assert response.status_code == 200
