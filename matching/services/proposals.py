@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -260,6 +262,68 @@ def _pair(proposal: Proposal) -> tuple[int, int]:
     return (proposal.demand_id, proposal.outcome_id)
 
 
+UPSERT = """
+INSERT INTO {table} (demand_id, outcome_id, {rank}, score, components, reasons,
+    shared_terms, engine_version, model_version, computed_at, state, created_at)
+SELECT r.demand_id, r.outcome_id, r.rank, r.score, r.components, r.reasons,
+    r.shared_terms, r.engine_version, r.model_version, %s, %s, %s
+FROM jsonb_to_recordset(%s::jsonb) AS r(demand_id bigint, outcome_id bigint,
+    rank smallint, score double precision, components jsonb, reasons jsonb,
+    shared_terms jsonb, engine_version text, model_version text)
+ORDER BY r.demand_id, r.outcome_id
+ON CONFLICT (demand_id, outcome_id) DO UPDATE SET {rank} = EXCLUDED.{rank},
+    score = EXCLUDED.score, components = EXCLUDED.components,
+    reasons = EXCLUDED.reasons, shared_terms = EXCLUDED.shared_terms,
+    engine_version = EXCLUDED.engine_version, model_version = EXCLUDED.model_version,
+    computed_at = EXCLUDED.computed_at
+"""
+
+
+def _upsert(side: Side, rows: list[Proposal]) -> None:
+    """Insert or update rows computed from ``side``, setting only that side's rank.
+
+    PostgreSQL: one statement over the rows as one JSON document (``bulk_create``
+    sends each column as an array, whose adaptation cost more than the insert);
+    other databases: ``bulk_create``.
+    """
+    if not rows:
+        return
+    rows = sorted(rows, key=_pair)
+    rank = OWN_RANK[side]
+    if connection.vendor != "postgresql":
+        Proposal.objects.bulk_create(
+            rows,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["demand", "outcome"],
+            update_fields=[*WRITTEN, rank],
+        )
+        return
+    document = json.dumps(
+        [
+            {
+                "demand_id": p.demand_id,
+                "outcome_id": p.outcome_id,
+                "rank": getattr(p, rank),
+                "score": p.score,
+                "components": p.components,
+                "reasons": p.reasons,
+                "shared_terms": p.shared_terms,
+                "engine_version": p.engine_version,
+                "model_version": p.model_version,
+            }
+            for p in rows
+        ],
+        ensure_ascii=False,
+        cls=DjangoJSONEncoder,
+    )
+    sql = UPSERT.format(table=Proposal._meta.db_table, rank=rank)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [rows[0].computed_at, ProposalState.PROPOSED, timezone.now(), document]
+        )
+
+
 def _write(
     live: list[MatchItem],
     rows: list[list[Proposal]],
@@ -290,23 +354,15 @@ def _write(
         # Demands' rows first, as a full refresh orders its chunks: a pair computed
         # from both sides keeps the scores of its outcome's computation.
         for side in (Side.DEMAND, Side.OUTCOME):
-            upserts = sorted(
-                (
+            _upsert(
+                side,
+                [
                     p
                     for item, own in zip(live, rows, strict=True)
-                    for p in own
                     if item.side is side
-                ),
-                key=_pair,
+                    for p in own
+                ],
             )
-            if upserts:
-                Proposal.objects.bulk_create(
-                    upserts,
-                    batch_size=500,
-                    update_conflicts=True,
-                    unique_fields=["demand", "outcome"],
-                    update_fields=[*WRITTEN, OWN_RANK[side]],
-                )
         revive: list[int] = []
         cleared: dict[Side, list[int]] = {side: [] for side in Side}
         retire: list[int] = []
