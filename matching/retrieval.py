@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import numpy as np
+from django.conf import settings
 
 from market.models import ListingKind
-from matching.engine.embedding import Embedder
+from matching.engine.embedding import Embedder, Vectors
 from matching.engine.items import MatchItem, Side
 from matching.engine.terms import is_key_term
 from matching.models import EmbeddingModel
 from matching.vectors import get_store
 from search.backends import SearchUnavailable, get_backend
-from search.query import MAX_PER_PAGE, MAX_QUERY_LENGTH, SearchFilters, SearchRequest
+from search.query import (
+    MAX_PER_PAGE,
+    MAX_QUERY_LENGTH,
+    SearchFilters,
+    SearchRequest,
+    plan,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -80,3 +88,87 @@ def semantic(
             model, vector, OTHER_KIND[item.side], k=MAX_PER_PAGE, exclude=[item.id]
         )
     )
+
+
+# -- batches (a chunk of a full refresh) --------------------------------------------
+
+
+def lexical_body(kind: str, terms: list[str]) -> dict[str, Any]:
+    """The Elasticsearch body of one item's lexical query: the search's text query and
+    ranking, without what only a results page needs (facets, highlights, totals)."""
+    from search.backends.elasticsearch import text_query
+
+    return {
+        "query": {
+            "bool": {
+                "must": [text_query(plan(" ".join(terms)))],
+                "filter": [{"term": {"kind": kind}}],
+            }
+        },
+        "sort": [
+            "_score",
+            {"published_at": {"order": "desc"}},
+            {"listing_id": {"order": "desc"}},
+        ],
+        "size": MAX_PER_PAGE,
+        "track_total_hits": False,
+        "_source": ["listing_id"],
+    }
+
+
+def lexical_many(queries: list[tuple[MatchItem, list[str]]]) -> list[dict[int, float]]:
+    """BM25 scores for several items at once: one ``_msearch`` on Elasticsearch."""
+    if settings.SEARCH_BACKEND != "elasticsearch":
+        return [lexical(item, terms) for item, terms in queries]
+    from elasticsearch import ApiError, TransportError
+
+    from search.backends.elasticsearch import get_client, index_name
+    from search.documents import INDEXES
+
+    searches: list[dict[str, Any]] = []
+    asked: list[int] = []
+    for n, (item, terms) in enumerate(queries):
+        if not terms:
+            continue
+        kind = OTHER_KIND[item.side]
+        searches += [
+            {"index": index_name(INDEXES[kind]), "ignore_unavailable": True},
+            lexical_body(kind, terms),
+        ]
+        asked.append(n)
+    found: list[dict[int, float]] = [{} for _ in queries]
+    if not searches:
+        return found
+    try:
+        response = get_client().msearch(searches=searches)
+    except (TransportError, ApiError):
+        logger.warning("matching: search unavailable, lexical candidates skipped")
+        return found
+    for n, answer in zip(asked, response["responses"], strict=True):
+        if "error" in answer:
+            logger.warning("matching: lexical search failed: %s", answer["error"])
+            continue
+        own = queries[n][0].id
+        found[n] = {
+            int(hit["_source"]["listing_id"]): float(hit.get("_score") or 0.0)
+            for hit in answer["hits"]["hits"]
+            if int(hit["_source"]["listing_id"]) != own
+        }
+    return found
+
+
+def semantic_many(
+    items: list[MatchItem], model: EmbeddingModel | None, vectors: Vectors | None
+) -> list[dict[int, float]]:
+    """Cosine similarities of each item's nearest counterparts (``vectors`` are the
+    items' own): one kNN ``_msearch`` (Elasticsearch) or one matrix product per side
+    (embedded)."""
+    if model is None or vectors is None or not items:
+        return [{} for _ in items]
+    asked = [
+        (item.id, vectors[n], str(OTHER_KIND[item.side]))
+        for n, item in enumerate(items)
+        if np.any(vectors[n])
+    ]
+    found = get_store().nearest_many(model, asked, k=MAX_PER_PAGE)
+    return [found.get(item.id, {}) for item in items]

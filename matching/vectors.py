@@ -39,6 +39,13 @@ class VectorStore(Protocol):
         exclude: Iterable[int] = (),
     ) -> list[tuple[int, float]]: ...
 
+    def nearest_many(
+        self,
+        model: EmbeddingModel,
+        asked: Sequence[tuple[int, Vectors, str]],
+        k: int,
+    ) -> dict[int, dict[int, float]]: ...
+
     def refresh(self, model: EmbeddingModel) -> None: ...
 
     def drop(self, model: EmbeddingModel) -> None: ...
@@ -125,6 +132,27 @@ class EmbeddedVectors:
         (hits,) = top_k(vector.reshape(1, -1), matrix, k + len(excluded))
         found = [(ids[row], score) for row, score in hits if ids[row] not in excluded]
         return found[:k]
+
+    def nearest_many(
+        self,
+        model: EmbeddingModel,
+        asked: Sequence[tuple[int, Vectors, str]],
+        k: int,
+    ) -> dict[int, dict[int, float]]:
+        """For each (listing id, vector, kind), the ``k`` listings of ``kind`` nearest
+        to the vector, the listing itself left out: one matrix product per kind."""
+        found: dict[int, dict[int, float]] = {}
+        for kind in sorted({kind for _, _, kind in asked}):
+            of_kind = [(pk, vector) for pk, vector, wanted in asked if wanted == kind]
+            ids, matrix = self._matrix(model, kind)
+            queries = np.vstack([vector for _, vector in of_kind]).astype(np.float32)
+            for (pk, _), hits in zip(
+                of_kind, top_k(queries, matrix, k + 1), strict=True
+            ):
+                found[pk] = dict(
+                    [(ids[row], score) for row, score in hits if ids[row] != pk][:k]
+                )
+        return found
 
     def refresh(self, model: EmbeddingModel) -> None:
         """Nothing to do: rows are read as they are."""
@@ -214,27 +242,35 @@ class ElasticsearchVectors:
         """The ``k`` listings of ``kind`` nearest to ``vector``, best first."""
         if not np.any(vector):
             return []
-        excluded = [int(pk) for pk in exclude]
-        query_filter: dict[str, Any] = {"bool": {"filter": [{"term": {"kind": kind}}]}}
-        if excluded:
-            query_filter["bool"]["must_not"] = [{"terms": {"listing_id": excluded}}]
+        body = knn_body(vector, kind, k, exclude)
         response = self._client().search(
             index=self.index(model),
-            knn={
-                "field": "vector",
-                "query_vector": [float(x) for x in vector],
-                "k": k,
-                "num_candidates": max(100, 4 * k),
-                "filter": query_filter,
-            },
-            source=["listing_id"],
-            size=k,
+            knn=body["knn"],
+            source=body["_source"],
+            size=body["size"],
         )
-        # ES scores cosine as (1 + cos) / 2: back to the cosine the engine uses.
-        return [
-            (int(hit["_source"]["listing_id"]), 2 * float(hit["_score"]) - 1)
-            for hit in response["hits"]["hits"]
-        ]
+        return knn_hits(response)
+
+    def nearest_many(
+        self,
+        model: EmbeddingModel,
+        asked: Sequence[tuple[int, Vectors, str]],
+        k: int,
+    ) -> dict[int, dict[int, float]]:
+        """For each (listing id, vector, kind), the ``k`` listings of ``kind`` nearest
+        to the vector, the listing itself left out: one ``_msearch`` of kNN searches."""
+        if not asked:
+            return {}
+        searches: list[dict[str, Any]] = []
+        for pk, vector, kind in asked:
+            searches += [{"index": self.index(model)}, knn_body(vector, kind, k, [pk])]
+        response = self._client().msearch(searches=searches)
+        found: dict[int, dict[int, float]] = {}
+        for (pk, _, _), answer in zip(asked, response["responses"], strict=True):
+            if "error" in answer:
+                raise RuntimeError(f"kNN search failed: {answer['error']}")
+            found[pk] = dict(knn_hits(answer))
+        return found
 
     def refresh(self, model: EmbeddingModel) -> None:
         """Make what was written searchable."""
@@ -243,3 +279,36 @@ class ElasticsearchVectors:
     def drop(self, model: EmbeddingModel) -> None:
         """Delete the model's index."""
         self._client().indices.delete(index=self.index(model), ignore_unavailable=True)
+
+
+def knn_body(
+    vector: Vectors, kind: str, k: int, exclude: Iterable[int] = ()
+) -> dict[str, Any]:
+    """The body of one kNN search among the listings of ``kind`` (the bench sends it
+    bare too)."""
+    excluded = [int(pk) for pk in exclude]
+    query_filter: dict[str, Any] = {"bool": {"filter": [{"term": {"kind": kind}}]}}
+    if excluded:
+        query_filter["bool"]["must_not"] = [{"terms": {"listing_id": excluded}}]
+    return {
+        "knn": {
+            "field": "vector",
+            "query_vector": [float(x) for x in vector],
+            "k": k,
+            "num_candidates": max(100, 4 * k),
+            "filter": query_filter,
+        },
+        "_source": ["listing_id"],
+        "size": k,
+    }
+
+
+def knn_hits(response: Any) -> list[tuple[int, float]]:
+    """(listing id, cosine) of a kNN answer, best first.
+
+    Elasticsearch scores cosine as (1 + cos) / 2: back to the cosine the engine uses.
+    """
+    return [
+        (int(hit["_source"]["listing_id"]), 2 * float(hit["_score"]) - 1)
+        for hit in response["hits"]["hits"]
+    ]

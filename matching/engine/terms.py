@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 # Words that carry no topic in listings of this market (segmenter output).
 STOP_WORDS = frozenset(
@@ -56,6 +57,7 @@ STOP_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=200_000)  # pure, and asked for every token of every pair
 def is_key_term(token: str) -> bool:
     """A token that can say what an item is about: two characters or more, not a
     stop word, not a number."""
@@ -88,7 +90,8 @@ def shared_terms(
     term's inverse document frequency in the catalogue) orders them; among equals,
     longer terms come first.
     """
-    common = {t for t in a if is_key_term(t)} & {t for t in b if is_key_term(t)}
+    # Intersect first: a full refresh asks this for millions of tokens.
+    common = {t for t in set(a).intersection(b) if is_key_term(t)}
     preferred = set(prefer)
     # 催化剂 says it all: 催化 and 化剂 inside it add nothing to the explanation.
     whole = {t for t in common if not any(t != o and t in o for o in common)}

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import json
+import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -18,18 +22,27 @@ from matching.engine.compatibility import (
     compatibility,
     ineligible,
 )
+from matching.engine.embedding import Vectors
 from matching.engine.fusion import CombinerWeights, Scored, combine
 from matching.engine.items import MatchItem, Side
 from matching.engine.terms import shared_terms
 from matching.items import match_items
 from matching.models import (
     DECIDED_STATES,
+    EmbeddingModel,
     GapReason,
+    ItemVector,
     MatchGap,
     Proposal,
     ProposalState,
 )
-from matching.retrieval import lexical, query_terms, semantic
+from matching.retrieval import (
+    lexical,
+    lexical_many,
+    query_terms,
+    semantic,
+    semantic_many,
+)
 from matching.services.reranker import POOL, rerank
 from matching.services.training import active_model, load_embedder
 from matching.vectors import get_store
@@ -68,17 +81,25 @@ def compatibility_weights() -> CompatibilityWeights:
     )
 
 
-def score_item(item: MatchItem, today: dt.date) -> tuple[list[Scored], list[str]]:
-    """The item's best ``TOP`` counterparts, scored, and the terms it was queried by."""
-    model = active_model()
-    embedder = load_embedder(model) if model is not None else None
-    terms = query_terms(item, embedder)
-    lexical_scores = lexical(item, terms)
-    semantic_scores = semantic(item, model, embedder)
-    candidates = match_items(set(lexical_scores) | set(semantic_scores))
+def score_pairs(
+    item: MatchItem,
+    lexical_scores: Mapping[int, float],
+    semantic_scores: Mapping[int, float],
+    candidates: Mapping[int, MatchItem],
+    today: dt.date,
+) -> list[Scored]:
+    """Score an item against its retrieved candidates and keep the best ``TOP``.
+
+    The one place every pair is scored (single refresh, chunk of a full refresh,
+    evaluation): a learned re-ranker replaces or re-orders ``combine``'s result here.
+    """
     weights = compatibility_weights()
     compat = {}
-    for pk, other in candidates.items():
+    found = set(lexical_scores) | set(semantic_scores)
+    for pk in found:
+        other = candidates.get(pk)
+        if other is None or other.side is item.side:
+            continue
         demand, outcome = (item, other) if item.side is Side.DEMAND else (other, item)
         if ineligible(demand, outcome, today) is None:
             compat[pk] = compatibility(demand, outcome, today, weights)
@@ -89,7 +110,20 @@ def score_item(item: MatchItem, today: dt.date) -> tuple[list[Scored], list[str]
         combiner_weights(),
         limit=POOL,
     )
-    return rerank(scored, TOP), terms
+    # The learned re-ranker, when one is active, orders the hand-weighted pool.
+    return rerank(scored, TOP)
+
+
+def score_item(item: MatchItem, today: dt.date) -> tuple[list[Scored], list[str]]:
+    """The item's best ``TOP`` counterparts, scored, and the terms it was queried by."""
+    model = active_model()
+    embedder = load_embedder(model) if model is not None else None
+    terms = query_terms(item, embedder)
+    lexical_scores = lexical(item, terms)
+    semantic_scores = semantic(item, model, embedder)
+    candidates = match_items(set(lexical_scores) | set(semantic_scores))
+    scored = score_pairs(item, lexical_scores, semantic_scores, candidates, today)
+    return scored, terms
 
 
 def _reasons(scored: Scored) -> list[dict[str, object]]:
@@ -111,94 +145,307 @@ def refresh_item(listing_id: int, today: dt.date | None = None) -> Refreshed:
     left the top 20 of both sides are retired unless decided; an unpublished or deleted
     listing has all its undecided proposals retired.
     """
+    return refresh_items([listing_id], today)[0]
+
+
+class Stages:
+    """Seconds spent in each stage of refreshes (the benchmark's split)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._at = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        """Add the time since the previous lap to ``stage``."""
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self._at
+        self._at = now
+
+
+def refresh_items(
+    listing_ids: Iterable[int],
+    today: dt.date | None = None,
+    stages: Stages | None = None,
+) -> list[Refreshed]:
+    """Recompute several listings' proposals at once (a chunk of a full refresh).
+
+    What ``refresh_item`` does for one, in a few round trips for the whole chunk: one
+    ``_msearch`` of lexical queries, one kNN ``_msearch`` (or one matrix top-k), bulk
+    upserts in key order, stale pairs retired in bulk.
+    """
+    stages = stages or Stages()
     today = today or timezone.localdate()
-    item = match_items([listing_id]).get(listing_id)
-    if item is None:
-        return Refreshed(listing_id, 0, retire_item(listing_id))
-    _store_own_vector(item)
-    scored, terms = score_item(item, today)
-    counterparts = match_items([s.candidate_id for s in scored])
-    model = active_model()
-    now = timezone.now()
-    own_rank = "rank_for_demand" if item.side is Side.DEMAND else "rank_for_outcome"
-    side_field = "demand_id" if item.side is Side.DEMAND else "outcome_id"
-    other_field = "outcome_id" if item.side is Side.DEMAND else "demand_id"
-    with transaction.atomic():
-        existing = {
-            getattr(p, other_field): p
-            for p in Proposal.objects.select_for_update().filter(
-                **{side_field: listing_id}
-            )
-        }
-        kept: set[int] = set()
-        # The listing's ranking as its public page shows it, before and after.
-        shown_before = sorted(
-            (getattr(p, own_rank), pk)
-            for pk, p in existing.items()
-            if getattr(p, own_rank) is not None and p.state != ProposalState.RETIRED
+    ids = list(dict.fromkeys(int(pk) for pk in listing_ids))
+    items = match_items(ids)
+    results = {pk: Refreshed(pk, 0, retire_item(pk)) for pk in ids if pk not in items}
+    live = [items[pk] for pk in ids if pk in items]
+    stages.lap("items")
+    if live:
+        model = active_model()
+        embedder = load_embedder(model) if model is not None else None
+        vectors = (
+            embedder.embed([item.tokens for item in live])
+            if embedder is not None
+            else None
         )
-        shown_after: list[tuple[int, int]] = []
-        for rank, entry in enumerate(scored, start=1):
-            other = counterparts.get(entry.candidate_id)
-            if other is None:
-                continue
-            kept.add(entry.candidate_id)
-            shown_after.append((rank, entry.candidate_id))
-            values = {
-                "score": entry.total,
-                "components": entry.components,
-                "reasons": _reasons(entry),
-                "shared_terms": shared_terms(
-                    item.tokens,
-                    other.tokens,
-                    load_embedder(model).term_weight if model else None,
-                    prefer=[*item.keywords, *other.keywords],
-                ),
-                own_rank: rank,
-                "engine_version": ENGINE_VERSION,
-                "model_version": model.version if model else "",
-                "computed_at": now,
-            }
-            proposal = existing.get(entry.candidate_id)
-            if proposal is None:
-                Proposal.objects.create(
-                    **{side_field: listing_id, other_field: entry.candidate_id},
-                    **values,
-                )
-                continue
-            for name, value in values.items():
-                setattr(proposal, name, value)
-            if proposal.state == ProposalState.RETIRED:
-                proposal.state = ProposalState.PROPOSED
-                proposal.retired_at = None
-            proposal.save()
-        retired = 0
-        for pk, proposal in existing.items():
-            if pk in kept or getattr(proposal, own_rank) is None:
-                continue
-            setattr(proposal, own_rank, None)
-            other_rank = (
-                proposal.rank_for_outcome
-                if own_rank == "rank_for_demand"
-                else proposal.rank_for_demand
+        _store_vectors(live, model, vectors)
+        stages.lap("vectors")
+        terms = [query_terms(item, embedder) for item in live]
+        lexical_scores = lexical_many(list(zip(live, terms, strict=True)))
+        stages.lap("lexical")
+        semantic_scores = semantic_many(live, model, vectors)
+        stages.lap("semantic")
+        found = set().union(*lexical_scores, *semantic_scores)
+        candidates = {**match_items(found - set(items)), **items}
+        stages.lap("candidates")
+        scored = [
+            score_pairs(item, lexical_scores[n], semantic_scores[n], candidates, today)
+            for n, item in enumerate(live)
+        ]
+        rows = _proposal_rows(live, scored, candidates, model)
+        stages.lap("scoring")
+        results |= _write(live, rows, scored, terms, candidates)
+        stages.lap("write")
+    return [results[pk] for pk in ids]
+
+
+def _proposal_rows(
+    live: list[MatchItem],
+    scored: list[list[Scored]],
+    candidates: Mapping[int, MatchItem],
+    model: EmbeddingModel | None,
+) -> list[list[Proposal]]:
+    """Each item's proposals as unsaved rows (its own rank set), best first."""
+    now = timezone.now()
+    term_weight = load_embedder(model).term_weight if model is not None else None
+    rows: list[list[Proposal]] = []
+    for item, entries in zip(live, scored, strict=True):
+        own: list[Proposal] = []
+        for rank, entry in enumerate(entries, start=1):
+            other = candidates[entry.candidate_id]
+            demand, outcome = (
+                (item, other) if item.side is Side.DEMAND else (other, item)
             )
-            if other_rank is None and proposal.state not in DECIDED_STATES:
-                if proposal.state != ProposalState.RETIRED:
-                    retired += 1
-                proposal.state = ProposalState.RETIRED
-                proposal.retired_at = now
-            proposal.save()
-        _note_gap(item, scored, terms, counterparts, now)
-        if shown_before != shown_after:
+            own.append(
+                Proposal(
+                    demand_id=demand.id,
+                    outcome_id=outcome.id,
+                    score=entry.total,
+                    components=entry.components,
+                    reasons=_reasons(entry),
+                    shared_terms=shared_terms(
+                        item.tokens,
+                        other.tokens,
+                        term_weight,
+                        prefer=[*item.keywords, *other.keywords],
+                    ),
+                    rank_for_demand=rank if item.side is Side.DEMAND else None,
+                    rank_for_outcome=rank if item.side is Side.OUTCOME else None,
+                    engine_version=ENGINE_VERSION,
+                    model_version=model.version if model is not None else "",
+                    computed_at=now,
+                )
+            )
+        rows.append(own)
+    return rows
+
+
+OWN_RANK = {Side.DEMAND: "rank_for_demand", Side.OUTCOME: "rank_for_outcome"}
+WRITTEN = [
+    "score",
+    "components",
+    "reasons",
+    "shared_terms",
+    "engine_version",
+    "model_version",
+    "computed_at",
+]
+
+
+def _pair(proposal: Proposal) -> tuple[int, int]:
+    return (proposal.demand_id, proposal.outcome_id)
+
+
+UPSERT = """
+INSERT INTO {table} (demand_id, outcome_id, {rank}, score, components, reasons,
+    shared_terms, engine_version, model_version, computed_at, state, created_at)
+SELECT r.demand_id, r.outcome_id, r.rank, r.score, r.components, r.reasons,
+    r.shared_terms, r.engine_version, r.model_version, %s, %s, %s
+FROM jsonb_to_recordset(%s::jsonb) AS r(demand_id bigint, outcome_id bigint,
+    rank smallint, score double precision, components jsonb, reasons jsonb,
+    shared_terms jsonb, engine_version text, model_version text)
+ORDER BY r.demand_id, r.outcome_id
+ON CONFLICT (demand_id, outcome_id) DO UPDATE SET {rank} = EXCLUDED.{rank},
+    score = EXCLUDED.score, components = EXCLUDED.components,
+    reasons = EXCLUDED.reasons, shared_terms = EXCLUDED.shared_terms,
+    engine_version = EXCLUDED.engine_version, model_version = EXCLUDED.model_version,
+    computed_at = EXCLUDED.computed_at
+"""
+
+
+def _upsert(side: Side, rows: list[Proposal]) -> None:
+    """Insert or update rows computed from ``side``, setting only that side's rank.
+
+    PostgreSQL: one statement over the rows as one JSON document (``bulk_create``
+    sends each column as an array, whose adaptation cost more than the insert);
+    other databases: ``bulk_create``.
+    """
+    if not rows:
+        return
+    rows = sorted(rows, key=_pair)
+    rank = OWN_RANK[side]
+    if connection.vendor != "postgresql":
+        Proposal.objects.bulk_create(
+            rows,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["demand", "outcome"],
+            update_fields=[*WRITTEN, rank],
+        )
+        return
+    document = json.dumps(
+        [
+            {
+                "demand_id": p.demand_id,
+                "outcome_id": p.outcome_id,
+                "rank": getattr(p, rank),
+                "score": p.score,
+                "components": p.components,
+                "reasons": p.reasons,
+                "shared_terms": p.shared_terms,
+                "engine_version": p.engine_version,
+                "model_version": p.model_version,
+            }
+            for p in rows
+        ],
+        ensure_ascii=False,
+        cls=DjangoJSONEncoder,
+    )
+    sql = UPSERT.format(table=Proposal._meta.db_table, rank=rank)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [rows[0].computed_at, ProposalState.PROPOSED, timezone.now(), document]
+        )
+
+
+def _shown_rankings(
+    live: list[MatchItem], proposals: Iterable[Proposal] | list[list[Proposal]]
+) -> set[tuple[int, int, int]]:
+    """(listing, rank, counterpart) of the chunk's listings' own rankings, as their
+    public pages show them (retired rows are not shown)."""
+    flat = [
+        p
+        for entry in proposals
+        for p in (entry if isinstance(entry, list) else [entry])
+    ]
+    sides = {item.id: item.side for item in live}
+    shown: set[tuple[int, int, int]] = set()
+    for proposal in flat:
+        if proposal.state == ProposalState.RETIRED:
+            continue
+        demand_id, outcome_id = _pair(proposal)
+        if sides.get(demand_id) is Side.DEMAND and proposal.rank_for_demand:
+            shown.add((demand_id, proposal.rank_for_demand, outcome_id))
+        if sides.get(outcome_id) is Side.OUTCOME and proposal.rank_for_outcome:
+            shown.add((outcome_id, proposal.rank_for_outcome, demand_id))
+    return shown
+
+
+def _write(
+    live: list[MatchItem],
+    rows: list[list[Proposal]],
+    scored: list[list[Scored]],
+    terms: list[list[str]],
+    candidates: Mapping[int, MatchItem],
+) -> dict[int, Refreshed]:
+    """Upsert the chunk's proposals, retire the stale ones, note the demands' gaps.
+
+    Rows are locked and written in (demand, outcome) order, the order every worker
+    uses, so that two chunks sharing pairs wait for each other instead of deadlocking
+    (the task still retries a deadlock, with back-off).
+    """
+    now = timezone.now()
+    chunk = {side: {i.id for i in live if i.side is side} for side in Side}
+    kept = {side: set[tuple[int, int]]() for side in Side}
+    for item, own in zip(live, rows, strict=True):
+        kept[item.side].update(_pair(p) for p in own)
+    with transaction.atomic():
+        existing = list(
+            Proposal.objects.select_for_update()
+            .filter(
+                Q(demand_id__in=chunk[Side.DEMAND])
+                | Q(outcome_id__in=chunk[Side.OUTCOME])
+            )
+            .order_by("demand_id", "outcome_id")
+        )
+        # Demands' rows first, as a full refresh orders its chunks: a pair computed
+        # from both sides keeps the scores of its outcome's computation.
+        for side in (Side.DEMAND, Side.OUTCOME):
+            _upsert(
+                side,
+                [
+                    p
+                    for item, own in zip(live, rows, strict=True)
+                    if item.side is side
+                    for p in own
+                ],
+            )
+        revive: list[int] = []
+        cleared: dict[Side, list[int]] = {side: [] for side in Side}
+        retire: list[int] = []
+        retired_by: dict[int, int] = {}
+        for proposal in existing:
+            pair = _pair(proposal)
+            ranks = {
+                Side.DEMAND: proposal.rank_for_demand,
+                Side.OUTCOME: proposal.rank_for_outcome,
+            }
+            owner = {Side.DEMAND: pair[0], Side.OUTCOME: pair[1]}
+            if any(pair in kept[side] for side in Side):
+                if proposal.state == ProposalState.RETIRED:
+                    revive.append(proposal.pk)
+                continue
+            dropped = None
+            for side in Side:
+                if owner[side] in chunk[side] and ranks[side] is not None:
+                    ranks[side] = None
+                    cleared[side].append(proposal.pk)
+                    dropped = owner[side]
+            if (
+                dropped is not None
+                and ranks[Side.DEMAND] is None
+                and ranks[Side.OUTCOME] is None
+                and proposal.state not in DECIDED_STATES
+                and proposal.state != ProposalState.RETIRED
+            ):
+                retire.append(proposal.pk)
+                retired_by[dropped] = retired_by.get(dropped, 0) + 1
+        if revive:
+            Proposal.objects.filter(pk__in=revive).update(
+                state=ProposalState.PROPOSED, retired_at=None
+            )
+        for side, pks in cleared.items():
+            if pks:
+                Proposal.objects.filter(pk__in=pks).update(**{OWN_RANK[side]: None})
+        if retire:
+            Proposal.objects.filter(pk__in=retire).update(
+                state=ProposalState.RETIRED, retired_at=now
+            )
+        _note_gaps(live, scored, terms, candidates, now)
+        if _shown_rankings(live, existing) != _shown_rankings(live, rows):
+            # A public page's 相关成果/相关需求 follow the listing's own ranking.
             related_changed()
-    return Refreshed(listing_id, len(kept), retired)
+    return {
+        item.id: Refreshed(item.id, len(own), retired_by.get(item.id, 0))
+        for item, own in zip(live, rows, strict=True)
+    }
 
 
 def gap_reason(
     item: MatchItem,
     scored: list[Scored],
     terms: list[str],
-    counterparts: dict[int, MatchItem],
+    counterparts: Mapping[int, MatchItem],
 ) -> tuple[str, float | None] | None:
     """Why the matcher serves this demand badly, or None when it serves it well."""
     min_terms = int(settings.MATCHING_MIN_TERMS)
@@ -227,34 +474,42 @@ def keywords_found(item: MatchItem, other: MatchItem) -> int:
     return sum(1 for k in item.keywords if k and (k in named or k in tokens))
 
 
-def _note_gap(
-    item: MatchItem,
-    scored: list[Scored],
-    terms: list[str],
-    counterparts: dict[int, MatchItem],
+def _note_gaps(
+    live: list[MatchItem],
+    scored: list[list[Scored]],
+    terms: list[list[str]],
+    candidates: Mapping[int, MatchItem],
     now: dt.datetime,
 ) -> None:
-    if item.side is not Side.DEMAND:
-        return
-    found = gap_reason(item, scored, terms, counterparts)
-    if found is None:
-        MatchGap.objects.filter(demand_id=item.id).delete()
-        return
-    reason, similarity = found
-    MatchGap.objects.update_or_create(
-        demand_id=item.id,
-        defaults={
-            "reason": reason,
-            "best_similarity": similarity,
-            "key_terms": len(terms),
-        },
-        create_defaults={
-            "reason": reason,
-            "best_similarity": similarity,
-            "key_terms": len(terms),
-            "noted_at": now,
-        },
-    )
+    """Put the demands served badly on the agents' list; take the others off it."""
+    served: list[int] = []
+    gaps: list[MatchGap] = []
+    for item, entries, words in zip(live, scored, terms, strict=True):
+        if item.side is not Side.DEMAND:
+            continue
+        found = gap_reason(item, entries, words, candidates)
+        if found is None:
+            served.append(item.id)
+            continue
+        reason, similarity = found
+        gaps.append(
+            MatchGap(
+                demand_id=item.id,
+                reason=reason,
+                best_similarity=similarity,
+                key_terms=len(words),
+                noted_at=now,
+            )
+        )
+    if served:
+        MatchGap.objects.filter(demand_id__in=served).delete()
+    if gaps:
+        MatchGap.objects.bulk_create(
+            sorted(gaps, key=lambda gap: gap.demand_id),
+            update_conflicts=True,
+            unique_fields=["demand"],
+            update_fields=["reason", "best_similarity", "key_terms"],
+        )
 
 
 def retire_item(listing_id: int) -> int:
@@ -270,16 +525,23 @@ def retire_item(listing_id: int) -> int:
     return retired
 
 
-def _store_own_vector(item: MatchItem) -> None:
-    """Put a listing published since the last training among the kNN candidates."""
-    model = active_model()
-    if model is None:
+def _store_vectors(
+    live: list[MatchItem], model: EmbeddingModel | None, vectors: Vectors | None
+) -> None:
+    """Put listings published or changed since the last training among the kNN
+    candidates (only those whose stored vector differs)."""
+    if model is None or vectors is None:
         return
-    vector = load_embedder(model).embed([item.tokens])[0]
-    store = get_store()
-    store.write(model, [(item.id, item.side.value, vector)])
-
-
-def refresh_items(listing_ids: Iterable[int]) -> list[Refreshed]:
-    """Refresh several listings (a chunk of a full refresh)."""
-    return [refresh_item(pk) for pk in listing_ids]
+    stored = dict(
+        ItemVector.objects.filter(
+            model=model, listing_id__in=[item.id for item in live]
+        ).values_list("listing_id", "vector")
+    )
+    changed = [
+        (item.id, item.side.value, vectors[n])
+        for n, item in enumerate(live)
+        if bytes(stored.get(item.id) or b"")
+        != np.asarray(vectors[n], dtype=np.float32).tobytes()
+    ]
+    if changed:
+        get_store().write(model, changed)

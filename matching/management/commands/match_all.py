@@ -8,10 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from market.models import ListingKind
-from matching.items import published_ids
-from matching.services.proposals import refresh_item
+from matching.services.proposals import refresh_items
 from matching.services.training import active_model, train_model
+from matching.tasks import refresh_chunks
 
 
 class Command(BaseCommand):
@@ -30,22 +29,20 @@ class Command(BaseCommand):
         if options["retrain"] or active_model() is None:
             model = train_model()
             self.stdout.write(f"trained {model.version} in {model.seconds:.1f} s")
-        ids = [
-            pk
-            for kind in (ListingKind.DEMAND, ListingKind.OUTCOME)
-            for pk in published_ids(kind)
-        ]
-        proposed = retired = 0
-        for n, pk in enumerate(ids, start=1):
-            result = refresh_item(pk)
-            proposed += result.proposed
-            retired += result.retired
-            if sys.stdout.isatty() and (n % 20 == 0 or n == len(ids)):
-                self.stdout.write(f"\r{n}/{len(ids)} listings", ending="")
+        chunks = refresh_chunks()
+        total = sum(len(chunk) for chunk in chunks)
+        proposed = retired = done = 0
+        for chunk in chunks:
+            for result in refresh_items(chunk):
+                proposed += result.proposed
+                retired += result.retired
+            done += len(chunk)
+            if sys.stdout.isatty():
+                self.stdout.write(f"\r{done}/{total} listings", ending="")
                 self.stdout.flush()
         if sys.stdout.isatty():
             self.stdout.write("")
         self.stdout.write(
-            f"{len(ids)} listings matched: {proposed} proposals written, "
+            f"{total} listings matched: {proposed} proposals written, "
             f"{retired} retired, in {time.monotonic() - started:.1f} s"
         )
