@@ -19,11 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from market.models import Region, TechField
 from market.params import parse_page
+from market.permissions import can_moderate
 from matching import selectors
 from matching.exports import CONTENT_TYPES, FORMATS, export_decisions
 from matching.models import MatchGap
 from matching.permissions import can_use_agent_lists
-from matching.services.gaps import GapError, claim_gap
+from matching.services.gaps import GapError, claim_gap, release_gap
 
 PER_PAGE = 25
 # Dates outside these years are typing mistakes (and beyond them date arithmetic fails).
@@ -76,6 +77,7 @@ def needs_an_agent(request: HttpRequest) -> HttpResponse:
             "results": page,
             "filters": filters,
             "errors": errors,
+            "can_moderate": can_moderate(request.user),
             "fields": TechField.objects.filter(parent__isnull=True).order_by("code"),
             "regions": Region.objects.filter(parent__isnull=True).order_by("code"),
             "shows": [
@@ -101,6 +103,22 @@ def take_gap(request: HttpRequest, gap_id: int) -> HttpResponse:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("You have taken this demand in hand."))
+    return redirect("matching_lists:needs_an_agent")
+
+
+@login_required
+@require_POST
+def release_gap_view(request: HttpRequest, gap_id: int) -> HttpResponse:
+    """An agent gives a demand they hold back to the list."""
+    _require_agent(request)
+    if not MatchGap.objects.filter(pk=gap_id).exists():
+        raise Http404
+    try:
+        release_gap(gap_id, agent_id=int(request.user.pk))  # type: ignore[arg-type]
+    except GapError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The demand is back on the list."))
     return redirect("matching_lists:needs_an_agent")
 
 

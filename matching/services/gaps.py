@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from market.permissions import can_moderate
 from matching.models import MatchGap
 from matching.permissions import can_use_agent_lists
 
@@ -37,5 +38,28 @@ def claim_gap(gap_id: int, *, agent_id: int) -> MatchGap:
         )
     gap.claimed_by_id = agent_id
     gap.claimed_at = timezone.now()
+    gap.save(update_fields=["claimed_by", "claimed_at"])
+    return gap
+
+
+@transaction.atomic
+def release_gap(gap_id: int, *, agent_id: int) -> MatchGap:
+    """Give a demand back to the list: its agent may, and a moderator may step in;
+    releasing one nobody holds is a no-op."""
+    agent = get_user_model().objects.get(pk=agent_id)
+    if not can_use_agent_lists(agent):
+        raise PermissionDenied("only transfer agents release demands")
+    gap = MatchGap.objects.select_for_update().get(pk=gap_id)
+    if gap.claimed_by_id is None:
+        return gap
+    if gap.claimed_by_id != agent_id and not can_moderate(agent):
+        raise GapError(
+            _(
+                "Another transfer agent holds this demand; only they or a moderator can give it back."
+            ),
+            code="claimed",
+        )
+    gap.claimed_by = None
+    gap.claimed_at = None
     gap.save(update_fields=["claimed_by", "claimed_at"])
     return gap

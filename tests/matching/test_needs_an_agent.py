@@ -175,6 +175,39 @@ def test_needs_an_agent_take_shows_as_theirs_and_not_for_another_agent(client, c
     assert _listed(unclaimed) == {"储能电池热管理方案", "寻求先进技术合作"}
 
 
+def test_needs_an_agent_release_gives_the_demand_back_only_by_its_agent_or_a_moderator(
+    client, cast
+):
+    gap = cast["gaps"]["metal"]
+    take = reverse("matching_lists:take_gap", args=[gap.pk])
+    release = reverse("matching_lists:release_gap", args=[gap.pk])
+    _login(client, cast["agent"]).post(take)
+    assert release in client.get(reverse(LIST)).content.decode()
+
+    _login(client, cast["other_agent"])
+    assert release not in client.get(reverse(LIST)).content.decode()
+    response = client.post(release, follow=True)
+    assert "only they or a moderator can give it back" in response.content.decode()
+    gap.refresh_from_db()
+    assert gap.claimed_by == cast["agent"]
+
+    _login(client, cast["agent"])
+    response = client.post(release, follow=True)
+    assert "The demand is back on the list." in response.content.decode()
+    gap.refresh_from_db()
+    assert gap.claimed_by is None and gap.claimed_at is None
+    unclaimed = client.get(reverse(LIST), {"show": "unclaimed"})
+    assert "铝合金压铸件气孔缺陷控制" in _listed(unclaimed)
+
+    _login(client, cast["other_agent"]).post(take)
+    _login(client, cast["moderator"]).post(release)
+    gap.refresh_from_db()
+    assert gap.claimed_by is None
+    assert client.get(release).status_code == 405
+    _login(client, cast["researcher"])
+    assert client.post(release).status_code == 403
+
+
 def test_needs_an_agent_take_answers_get_and_unknown_ids_with_4xx(client, cast):
     _login(client, cast["agent"])
     take = reverse("matching_lists:take_gap", args=[cast["gaps"]["metal"].pk])
