@@ -287,6 +287,9 @@ SEARCH_INDEX_REPLICAS = 0
 # issue 13's search ranking the lexical and semantic rankings weigh the same inside
 # the fusion, and compatibility weighs three quarters of the fusion.
 MATCHING_DIMENSIONS = 128
+# An operator's extra corpus for LSA's training (docs/matching.md): a UTF-8 file, one
+# document a line; "" for none.
+MATCHING_EXTRA_CORPUS = ""
 MATCHING_WEIGHTS: dict[str, float] = {
     "retrieval": 0.6,
     "compatibility": 0.45,

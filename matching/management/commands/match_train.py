@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from matching.services.training import train_model
+from matching.services.training import CorpusError, train_model
 
 
 class Command(BaseCommand):
@@ -17,10 +17,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--dimensions", type=int, default=None)
+        parser.add_argument(
+            "--extra-corpus",
+            default=None,
+            help=(
+                "A UTF-8 text file, one document a line, added to LSA's training "
+                "(default: MATCHING_EXTRA_CORPUS; '' for none)."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        model = train_model(dimensions=options["dimensions"])
+        try:
+            model = train_model(
+                dimensions=options["dimensions"], extra_corpus=options["extra_corpus"]
+            )
+        except CorpusError as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(
-            f"model {model.version}: {model.documents} listings, "
+            f"model {model.version}: {model.documents} documents, "
             f"{model.dimensions} dimensions, {model.seconds:.1f} s"
         )
