@@ -16,12 +16,7 @@ class MatchingConfig(AppConfig):
             listings_changed,
             listings_status_changed,
         )
-        from matching import portal_panels, receivers
-        from matching.panels import (
-            recommendations_panel,
-            related_panel,
-            workspace_panel,
-        )
+        from matching import panels, receivers
 
         listing_status_changed.connect(
             receivers.on_listing_status_changed, dispatch_uid="matching.status"
@@ -32,9 +27,9 @@ class MatchingConfig(AppConfig):
         listings_status_changed.connect(
             receivers.on_listings_status_changed, dispatch_uid="matching.statuses"
         )
-        register_panel("conversation_thread", portal_panels.introduction_panel)
-        register_panel("agent_workspace", portal_panels.agent_lists_panel)
-        register_panel("listing_detail_aside", related_panel)
+        register_panel("conversation_thread", panels.introduction_panel)
+        register_panel("agent_workspace", panels.agent_lists_panel)
+        register_panel("listing_detail_aside", panels.related_panel)
         # 为您推荐 carries the owner's "an agent will follow up" notices too.
-        register_panel("workbench_home", recommendations_panel)
-        register_panel("agent_workspace", workspace_panel, order=-10)
+        register_panel("workbench_home", panels.recommendations_panel)
+        register_panel("agent_workspace", panels.workspace_panel, order=-10)

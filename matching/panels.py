@@ -4,7 +4,9 @@
 everyone, no scores, no owners); ``recommendations_panel`` on the owner's workbench
 shows their listings' best proposals with scores and reasons, and the demands an
 agent is to follow up; ``workspace_panel`` gives agents the queue's link and
-pending count.
+pending count, ``agent_lists_panel`` the links to their lists; ``introduction_panel``
+shows an introduction's pairing in its conversation, with the answer form for a
+member of a party that has not answered yet.
 """
 
 from __future__ import annotations
@@ -18,11 +20,23 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from market.models import Listing, ListingKind
+from market.models import Listing, ListingKind, ListingStatus, Side
 from market.permissions import member_organisation_ids
 from matching.engine.terms import highlight
-from matching.permissions import can_review
-from matching.selectors import gaps_of, pending_count, recommendations, related_listings
+from matching.models import DeclineReason, IntroductionResponse, MatchGap
+from matching.permissions import (
+    DEMAND,
+    can_review,
+    can_use_agent_lists,
+    introduction_side,
+)
+from matching.selectors import (
+    gaps_of,
+    introduction_of_conversation,
+    pending_count,
+    recommendations,
+    related_listings,
+)
 
 
 def _url(listing: Listing, request: HttpRequest | None) -> str | None:
@@ -129,4 +143,49 @@ def workspace_panel(request: HttpRequest | None, **context: Any) -> str | None:
         "matching/_workspace_panel.html",
         {"pending": pending_count(request.user)},
         request=request,
+    )
+
+
+def introduction_panel(
+    request: HttpRequest | None, *, conversation: Any = None, **context: Any
+) -> str | None:
+    """The pairing summary and each party's answer (the form for the reader's party)."""
+    if request is None or conversation is None:
+        return None
+    introduction = introduction_of_conversation(conversation.pk)
+    if introduction is None:
+        return None
+    side = introduction_side(request.user, introduction)
+    if side is None and context.get("side") not in (Side.AGENT, Side.MODERATOR):
+        return None
+    proposal = introduction.proposal
+    pending = (
+        side is not None
+        and getattr(introduction, f"{side}_response") == IntroductionResponse.PENDING
+    )
+    return render_to_string(
+        "matching/introduction_panel.html",
+        {
+            "introduction": introduction,
+            "proposal": proposal,
+            "side": side,
+            "side_is_demand": side == DEMAND,
+            "can_answer": pending,
+            "reasons": DeclineReason.choices,
+            "published": proposal.demand.status == ListingStatus.PUBLISHED
+            and proposal.outcome.status == ListingStatus.PUBLISHED,
+        },
+        request=request,
+    )
+
+
+def agent_lists_panel(request: HttpRequest | None, **context: Any) -> str | None:
+    """Links from the agents' workspace to the needs-an-agent list and the export."""
+    if request is None or not can_use_agent_lists(request.user):
+        return None
+    waiting = MatchGap.objects.filter(
+        demand__status=ListingStatus.PUBLISHED, claimed_by__isnull=True
+    ).count()
+    return render_to_string(
+        "matching/_agent_lists_links.html", {"waiting": waiting}, request=request
     )

@@ -254,11 +254,6 @@ def demands_needing_an_agent(filters: GapFilters, user: Any) -> QuerySet[MatchGa
     ).order_by("noted_at", "pk")
 
 
-def demand_needs_an_agent(demand_id: int) -> bool:
-    """Whether a demand is on the agents' list (its owner is told one will follow up)."""
-    return MatchGap.objects.filter(demand_id=demand_id).exists()
-
-
 def decisions_between(start: dt.date | None, end: dt.date | None) -> QuerySet[Decision]:
     """Every agent's decision made on ``start``–``end`` (inclusive, local days)."""
     decisions = Decision.objects.all()

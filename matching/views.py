@@ -125,6 +125,14 @@ def _act(
     return _back(request, proposal_id)
 
 
+def _refused(request: HttpRequest, proposal_id: int, form: Any) -> HttpResponse:
+    """An action's form did not validate: its errors as messages, back to the page
+    (404 first for a proposal the user may not see)."""
+    _proposal_or_404(request, proposal_id)
+    _form_errors(request, form)
+    return _back(request, proposal_id)
+
+
 @login_required
 @require_POST
 def claim(request: HttpRequest, proposal_id: int) -> HttpResponse:
@@ -155,9 +163,7 @@ def reject(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """Reject the proposal with a reason code."""
     form = RejectForm(request.POST)
     if not form.is_valid():
-        _proposal_or_404(request, proposal_id)
-        _form_errors(request, form)
-        return _back(request, proposal_id)
+        return _refused(request, proposal_id, form)
     return _act(
         request,
         proposal_id,
@@ -177,9 +183,7 @@ def snooze(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """Put the proposal aside until a date."""
     form = SnoozeForm(request.POST)
     if not form.is_valid():
-        _proposal_or_404(request, proposal_id)
-        _form_errors(request, form)
-        return _back(request, proposal_id)
+        return _refused(request, proposal_id, form)
     return _act(
         request,
         proposal_id,

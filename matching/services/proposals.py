@@ -329,18 +329,13 @@ def _upsert(side: Side, rows: list[Proposal]) -> None:
 
 
 def _shown_rankings(
-    live: list[MatchItem], proposals: Iterable[Proposal] | list[list[Proposal]]
+    live: list[MatchItem], proposals: Iterable[Proposal]
 ) -> set[tuple[int, int, int]]:
     """(listing, rank, counterpart) of the chunk's listings' own rankings, as their
     public pages show them (retired rows are not shown)."""
-    flat = [
-        p
-        for entry in proposals
-        for p in (entry if isinstance(entry, list) else [entry])
-    ]
     sides = {item.id: item.side for item in live}
     shown: set[tuple[int, int, int]] = set()
-    for proposal in flat:
+    for proposal in proposals:
         if proposal.state == ProposalState.RETIRED:
             continue
         demand_id, outcome_id = _pair(proposal)
@@ -432,7 +427,8 @@ def _write(
                 state=ProposalState.RETIRED, retired_at=now
             )
         _note_gaps(live, scored, terms, candidates, now)
-        if _shown_rankings(live, existing) != _shown_rankings(live, rows):
+        written = [p for own in rows for p in own]
+        if _shown_rankings(live, existing) != _shown_rankings(live, written):
             # A public page's 相关成果/相关需求 follow the listing's own ranking.
             related_changed()
     return {
