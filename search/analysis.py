@@ -211,6 +211,13 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text or ""))
 
 
+def dictionary_generation() -> object:
+    """The user dictionary in use: a new object whenever this process reloads it, so
+    a cache of segmented queries can tell that it is stale."""
+    _load()
+    return _state["words"]
+
+
 def warm_up() -> None:
     """Load jieba and the user dictionary now (a web process does so before serving)."""
     _load(force=True)

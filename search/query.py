@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -25,7 +26,16 @@ from market.filters import (
 )
 from market.kinds import registry as kinds
 from market.models import OrganisationKind
-from search.analysis import STOPWORDS, bigrams, has_cjk, normalise, unigrams, words
+from search.analysis import (
+    STOPWORDS,
+    bigrams,
+    dictionary_generation,
+    has_cjk,
+    normalise,
+    unigrams,
+    words,
+)
+from search.synonyms import groups as synonym_groups
 from search.synonyms import variants
 
 MAX_QUERY_LENGTH = 100
@@ -152,8 +162,31 @@ class QueryPlan:
         return not self.variants or not self.variants[0]
 
 
+# A search analyses its query more than once (the selector, the backend, a "did you
+# mean" retry) and visitors repeat queries: the plans of the last few hundred are kept,
+# each with the dictionary and synonym groups it was made with, and made again when
+# either has been reloaded since.
+PLAN_CACHE_SIZE = 512
+_plans: dict[str, tuple[object, object, QueryPlan]] = {}
+_plans_lock = threading.Lock()
+
+
 def plan(q: str) -> QueryPlan:
     """Analyse ``q``: words, synonym variants, phrases to highlight."""
+    q = q or ""
+    dictionary, synonyms = dictionary_generation(), synonym_groups()
+    cached = _plans.get(q)
+    if cached is not None and cached[0] is dictionary and cached[1] is synonyms:
+        return cached[2]
+    made = _plan(q)
+    with _plans_lock:
+        if len(_plans) >= PLAN_CACHE_SIZE:
+            _plans.pop(next(iter(_plans)))
+        _plans[q] = (dictionary, synonyms, made)
+    return made
+
+
+def _plan(q: str) -> QueryPlan:
     text = normalise(_SYNTAX.sub(" ", q or "")).strip(" -+/#.")
     if not text:
         return QueryPlan("", (), ())

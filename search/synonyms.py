@@ -89,15 +89,30 @@ def _find(text: str, term: str) -> int:
     return match.start() if match else -1
 
 
+_sorted: dict[str, object] = {"groups": None, "terms": ()}
+
+
+def _terms(
+    current: tuple[tuple[str, ...], ...],
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every term of ``current`` with its group, longest first: sorted once per set
+    of groups, not once a search."""
+    if _sorted["groups"] is not current:
+        _sorted["terms"] = tuple(
+            sorted(
+                ((term, group) for group in current for term in group),
+                key=lambda item: -len(item[0]),
+            )
+        )
+        _sorted["groups"] = current
+    return _sorted["terms"]  # type: ignore[return-value]
+
+
 def variants(text: str, limit: int = 6) -> list[str]:
     """``text`` rewritten with each synonym of each term it contains (longest terms first)."""
     spans: list[tuple[int, int, tuple[str, ...]]] = []
     taken: list[tuple[int, int]] = []
-    terms = sorted(
-        ((term, group) for group in groups() for term in group),
-        key=lambda item: -len(item[0]),
-    )
-    for term, group in terms:
+    for term, group in _terms(groups()):
         at = _find(text, term)
         if at < 0:
             continue
