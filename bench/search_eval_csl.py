@@ -13,7 +13,14 @@ computed in the same run. The data is read from ``../shared/eval/csl`` (or
 exits 0.
 
     .venv/bin/python bench/search_eval_csl.py [--backend elasticsearch|embedded]
-        [--limit N] [--json] [--data DIR]
+        [--limit N] [--json] [--data DIR] [--pad-to N]
+
+``--pad-to 15000`` builds the catalogue issue 13 was reported on instead: the abstracts
+plus synthetic listings of bench/search_corpus.py (two outcomes to one demand) up to N
+published listings, in a database and index prefix of its own
+(``techmatch_search_csl_<N>``, ``bench-csl-<N>``); the papers must then be found among
+thousands of unrelated listings. ``bench/search_bench.py latency --corpus csl`` serves
+it with ``BENCH_CSL_DATABASE_URL`` and ``BENCH_CSL_INDEX_PREFIX`` set the same way.
 
 The import runs once (about 2 minutes); later runs reuse the scratch database (an
 abstract changed in the data is imported again). Needs PostgreSQL, Redis and
@@ -42,20 +49,20 @@ USER_EMAIL = "csl-eval@bench.local"
 CHUNK = 1000  # rows per import call (the import takes at most 5,000)
 
 
-def create_database() -> bool:
+def create_database(name: str = DATABASE) -> bool:
     """Create the scratch database if it is missing; whether it was created."""
     import psycopg
 
-    if os.environ.get("BENCH_CSL_DATABASE_URL"):
+    if name == DATABASE and os.environ.get("BENCH_CSL_DATABASE_URL"):
         return False
     with psycopg.connect(
         "postgresql://techmatch:techmatch@127.0.0.1:5432/techmatch", autocommit=True
     ) as conn:
         if conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)
+            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
         ).fetchone():
             return False
-        conn.execute(f"CREATE DATABASE {DATABASE}")
+        conn.execute(f"CREATE DATABASE {name}")
         return True
 
 
@@ -132,6 +139,26 @@ def import_corpus(docs: list[dict[str, Any]], *, log: Any = print) -> dict[str, 
         "import_seconds": round(time.perf_counter() - started, 1),
         "listings": ids,
     }
+
+
+def padded_names(size: int) -> dict[str, str]:
+    """The database URL and index prefix of a catalogue padded to ``size`` listings."""
+    return {
+        "BENCH_CSL_DATABASE_URL": (
+            f"postgres://techmatch:techmatch@127.0.0.1:5432/{DATABASE}_{size}"
+        ),
+        "BENCH_CSL_INDEX_PREFIX": f"bench-csl-{size}",
+    }
+
+
+def pad_catalogue(size: int, abstracts: int) -> dict[str, Any]:
+    """Add synthetic listings (bench/search_corpus.py, two outcomes to one demand)
+    until the catalogue holds ``size`` published listings; what was written."""
+    from bench.search_corpus import ensure_corpus
+
+    extra = max(0, size - abstracts)
+    outcomes = round(extra * 2 / 3)
+    return ensure_corpus(outcomes, extra - outcomes)
 
 
 def index(backend_name: str) -> float:
@@ -237,7 +264,16 @@ def main() -> None:
         "--limit", type=int, default=0, help="the deterministic sample of N queries"
     )
     parser.add_argument("--json", action="store_true", help="print JSON only")
+    parser.add_argument(
+        "--pad-to",
+        type=int,
+        default=0,
+        metavar="N",
+        help="a catalogue of N listings: the abstracts plus synthetic ones",
+    )
     args = parser.parse_args()
+    if args.pad_to and args.pad_to < 5000:
+        parser.error("--pad-to takes a catalogue size of at least 5000 listings")
     folder = csl.find_data(args.data)
     if folder is None:
         print(f"search_eval_csl: {csl.missing_message(args.data)} Nothing measured.")
@@ -246,15 +282,22 @@ def main() -> None:
     queries = csl.read_queries(folder)
     if args.limit:
         queries = csl.sample(queries, args.limit)
-    create_database()
+    if args.pad_to:
+        os.environ.update(padded_names(args.pad_to))
+        create_database(f"{DATABASE}_{args.pad_to}")
+    else:
+        create_database()
     setup_django()
     imported = import_corpus(docs)
     listings: dict[int, str] = imported.pop("listings")
+    if args.pad_to:
+        imported["padding"] = pad_catalogue(args.pad_to, len(listings))
     report: dict[str, Any] = {
         "benchmark": "search_eval_csl",
         "data": str(folder),
         "documents": len(docs),
         "published": len(listings),
+        "catalogue": args.pad_to or len(listings),
         "queries": len(queries),
         **imported,
     }

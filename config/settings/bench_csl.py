@@ -6,7 +6,7 @@ Celery runs eagerly: an import indexes its listings at once and nothing waits in
 broker queue that no worker reads.
 """
 
-from config.env import database_from_url
+from config.env import database_from_url, env_str
 
 from .bench_search import *  # noqa: F403
 
@@ -16,6 +16,7 @@ DATABASES = {
         "postgres://techmatch:techmatch@127.0.0.1:5432/techmatch_search_csl",
     )
 }
-SEARCH_INDEX_PREFIX = "bench-csl"
+# ``search_eval_csl.py --pad-to N`` sets both to a catalogue of its own.
+SEARCH_INDEX_PREFIX = env_str("BENCH_CSL_INDEX_PREFIX", "bench-csl")
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
