@@ -117,6 +117,8 @@ class Proposal(models.Model):
         blank=True,
         related_name="+",
     )
+    # When the claim was taken: a claim nobody acts on ends after MATCHING_CLAIM_DAYS.
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
@@ -185,6 +187,7 @@ class MatchGap(models.Model):
 class DecisionAction(models.TextChoices):
     CLAIM = "claim", _("Claimed")
     RELEASE = "release", _("Released")
+    EXPIRE = "expire", _("Claim expired")
     ACCEPT = "accept", _("Accepted and introduced")
     REJECT = "reject", _("Rejected")
     SNOOZE = "snooze", _("Snoozed")

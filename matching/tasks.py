@@ -12,7 +12,7 @@ from psycopg import errors
 
 from market.models import ListingKind
 from matching.items import published_ids
-from matching.services import proposals, reranker, training
+from matching.services import decisions, proposals, reranker, training
 
 # Listings per task of a full refresh: small enough to spread over every worker.
 CHUNK = 200
@@ -73,3 +73,9 @@ def train_reranker() -> str | None:
     beats the hand weights); returns its version, or None below the threshold."""
     model = reranker.train_reranker()
     return model.version if model is not None else None
+
+
+@shared_task(acks_late=True, time_limit=600, expires=6 * 3600)
+def release_stale_claims() -> dict[str, int]:
+    """Give back claims nobody acted on for ``MATCHING_CLAIM_DAYS`` (nightly)."""
+    return decisions.release_stale_claims()

@@ -226,6 +226,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=2, minute=0),
         "options": {"expires": _NIGHTLY_EXPIRES},
     },
+    "release-stale-claims": {
+        "task": "matching.tasks.release_stale_claims",
+        "schedule": crontab(hour=1, minute=40),
+        "options": {"expires": _NIGHTLY_EXPIRES},
+    },
     "send-renewal-reminders": {
         "task": "market.tasks.send_renewal_reminders",
         "schedule": crontab(hour=1, minute=30),
@@ -306,6 +311,9 @@ MATCHING_MIN_TERMS = 3
 # have accepted or rejected this many proposals, and used only if it beats the hand
 # weights on the held-out decisions.
 MATCHING_RERANKER_MIN_DECISIONS = 200
+# A proposal or a needs-an-agent demand an agent has claimed and not acted on goes back
+# to every agent after this many days (the claim is recorded as expired).
+MATCHING_CLAIM_DAYS = 14
 # The text embedder: "lsa" (trained on the catalogue) or "onnx:<directory>" (a local
 # ONNX sentence-embedding model: model.onnx + tokenizer.json; requirements-onnx.txt).
 MATCHING_EMBEDDER = "lsa"

@@ -27,6 +27,7 @@ from matching.models import (
     Decision,
     DecisionAction,
     Introduction,
+    MatchGap,
     Proposal,
     ProposalState,
     RejectReason,
@@ -127,8 +128,9 @@ def claim_proposal(proposal_id: int, *, agent_id: int) -> Proposal:
         )
     proposal.state = ProposalState.CLAIMED
     proposal.claimed_by_id = agent_id
+    proposal.claimed_at = timezone.now()
     proposal.snoozed_until = None
-    proposal.save(update_fields=["state", "claimed_by", "snoozed_until"])
+    proposal.save(update_fields=["state", "claimed_by", "claimed_at", "snoozed_until"])
     _record(proposal, agent_id, DecisionAction.CLAIM)
     return proposal
 
@@ -142,9 +144,52 @@ def release_proposal(proposal_id: int, *, agent_id: int) -> Proposal:
     _refuse_others_claim(proposal, agent)
     proposal.state = ProposalState.PROPOSED
     proposal.claimed_by = None
-    proposal.save(update_fields=["state", "claimed_by"])
+    proposal.claimed_at = None
+    proposal.save(update_fields=["state", "claimed_by", "claimed_at"])
     _record(proposal, agent_id, DecisionAction.RELEASE)
     return proposal
+
+
+def release_stale_claims(now: dt.datetime | None = None) -> dict[str, int]:
+    """Give back to every agent the proposals and needs-an-agent demands claimed more
+    than ``MATCHING_CLAIM_DAYS`` ago and not acted on since; how many of each.
+
+    An expired proposal claim is recorded as a decision of its agent (``expire``), so
+    the labelled data shows it; safe to run twice (a released claim is not claimed).
+    """
+    now = now or timezone.now()
+    before = now - dt.timedelta(days=settings.MATCHING_CLAIM_DAYS)
+    released = 0
+    stale = Proposal.objects.filter(
+        state=ProposalState.CLAIMED, claimed_at__lt=before
+    ).values_list("pk", flat=True)
+    for proposal_id in list(stale):
+        with transaction.atomic():
+            proposal = (
+                Proposal.objects.select_for_update()
+                .filter(
+                    pk=proposal_id, state=ProposalState.CLAIMED, claimed_at__lt=before
+                )
+                .first()
+            )
+            if proposal is None or proposal.claimed_by_id is None:
+                continue  # acted on meanwhile (or its agent's account is gone)
+            agent_id = proposal.claimed_by_id
+            proposal.state = ProposalState.PROPOSED
+            proposal.claimed_by = None
+            proposal.claimed_at = None
+            proposal.save(update_fields=["state", "claimed_by", "claimed_at"])
+            _record(
+                proposal,
+                agent_id,
+                DecisionAction.EXPIRE,
+                note=f"claimed more than {settings.MATCHING_CLAIM_DAYS} days",
+            )
+            released += 1
+    gaps = MatchGap.objects.filter(
+        claimed_by__isnull=False, claimed_at__lt=before
+    ).update(claimed_by=None, claimed_at=None)
+    return {"proposals": released, "demands": gaps}
 
 
 @transaction.atomic
@@ -185,7 +230,8 @@ def snooze_proposal(proposal_id: int, *, agent_id: int, until: dt.datetime) -> P
     proposal.state = ProposalState.SNOOZED
     proposal.snoozed_until = until
     proposal.claimed_by = None
-    proposal.save(update_fields=["state", "snoozed_until", "claimed_by"])
+    proposal.claimed_at = None
+    proposal.save(update_fields=["state", "snoozed_until", "claimed_by", "claimed_at"])
     _record(proposal, agent_id, DecisionAction.SNOOZE, snoozed_until=until)
     return proposal
 
@@ -248,7 +294,8 @@ def introduce(proposal_id: int, agent_id: int) -> Introduction:
         proposal.state = ProposalState.RETIRED
         proposal.retired_at = timezone.now()
         proposal.claimed_by = None
-        proposal.save(update_fields=["state", "retired_at", "claimed_by"])
+        proposal.claimed_at = None
+        proposal.save(update_fields=["state", "retired_at", "claimed_by", "claimed_at"])
     raise DecisionError(
         _(
             "The demand or the outcome has been unpublished meanwhile: this proposal "

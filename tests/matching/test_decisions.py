@@ -38,6 +38,7 @@ from matching.services.decisions import (
     introduce,
     reject_proposal,
     release_proposal,
+    release_stale_claims,
     snooze_proposal,
 )
 from tests.matching.queue_cast import make_cast
@@ -380,3 +381,40 @@ def test_introduction_messages_reach_the_other_organisation_respecting_preferenc
     addresses = {message.to[0] for message in mail.outbox}
     assert demand_owner.email not in addresses  # in the site only, as asked
     assert cast["agent"].email in addresses
+
+
+def test_release_stale_claims_gives_an_idle_claim_back_and_records_it(cast, settings):
+    settings.MATCHING_CLAIM_DAYS = 14
+    proposal = cast["proposal"]
+    claim_proposal(proposal.pk, agent_id=cast["agent"].pk)
+    claimed_at = _reload(proposal).claimed_at
+    assert claimed_at is not None
+
+    early = release_stale_claims(now=claimed_at + dt.timedelta(days=13))
+    assert early["proposals"] == 0
+    assert _reload(proposal).state == ProposalState.CLAIMED
+
+    late = release_stale_claims(now=claimed_at + dt.timedelta(days=15))
+    again = release_stale_claims(now=claimed_at + dt.timedelta(days=16))
+
+    proposal = _reload(proposal)
+    assert late["proposals"] == 1 and again["proposals"] == 0
+    assert proposal.state == ProposalState.PROPOSED
+    assert proposal.claimed_by is None and proposal.claimed_at is None
+    expired = Decision.objects.filter(proposal=proposal).latest("created_at")
+    assert (expired.action, expired.agent) == (DecisionAction.EXPIRE, cast["agent"])
+    # Back in the queue: another agent may claim it now.
+    other = make_cast_agent()
+    claim_proposal(proposal.pk, agent_id=other.pk)
+    assert _reload(proposal).claimed_by == other
+
+
+def test_release_stale_claims_leaves_decided_and_snoozed_proposals_alone(cast):
+    proposal = cast["proposal"]
+    claim_proposal(proposal.pk, agent_id=cast["agent"].pk)
+    reject_proposal(proposal.pk, agent_id=cast["agent"].pk, reason="off_topic")
+
+    result = release_stale_claims(now=timezone.now() + dt.timedelta(days=60))
+
+    assert result["proposals"] == 0
+    assert _reload(proposal).state == ProposalState.REJECTED

@@ -3,6 +3,8 @@ parameters, and the owner told that an agent will follow up."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +13,7 @@ from accounts.roles import Role
 from accounts.services.roles import sync_role_groups
 from market.models import ListingStatus, Region, TechField
 from matching.models import GapReason, MatchGap
+from matching.services.decisions import release_stale_claims
 from tests.factories import (
     DemandFactory,
     MembershipFactory,
@@ -254,3 +257,23 @@ def test_workbench_tells_the_owner_an_agent_will_follow_up(client, cast):
 
     other = _login(client, cast["researcher"]).get(reverse("workbench:home"))
     assert "a transfer agent will follow up" not in other.content.decode()
+
+
+def test_needs_an_agent_claim_nobody_acts_on_goes_back_to_the_list(client, cast):
+    gap = cast["gaps"]["metal"]
+    _login(client, cast["agent"]).post(
+        reverse("matching_lists:take_gap", args=[gap.pk])
+    )
+    gap.refresh_from_db()
+
+    kept = release_stale_claims(now=gap.claimed_at + dt.timedelta(days=13))
+    gap.refresh_from_db()
+    assert kept["demands"] == 0 and gap.claimed_by == cast["agent"]
+
+    released = release_stale_claims(now=gap.claimed_at + dt.timedelta(days=15))
+    gap.refresh_from_db()
+    assert released["demands"] == 1 and gap.claimed_by is None
+
+    _login(client, cast["other_agent"])
+    unclaimed = client.get(reverse(LIST), {"show": "unclaimed"})
+    assert "铝合金压铸件气孔缺陷控制" in _listed(unclaimed)
