@@ -334,7 +334,9 @@ def visible_challenges(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
 
 def can_edit_challenge(user: Any, challenge: Challenge) -> bool:
     """The issuer edits drafts and rejected challenges (moderators review them)."""
-    return is_issuer(user, challenge) and challenge.status in CHALLENGE_EDITABLE_STATUSES
+    return (
+        is_issuer(user, challenge) and challenge.status in CHALLENGE_EDITABLE_STATUSES
+    )
 
 
 def can_apply_for(user: Any, organisation_id: int) -> bool:

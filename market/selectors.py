@@ -437,7 +437,9 @@ def challenge_history(challenge_id: int) -> QuerySet[Any]:
     )
 
 
-def applications_visible_to(user: Any, challenge_id: int | None = None) -> QuerySet[Any]:
+def applications_visible_to(
+    user: Any, challenge_id: int | None = None
+) -> QuerySet[Any]:
     """The applications ``user`` may read (market.permissions.can_view_application),
     of one challenge or all, with what their pages show."""
     from market.models import ChallengeApplication

@@ -136,15 +136,22 @@ def _check_open(challenge: Challenge, now: dt.datetime) -> None:
 def _check_member(by_user_id: int, organisation_id: int) -> None:
     if organisation_id not in active_organisation_ids(by_user_id):
         raise ApplicationError(
-            _("Only members of the lead organisation can apply or edit the application."),
+            _(
+                "Only members of the lead organisation can apply or edit the application."
+            ),
             code="not_member",
         )
 
 
 def _validated(
     challenge: Challenge, lead_organisation_id: int, data: ApplicationData
-) -> tuple[Decimal, list[ConsortiumMember], list[IndicatorResponse],
-           list[ApplicationMilestone], list[int]]:
+) -> tuple[
+    Decimal,
+    list[ConsortiumMember],
+    list[IndicatorResponse],
+    list[ApplicationMilestone],
+    list[int],
+]:
     """Check the form's values against the challenge; every problem at once."""
     errors: dict[str, list[str]] = {}
 

@@ -88,9 +88,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "terminate": (frozenset({S.AWARDED, S.IN_PROGRESS, S.ACCEPTED}), S.TERMINATED),
 }
 # Steps that must say why (the reason is kept on the transition and shown).
-REASON_REQUIRED = frozenset(
-    {"reject", "withdraw", "fail", "terminate", "revoke_award"}
-)
+REASON_REQUIRED = frozenset({"reject", "withdraw", "fail", "terminate", "revoke_award"})
 # Steps that end a challenge early; their reason is also kept on the challenge.
 ENDINGS = frozenset({"withdraw", "fail", "terminate"})
 
@@ -115,7 +113,9 @@ ACTION_LABELS: dict[str, str | Promise] = {
 def beijing_time(value: dt.datetime) -> str:
     """``value`` as users read deadlines: "2027-03-01 18:00 (北京时间)"."""
     local = value.astimezone(BEIJING)
-    return str(_("%(time)s (Beijing time)") % {"time": local.strftime("%Y-%m-%d %H:%M")})
+    return str(
+        _("%(time)s (Beijing time)") % {"time": local.strftime("%Y-%m-%d %H:%M")}
+    )
 
 
 def _lock(challenge_id: int) -> Challenge:
@@ -302,7 +302,9 @@ def _check_links(challenge: Challenge) -> None:
     if challenge.source_demand_id is not None:
         demand = Demand.objects.filter(pk=challenge.source_demand_id).first()
         if demand is None or demand.organisation_id != challenge.issuer_id:
-            message = _("A challenge can only be promoted from its issuer's own demand.")
+            message = _(
+                "A challenge can only be promoted from its issuer's own demand."
+            )
             raise ChallengeError(
                 message,
                 code="foreign_demand",
@@ -638,9 +640,7 @@ def accept_challenge(
     challenge_id: int, *, by_user_id: int, reason: str = ""
 ) -> Challenge:
     """Record the acceptance (验收) of the delivered work."""
-    return _step(
-        _lock(challenge_id), "accept", by_user_id=by_user_id, reason=reason
-    )
+    return _step(_lock(challenge_id), "accept", by_user_id=by_user_id, reason=reason)
 
 
 @transaction.atomic
@@ -648,17 +648,13 @@ def pay_out_challenge(
     challenge_id: int, *, by_user_id: int, reason: str = ""
 ) -> Challenge:
     """Record that the bounty has been paid (兑现)."""
-    return _step(
-        _lock(challenge_id), "pay_out", by_user_id=by_user_id, reason=reason
-    )
+    return _step(_lock(challenge_id), "pay_out", by_user_id=by_user_id, reason=reason)
 
 
 @transaction.atomic
 def withdraw_challenge(challenge_id: int, *, by_user_id: int, reason: str) -> Challenge:
     """The issuer withdraws a challenge before it closes for applications."""
-    return _step(
-        _lock(challenge_id), "withdraw", by_user_id=by_user_id, reason=reason
-    )
+    return _step(_lock(challenge_id), "withdraw", by_user_id=by_user_id, reason=reason)
 
 
 @transaction.atomic
@@ -672,9 +668,7 @@ def terminate_challenge(
     challenge_id: int, *, by_user_id: int, reason: str
 ) -> Challenge:
     """Stop an awarded or running challenge."""
-    return _step(
-        _lock(challenge_id), "terminate", by_user_id=by_user_id, reason=reason
-    )
+    return _step(_lock(challenge_id), "terminate", by_user_id=by_user_id, reason=reason)
 
 
 # -- Objections during the public announcement ---------------------------------------
