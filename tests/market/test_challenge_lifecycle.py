@@ -169,7 +169,9 @@ def test_challenge_transition_matrix_allows_exactly_the_legal_steps(
     if expected is None:
         with pytest.raises(IllegalChallengeTransition) as error:
             _run(action, challenge, user.pk)
-        assert "cannot be" in str(error.value.message)
+        assert error.value.code == "illegal_transition"
+        # The message names the status the challenge is in (in the site's language).
+        assert str(S(status).label) in str(error.value.message)
         challenge.refresh_from_db()
         assert challenge.status == status
         assert not ChallengeTransition.objects.filter(challenge=challenge).exists()
@@ -291,7 +293,7 @@ def test_save_challenge_creates_a_sanitised_draft_with_indicators_and_criteria(u
     assert "<script>" not in challenge.background and "背景" in challenge.background
     assert challenge.max_consortium_members == 4
     assert challenge.objection_days == 7
-    assert [str(i) for i in challenge.indicators.all()] == ["容量保持率 at least 90 %"]
+    assert [str(i) for i in challenge.indicators.all()] == ["容量保持率 不低于 90 %"]
     assert [c.weight for c in challenge.review_criteria.all()] == [70, 30]
     submit_challenge(challenge.pk, by_user_id=user.pk)
     assert Challenge.objects.get(pk=challenge.pk).status == S.SUBMITTED
