@@ -225,40 +225,40 @@ def _validated(
     indicators = {i.pk: i for i in challenge.indicators.all()}
     responses: list[IndicatorResponse] = []
     answered: set[int] = set()
-    for item in data.responses:
-        value = _number(item.promised_value)
-        if item.indicator_id not in indicators:
+    for response in data.responses:
+        value = _number(response.promised_value)
+        if response.indicator_id not in indicators:
             add("responses", _("A response names an indicator of another challenge."))
             continue
-        if item.indicator_id in answered:
+        if response.indicator_id in answered:
             add(
                 "responses",
                 _("“%(name)s” is answered twice.")
-                % {"name": indicators[item.indicator_id].name},
+                % {"name": indicators[response.indicator_id].name},
             )
             continue
-        answered.add(item.indicator_id)
+        answered.add(response.indicator_id)
         if value is None or abs(value) >= Decimal("1e12"):
             add(
                 "responses",
                 _("“%(name)s”: the promised value must be a number.")
-                % {"name": indicators[item.indicator_id].name},
+                % {"name": indicators[response.indicator_id].name},
             )
             continue
         responses.append(
             IndicatorResponse(
-                indicator_id=item.indicator_id,
+                indicator_id=response.indicator_id,
                 promised_value=value,
-                approach=(item.approach or "").strip(),
+                approach=(response.approach or "").strip(),
             )
         )
 
     # -- milestones
     milestones: list[ApplicationMilestone] = []
-    for position, item in enumerate(data.milestones, start=1):
-        budget = _number(item.budget_wan)
-        month = item.month if isinstance(item.month, int) else 0
-        if not (item.title or "").strip() or not (item.deliverable or "").strip():
+    for position, step in enumerate(data.milestones, start=1):
+        budget = _number(step.budget_wan)
+        month = step.month if isinstance(step.month, int) else 0
+        if not (step.title or "").strip() or not (step.deliverable or "").strip():
             add(
                 "milestones",
                 _("Milestone %(n)s needs a title and a deliverable.") % {"n": position},
@@ -278,9 +278,9 @@ def _validated(
             budget = Decimal(0)
         milestones.append(
             ApplicationMilestone(
-                title=(item.title or "").strip()[:120],
+                title=(step.title or "").strip()[:120],
                 month=max(month, 1),
-                deliverable=(item.deliverable or "").strip(),
+                deliverable=(step.deliverable or "").strip(),
                 budget_wan=budget.quantize(Decimal("0.01")),
                 sort_order=position,
             )
@@ -313,8 +313,12 @@ def _write_children(
     application.members.all().delete()
     application.responses.all().delete()
     application.milestones.all().delete()
-    for row in (*members, *responses, *milestones):
-        row.application = application  # type: ignore[union-attr]
+    for member in members:
+        member.application = application
+    for response in responses:
+        response.application = application
+    for milestone in milestones:
+        milestone.application = application
     ConsortiumMember.objects.bulk_create(members)
     IndicatorResponse.objects.bulk_create(responses)
     ApplicationMilestone.objects.bulk_create(milestones)

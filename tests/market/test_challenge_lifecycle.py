@@ -472,6 +472,10 @@ def test_close_task_closes_due_challenges_and_is_on_the_beat_every_minute(settin
     )
     assert close_due_task() == 1
     assert Challenge.objects.get(pk=challenge.pk).status == S.CLOSED
+    from config.celery import app as celery_app
+
+    celery_app.loader.import_default_modules()
+    assert "market.tasks.close_due_challenges" in celery_app.tasks
     entry = settings.CELERY_BEAT_SCHEDULE["close-due-challenges"]
     assert entry["task"] == "market.tasks.close_due_challenges"
     assert entry["schedule"] == 60
