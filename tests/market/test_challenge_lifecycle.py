@@ -648,3 +648,34 @@ def test_the_whole_life_cycle_from_draft_to_payout(user):
         ("accept", S.ACCEPTED),
         ("pay_out", S.PAID_OUT),
     ]
+
+
+def test_attachments_are_checked_like_listing_uploads_and_only_on_drafts(user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from market.services.challenges import add_challenge_attachment
+    from tests.factories.files import pdf
+
+    challenge = ChallengeFactory()
+    with pytest.raises(ChallengeError) as error:
+        add_challenge_attachment(
+            challenge.pk,
+            SimpleUploadedFile("任务书.pdf", b"<html><script>x</script></html>"),
+            by_user_id=user.pk,
+        )
+    assert error.value.code == "bad_file"
+    assert not challenge.attachments.exists()
+
+    attachment = add_challenge_attachment(
+        challenge.pk, SimpleUploadedFile("任务书.pdf", pdf()), by_user_id=user.pk
+    )
+    assert attachment.document.file.name.endswith(".pdf")
+    assert list(challenge.attachments.all()) == [attachment]
+
+    published = ChallengeFactory(status=S.PUBLISHED)
+    with pytest.raises(ChallengeError) as error:
+        add_challenge_attachment(
+            published.pk, SimpleUploadedFile("任务书.pdf", pdf()), by_user_id=user.pk
+        )
+    assert error.value.code == "not_editable"
+    assert not published.attachments.exists()
