@@ -80,7 +80,7 @@ from market.models import (
     RegionLevel,
     TechField,
 )
-from market.permissions import can_moderate, visible_listings
+from market.permissions import can_moderate, visible_challenges, visible_listings
 from market.services.organisations import (
     VERIFY_ACTION,
     OrganisationError,
@@ -656,7 +656,8 @@ class ChallengeViewSet(ModelViewSet):
     ]
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return Challenge.objects.select_related("issuer", "campaign")
+        queryset = Challenge.objects.select_related("issuer", "campaign")
+        return visible_challenges(queryset, request.user)
 
 
 class CampaignViewSet(ModelViewSet):

@@ -288,7 +288,8 @@ class Challenge(models.Model):
         verbose_name=_("winning application"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # The winner cannot be deleted on its own; with its challenge it goes too.
+        on_delete=models.RESTRICT,
         related_name="+",
     )
     awarded_at = models.DateTimeField(_("awarded at"), null=True, blank=True)

@@ -679,3 +679,15 @@ def test_attachments_are_checked_like_listing_uploads_and_only_on_drafts(user):
         )
     assert error.value.code == "not_editable"
     assert not published.attachments.exists()
+
+
+def test_the_winning_application_goes_only_with_its_challenge(user):
+    from django.db.models import RestrictedError
+
+    challenge = _awarded(user)
+    winner = challenge.awarded_application
+    with pytest.raises(RestrictedError):
+        winner.delete()
+    challenge.delete()
+    assert not Challenge.objects.filter(pk=challenge.pk).exists()
+    assert not type(winner).objects.filter(pk=winner.pk).exists()
