@@ -192,9 +192,10 @@ class Challenge(models.Model):
         related_name="+",
     )
     title = models.CharField(_("title"), max_length=120)
-    background = RichTextField(_("background"), features=RICH_TEXT_FEATURES)
-    objectives = models.TextField(_("technical objectives"))
-    deliverables = models.TextField(_("deliverables"))
+    # A draft may leave these empty; submission asks for them (missing_for_submission).
+    background = RichTextField(_("background"), blank=True, features=RICH_TEXT_FEATURES)
+    objectives = models.TextField(_("technical objectives"), blank=True)
+    deliverables = models.TextField(_("deliverables"), blank=True)
     field = models.ForeignKey(
         TechField,
         verbose_name=_("technology field"),

@@ -393,6 +393,51 @@ def save_challenge(
 
 
 @transaction.atomic
+def promote_demand(
+    demand_id: int,
+    *,
+    by_user_id: int,
+    bounty_wan: Decimal,
+    application_deadline: dt.datetime,
+    duration_months: int = 12,
+    campaign_id: int | None = None,
+) -> Challenge:
+    """Start a draft challenge from one of the issuer's demands: its title, problem,
+    objectives, field, region and contact carried over, the demand linked as source.
+
+    The issuer completes the draft (deliverables, indicators, review criteria) before
+    submitting it; the demand itself stays as it is.
+    """
+    demand = Demand.objects.filter(pk=demand_id).first()
+    if demand is None:
+        raise ChallengeError(_("This demand no longer exists."), code="not_found")
+    if demand.field_id is None or demand.region_id is None:
+        raise ChallengeError(
+            _("Give the demand a field and a region before promoting it."),
+            code="incomplete_demand",
+        )
+    challenge = Challenge(
+        issuer_id=demand.organisation_id,
+        campaign_id=campaign_id,
+        source_demand=demand,
+        title=demand.title,
+        background=demand.problem or demand.summary,
+        objectives="\n".join(str(o) for o in demand.objectives or []),
+        deliverables="",
+        field_id=demand.field_id,
+        region_id=demand.region_id,
+        bounty_wan=bounty_wan,
+        duration_months=duration_months,
+        application_deadline=application_deadline,
+        contact_name=demand.contact_name,
+        contact_phone=demand.contact_phone,
+        contact_email=demand.contact_email,
+        confidentiality=demand.confidentiality,
+    )
+    return save_challenge(challenge, by_user_id=by_user_id)
+
+
+@transaction.atomic
 def add_challenge_attachment(
     challenge_id: int, file: Any, *, by_user_id: int
 ) -> ChallengeAttachment:
