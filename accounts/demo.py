@@ -14,7 +14,7 @@ from accounts import receivers
 from accounts.models import Membership, MembershipRole
 from accounts.roles import Role
 from accounts.services.roles import grant_role, sync_role_groups
-from market.demo_content import load_demo_catalogue
+from market.demo_content import load_demo_catalogue, load_demo_challenges
 from market.models import Organisation, OrganisationKind
 from market.signals import listing_status_changed
 from market.validators import uscc_check_character
@@ -375,7 +375,18 @@ def load_demo(*, catalogue: bool = True) -> dict[str, int]:
     """
     sync_role_groups()
     created = dict.fromkeys(
-        ("organisations", "users", "memberships", "outcomes", "demands", "images"), 0
+        (
+            "organisations",
+            "users",
+            "memberships",
+            "outcomes",
+            "demands",
+            "images",
+            "campaigns",
+            "challenges",
+            "applications",
+        ),
+        0,
     )
     created["deadlines_refreshed"] = 0
     organisations: dict[str, Organisation] = {}
@@ -428,8 +439,8 @@ def load_demo(*, catalogue: bool = True) -> dict[str, int]:
         .values_list("pk", flat=True)
         .first()
     )
+    authors = _catalogue_authors(organisations)
     with _listing_notifications_muted():
-        created |= load_demo_catalogue(
-            moderator_id=moderator_id, author_ids=_catalogue_authors(organisations)
-        )
+        created |= load_demo_catalogue(moderator_id=moderator_id, author_ids=authors)
+    created |= load_demo_challenges(moderator_id=moderator_id, author_ids=authors)
     return created

@@ -41,6 +41,15 @@ _LISTING_MODERATE = [
     "market.view_accessrequest",
     "market.view_detailaccesslog",
 ]
+# Challenges (揭榜挂帅) and campaigns: moderators review and correct challenges and
+# run campaigns; challenges are created by their issuers in the portal, not here.
+_CHALLENGE_MODERATE = [
+    "market.view_challenge",
+    "market.change_challenge",
+    "market.view_campaign",
+    "market.add_campaign",
+    "market.change_campaign",
+]
 _REFERENCE_DATA = [
     "market.view_techfield",
     "market.add_techfield",
@@ -99,11 +108,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _ORGANISATION_MODERATE
     + _MEMBERS_MODERATE
     + _LISTING_MODERATE
+    + _CHALLENGE_MODERATE
     + _SEARCH_TERMS,
     Role.ADMINISTRATOR: _ADMIN_ACCESS
     + _ORGANISATION_MODERATE
     + _MEMBERS_MODERATE
     + _LISTING_MODERATE
+    + _CHALLENGE_MODERATE
     + _REFERENCE_DATA
     + _SEARCH_TERMS
     + [

@@ -37,6 +37,8 @@ from wagtail.snippets.views import snippets as snippet_views
 
 from market.kinds import registry as kinds
 from market.models import (
+    Challenge,
+    ChallengeObjection,
     Demand,
     ImportBatch,
     Listing,
@@ -77,7 +79,7 @@ def listing_admin_url(listing: Listing, view_name: str) -> str:
     return reverse(f"{namespace}:{view_name}", args=[quote(listing.pk)])
 
 
-def review_url(view_name: str, listing: Listing | None = None) -> str:
+def review_url(view_name: str, listing: models.Model | None = None) -> str:
     args = [quote(listing.pk)] if listing is not None else []
     return reverse(f"{REVIEW_NAMESPACE}:{view_name}", args=args)
 
@@ -666,6 +668,8 @@ class ReviewQueueView(ModeratorsOnlyMixin, BaseListingView):
         )
         suffix = f"?{query}" if query else ""
         changes = Listing.objects.changes_awaiting_review().count()  # type: ignore[attr-defined]
+        challenges = Challenge.objects.awaiting_review().count()  # type: ignore[attr-defined]
+        objections = ChallengeObjection.objects.filter(outcome="pending").count()
         return [
             Button(
                 _("Changes to published listings (%(count)s)") % {"count": changes},
@@ -673,6 +677,20 @@ class ReviewQueueView(ModeratorsOnlyMixin, BaseListingView):
                 icon_name="edit",
                 priority=10,
                 attrs={"data-pending-changes": str(changes)},
+            ),
+            Button(
+                _("Challenges awaiting review (%(count)s)") % {"count": challenges},
+                review_url("challenges"),
+                icon_name="clipboard-list",
+                priority=11,
+                attrs={"data-challenges-awaiting": str(challenges)},
+            ),
+            Button(
+                _("Objections to awards (%(count)s)") % {"count": objections},
+                review_url("objections"),
+                icon_name="warning",
+                priority=12,
+                attrs={"data-objections-pending": str(objections)},
             ),
             *self._bulk_buttons(suffix),
         ]

@@ -647,3 +647,308 @@ OUTCOMES: tuple[OutcomeSpec, ...] = tuple(
 DEMANDS: tuple[DemandSpec, ...] = tuple(
     DemandSpec(**_spec_fields(row)) for row in _read("demands.json")
 )
+
+
+# --- Challenges (揭榜挂帅) and a campaign (创新挑战赛) -----------------------------------
+#
+# A few demands are promoted to challenges and walked through the life cycle with the
+# real services, their times set in the past, so that the board shows one challenge at
+# each stage with applications. Keyed by title: a second run adds nothing.
+
+DEMO_CAMPAIGN = "2026 中国创新挑战赛（星海高新区）"
+CAMPAIGN_OPERATOR = "长三角技术转移服务中心"
+# The organisations that apply, each with a demo member (accounts.demo.USERS).
+APPLICANTS = ("江南理工大学", "华东新材料研究院", "岭南生物医药研究所")
+
+ChallengeStage = Literal[
+    "draft",
+    "submitted",
+    "published",
+    "under_review",
+    "awarded",
+    "in_progress",
+    "paid_out",
+]
+
+
+@dataclass(frozen=True)
+class ChallengeSpec:
+    """A demo challenge: the demand it is promoted from and how far it has come."""
+
+    demand_no: int
+    stage: ChallengeStage
+    bounty_wan: int
+    indicators: tuple[tuple[str, str, str, str], ...]  # name, unit, target, method
+    applicants: tuple[str, ...] = ()
+    in_campaign: bool = False
+    blind_review: bool = False
+
+    @property
+    def title(self) -> str:
+        return f"揭榜挂帅：{_demand_spec(self.demand_no).title}"
+
+
+def _demand_spec(no: int) -> DemandSpec:
+    return next(spec for spec in DEMANDS if spec.no == no)
+
+
+CHALLENGES = (
+    ChallengeSpec(
+        1,
+        "published",
+        300,
+        (
+            ("柔轮疲劳寿命", "h", "10000", "额定负载连续运行试验，第三方检测"),
+            ("传动精度", "arcsec", "30", "按 GB/T 35089 检测"),
+        ),
+        applicants=("江南理工大学", "华东新材料研究院"),
+        in_campaign=True,
+    ),
+    ChallengeSpec(
+        7,
+        "submitted",
+        500,
+        (("吨水蒸发能耗", "kWh", "25", "连续 72 小时运行计量"),),
+        in_campaign=True,
+    ),
+    ChallengeSpec(
+        12,
+        "under_review",
+        800,
+        (("栅氧 TDDB 寿命", "年", "20", "AEC-Q101 可靠性试验"),),
+        applicants=("华东新材料研究院", "江南理工大学"),
+        blind_review=True,
+    ),
+    ChallengeSpec(
+        20,
+        "awarded",
+        400,
+        (("单件加工工时降低", "%", "30", "连续 20 件批量试切统计"),),
+        applicants=("江南理工大学",),
+    ),
+    ChallengeSpec(
+        16,
+        "in_progress",
+        260,
+        (("缺陷检出率", "%", "99", "客户产线 1 万张图像盲测"),),
+        applicants=("岭南生物医药研究所", "江南理工大学"),
+    ),
+    ChallengeSpec(
+        3,
+        "paid_out",
+        150,
+        (("刀具寿命提升", "%", "50", "同批次壳体对比试验"),),
+        applicants=("江南理工大学",),
+        in_campaign=True,
+    ),
+    ChallengeSpec(
+        8,
+        "draft",
+        350,
+        (("出水总氮", "mg/L", "10", "按 HJ 636 检测"),),
+    ),
+)
+# How far back each stage's deadline lies (days before now; negative: still ahead).
+_DEADLINE_DAYS = {
+    "draft": -40,
+    "submitted": -35,
+    "published": -21,
+    "under_review": 5,
+    "awarded": 20,
+    "in_progress": 60,
+    "paid_out": 300,
+}
+
+
+def load_demo_challenges(
+    *, moderator_id: int | None, author_ids: dict[str, int]
+) -> dict[str, int]:
+    """Create the demo campaign and the challenges that do not exist yet (with their
+    applications); returns the counts."""
+    from market.models import Campaign, CampaignStatus, Challenge
+
+    counts = {"campaigns": 0, "challenges": 0, "applications": 0}
+    operator = Organisation.objects.filter(name=CAMPAIGN_OPERATOR).first()
+    campaign = Campaign.objects.filter(title=DEMO_CAMPAIGN).first()
+    today = timezone.localdate()
+    if campaign is None and operator is not None:
+        campaign = Campaign.objects.create(
+            operator=operator,
+            title=DEMO_CAMPAIGN,
+            description=(
+                "<p>面向星海高新区先进制造、节能环保企业征集技术难题，"
+                "组织高校院所揭榜攻关，并举办现场对接赛。</p>"
+            ),
+            opens_on=today - dt.timedelta(days=120),
+            closes_on=today + dt.timedelta(days=60),
+            event_on=today + dt.timedelta(days=75),
+            status=CampaignStatus.OPEN,
+        )
+        counts["campaigns"] += 1
+    existing = set(
+        Challenge.objects.filter(title__in=[c.title for c in CHALLENGES]).values_list(
+            "title", flat=True
+        )
+    )
+    for spec in CHALLENGES:
+        if spec.title in existing:
+            continue
+        demand = Demand.objects.filter(
+            external_id=_demand_spec(spec.demand_no).external_id
+        ).first()
+        if demand is None:
+            continue
+        applicants = [
+            org
+            for org in Organisation.objects.filter(name__in=spec.applicants)
+            if org.name in author_ids
+        ]
+        counts["applications"] += _walk_challenge(
+            spec,
+            demand,
+            campaign if spec.in_campaign else None,
+            moderator_id=moderator_id,
+            author_ids=author_ids,
+            applicants=sorted(applicants, key=lambda o: spec.applicants.index(o.name)),
+        )
+        counts["challenges"] += 1
+    return counts
+
+
+def _walk_challenge(
+    spec: ChallengeSpec,
+    demand: Demand,
+    campaign: Any,
+    *,
+    moderator_id: int | None,
+    author_ids: dict[str, int],
+    applicants: list[Organisation],
+) -> int:
+    """Create one demo challenge and take it to its stage; returns its applications."""
+    from market.models import Challenge
+    from market.services import applications as apply
+    from market.services import challenges as flow
+
+    now = timezone.now().replace(second=0, microsecond=0)
+    deadline = now - dt.timedelta(days=_DEADLINE_DAYS[spec.stage])
+    published = deadline - dt.timedelta(days=45)
+    issuer_user = author_ids[demand.organisation.name]
+    reviewer = cast(int, moderator_id)
+    challenge = flow.save_challenge(
+        Challenge(
+            issuer=demand.organisation,
+            campaign=campaign,
+            source_demand=demand,
+            title=spec.title,
+            background=demand.problem,
+            objectives="\n".join(demand.objectives),
+            deliverables="技术方案与工艺包、样机或样品、第三方检测报告、验收报告。",
+            field=demand.field,
+            region=demand.region,
+            bounty_wan=Decimal(spec.bounty_wan),
+            payment_terms="milestones",
+            payment_terms_note="签约后支付 30 %，中期检查通过支付 40 %，验收通过支付 30 %。",
+            duration_months=12,
+            application_deadline=deadline,
+            eligibility="境内注册的高校、科研院所和企业，可组成联合体揭榜；挂帅人不设年龄、职称门槛。",
+            contact_name=demand.contact_name,
+            contact_phone=demand.contact_phone,
+            contact_email=demand.contact_email,
+            blind_review=spec.blind_review,
+        ),
+        by_user_id=issuer_user,
+        indicators=[
+            flow.IndicatorData(name=n, unit=u, target_value=t, measurement=m)
+            for n, u, t, m in spec.indicators
+        ],
+        criteria=[
+            flow.CriterionData(name="技术方案先进性与可行性", weight=40),
+            flow.CriterionData(name="指标承诺与验证方案", weight=30),
+            flow.CriterionData(name="团队能力与前期基础", weight=20),
+            flow.CriterionData(name="进度与经费安排", weight=10),
+        ],
+    )
+    if spec.stage == "draft":
+        return 0
+    flow.submit_challenge(
+        challenge.pk, by_user_id=issuer_user, now=published - dt.timedelta(days=2)
+    )
+    if spec.stage == "submitted":
+        return 0
+    flow.publish_challenge(challenge.pk, by_user_id=reviewer, now=published)
+    created = []
+    for position, organisation in enumerate(applicants):
+        application = apply.create_application(
+            challenge.pk,
+            lead_organisation_id=organisation.pk,
+            by_user_id=author_ids[organisation.name],
+            data=_demo_application(challenge, position),
+            now=published + dt.timedelta(days=10 + position),
+        )
+        # The first applicant of an open challenge is still drafting.
+        if spec.stage != "published" or position > 0:
+            apply.submit_application(
+                application.pk,
+                by_user_id=author_ids[organisation.name],
+                now=published + dt.timedelta(days=20 + position),
+            )
+        created.append(application)
+    if spec.stage == "published":
+        return len(created)
+    flow.close_challenge(challenge.pk, now=deadline)
+    flow.start_review(challenge.pk, by_user_id=issuer_user)
+    if spec.stage == "under_review":
+        return len(created)
+    awarded_at = deadline + dt.timedelta(days=14)
+    winner = created[0]
+    flow.award_challenge(
+        challenge.pk,
+        application_id=winner.pk,
+        by_user_id=issuer_user,
+        announcement=(
+            f"经专家评审和发榜方确认，拟由{winner.lead_organisation.name}"
+            f"（挂帅人：{winner.team_lead_name}）揭榜，现予公示。"
+        ),
+        now=awarded_at,
+    )
+    if spec.stage == "awarded":
+        return len(created)
+    flow.start_delivery(
+        challenge.pk,
+        by_user_id=issuer_user,
+        now=awarded_at + dt.timedelta(days=challenge.objection_days),
+    )
+    if spec.stage == "in_progress":
+        return len(created)
+    flow.accept_challenge(challenge.pk, by_user_id=issuer_user, reason="全部指标达标")
+    flow.pay_out_challenge(challenge.pk, by_user_id=issuer_user, reason="尾款已支付")
+    return len(created)
+
+
+TEAM_LEADS = ("周博文 副研究员", "林晓 博士", "马骁 工程师")
+
+
+def _demo_application(challenge: Any, position: int) -> Any:
+    from market.services import applications as apply
+
+    indicators = list(challenge.indicators.all())
+    return apply.ApplicationData(
+        team_lead_name=TEAM_LEADS[position % len(TEAM_LEADS)],
+        proposal=(
+            "<p>基于团队前期成果，提出材料—工艺—检测一体化的技术路线，"
+            "分小试、中试两阶段完成全部指标。</p>"
+        ),
+        responses=[
+            apply.ResponseData(
+                indicator_id=indicator.pk,
+                promised_value=indicator.target_value * Decimal("1.1"),
+                approach="小试验证后在发榜方产线中试。",
+            )
+            for indicator in indicators
+        ],
+        milestones=[
+            apply.MilestoneData("小试验证", 4, "小试样品与检测报告", "40"),
+            apply.MilestoneData("中试与验收", 12, "中试样机与验收报告", "60"),
+        ],
+        declarations_confirmed=True,
+    )

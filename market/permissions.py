@@ -14,9 +14,14 @@ from django.db.models import Q, QuerySet
 from market.membership import active_organisation_ids
 from market.models import (
     ORGANISATION_PARTY_SOURCES,
+    PUBLIC_CHALLENGE_STATUSES,
     AccessReason,
     AccessRequest,
     AccessRequestStatus,
+    ApplicationStatus,
+    Challenge,
+    ChallengeApplication,
+    ChallengeStatus,
     Conversation,
     Listing,
     ListingStatus,
@@ -294,3 +299,110 @@ def requester_visible_to(
         other = conversation.other_listing
         return other is None or not other.owner_hidden
     return True
+
+
+# --- challenges and their applications ---------------------------------------------
+
+CHALLENGE_EDITABLE_STATUSES = {ChallengeStatus.DRAFT, ChallengeStatus.REJECTED}
+
+
+def is_issuer(user: Any, challenge: Challenge) -> bool:
+    """Members of the issuing organisation act for a challenge."""
+    return challenge.issuer_id in member_organisation_ids(user)
+
+
+def can_view_challenge(user: Any, challenge: Challenge) -> bool:
+    """From 发榜 on a challenge is public; before (and when withdrawn before it was
+    published) only its issuer and the moderators see it."""
+    if challenge.status in PUBLIC_CHALLENGE_STATUSES:
+        return True
+    if challenge.status == ChallengeStatus.WITHDRAWN and challenge.published_at:
+        return True
+    return is_issuer(user, challenge) or can_moderate(user)
+
+
+def visible_challenges(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """The challenges of ``queryset`` that ``can_view_challenge`` shows ``user``."""
+    if can_moderate(user):
+        return queryset
+    return queryset.filter(
+        Q(status__in=PUBLIC_CHALLENGE_STATUSES)
+        | Q(status=ChallengeStatus.WITHDRAWN, published_at__isnull=False)
+        | Q(issuer_id__in=member_organisation_ids(user))
+    )
+
+
+def can_edit_challenge(user: Any, challenge: Challenge) -> bool:
+    """The issuer edits drafts and rejected challenges (moderators review them)."""
+    return (
+        is_issuer(user, challenge) and challenge.status in CHALLENGE_EDITABLE_STATUSES
+    )
+
+
+def can_apply_for(user: Any, organisation_id: int) -> bool:
+    """A member applies on behalf of their organisation as lead."""
+    return organisation_id in member_organisation_ids(user)
+
+
+def is_applicant(user: Any, application: ChallengeApplication) -> bool:
+    """Members of the lead organisation or of a consortium member organisation."""
+    org_ids = member_organisation_ids(user)
+    if not org_ids:
+        return False
+    if application.lead_organisation_id in org_ids:
+        return True
+    return application.members.filter(organisation_id__in=org_ids).exists()
+
+
+def can_edit_application(user: Any, application: ChallengeApplication) -> bool:
+    """Only the lead organisation's members change an application (services check
+    the deadline)."""
+    return application.lead_organisation_id in member_organisation_ids(user)
+
+
+def is_assigned_expert(user: Any, application: ChallengeApplication) -> bool:
+    """Whether ``user`` is an expert assigned to review ``application``.
+
+    The hook for the expert panel (issue 11, review part): nobody is assigned until
+    panels exist, so experts see nothing yet. ``visible_applications`` has the
+    matching query hook, ``_assigned_expert_q``.
+    """
+    return False
+
+
+def _assigned_expert_q(user: Any) -> Q:
+    """The applications assigned to ``user`` as an expert (none until panels exist)."""
+    return Q(pk__in=[])
+
+
+def can_view_application(user: Any, application: ChallengeApplication) -> bool:
+    """The applicant's members always; once submitted, also the issuer's members, the
+    moderators and the experts assigned to it. A draft is the applicant's alone."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_applicant(user, application):
+        return True
+    if application.status != ApplicationStatus.SUBMITTED:
+        return False
+    return (
+        application.challenge.issuer_id in member_organisation_ids(user)
+        or can_moderate(user)
+        or is_assigned_expert(user, application)
+    )
+
+
+def visible_applications(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """The applications of ``queryset`` that ``can_view_application`` shows ``user``."""
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    org_ids = member_organisation_ids(user)
+    applicant = Q(lead_organisation_id__in=org_ids) | Q(
+        members__organisation_id__in=org_ids
+    )
+    submitted = Q(status=ApplicationStatus.SUBMITTED)
+    if can_moderate(user):
+        return queryset.filter(applicant | submitted).distinct()
+    return queryset.filter(
+        applicant
+        | (submitted & (Q(challenge__issuer_id__in=org_ids) | _assigned_expert_q(user)))
+    ).distinct()

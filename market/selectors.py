@@ -414,3 +414,40 @@ def published_listings(kind: str | None = None) -> QuerySet[Listing]:
     if kind is not None:
         queryset = queryset.filter(kind=kind)
     return queryset.order_by("-published_at", "-pk")
+
+
+# -- Challenges -----------------------------------------------------------------------
+
+
+def challenges_awaiting_review() -> QuerySet[Any]:
+    """Submitted challenges, oldest first, as the moderators' queue lists them."""
+    from market.models import Challenge
+
+    return Challenge.objects.awaiting_review().select_related(  # type: ignore[attr-defined]
+        "issuer", "field", "campaign"
+    )
+
+
+def challenge_history(challenge_id: int) -> QuerySet[Any]:
+    """The recorded steps of a challenge's life cycle, oldest first."""
+    from market.models import ChallengeTransition
+
+    return ChallengeTransition.objects.filter(challenge_id=challenge_id).select_related(
+        "by_user"
+    )
+
+
+def applications_visible_to(
+    user: Any, challenge_id: int | None = None
+) -> QuerySet[Any]:
+    """The applications ``user`` may read (market.permissions.can_view_application),
+    of one challenge or all, with what their pages show."""
+    from market.models import ChallengeApplication
+    from market.permissions import visible_applications
+
+    queryset = ChallengeApplication.objects.select_related(
+        "challenge", "lead_organisation", "proposal_document"
+    ).prefetch_related("members__organisation", "responses__indicator", "milestones")
+    if challenge_id is not None:
+        queryset = queryset.filter(challenge_id=challenge_id)
+    return visible_applications(queryset, user)

@@ -18,3 +18,9 @@ listings_status_changed = Signal()
 # listing_id, event ("submitted", "published", "rejected"), by_user_id, reason: an
 # owner's changes to a published listing went to review, or were approved or refused
 listing_changes = Signal()
+# challenge_id, action, old_status, new_status, by_user_id (None: the system), reason:
+# one step of a challenge's life cycle (market.services.challenges)
+challenge_status_changed = Signal()
+# objection_id, challenge_id, event ("raised", "upheld", "dismissed"), by_user_id: an
+# objection to an award during its public announcement was raised or decided
+challenge_objection = Signal()

@@ -23,3 +23,11 @@ def archive_stale_listings() -> int:
 def send_renewal_reminders() -> int:
     """Remind owners of listings whose validity ends soon, once per publication."""
     return freshness.send_renewal_reminders()
+
+
+@shared_task
+def close_due_challenges() -> int:
+    """Close the published challenges whose application deadline has passed."""
+    from market.services.challenges import close_due_challenges as close_due
+
+    return close_due()

@@ -55,9 +55,20 @@ from market.admin_views import (
     ReviewQueueView,
     field_label,
 )
+from market.challenge_admin import (
+    CHALLENGES_NAMESPACE,
+    ChallengeInspectView,
+    ChallengeQueueView,
+    ObjectionDecisionView,
+    ObjectionsView,
+    PublishChallengeView,
+    RejectChallengeView,
+)
 from market.imports import admin_views as imports_admin
 from market.kinds import DEMAND, OUTCOME
 from market.models import (
+    Campaign,
+    Challenge,
     CooperationMode,
     Demand,
     Listing,
@@ -69,7 +80,7 @@ from market.models import (
     RegionLevel,
     TechField,
 )
-from market.permissions import can_moderate, visible_listings
+from market.permissions import can_moderate, visible_challenges, visible_listings
 from market.services.organisations import (
     VERIFY_ACTION,
     OrganisationError,
@@ -281,6 +292,33 @@ class ReviewQueueViewSet(ViewSet):
                 "changes/<int:pk>/",
                 ChangesReviewView.as_view(),
                 name="review_changes",
+            ),
+            path("challenges/", ChallengeQueueView.as_view(), name="challenges"),
+            path(
+                "challenges/results/",
+                ChallengeQueueView.as_view(results_only=True),
+                name="challenges_results",
+            ),
+            path(
+                "challenges/publish/<int:pk>/",
+                PublishChallengeView.as_view(),
+                name="publish_challenge",
+            ),
+            path(
+                "challenges/reject/<int:pk>/",
+                RejectChallengeView.as_view(),
+                name="reject_challenge",
+            ),
+            path("objections/", ObjectionsView.as_view(), name="objections"),
+            path(
+                "objections/results/",
+                ObjectionsView.as_view(results_only=True),
+                name="objections_results",
+            ),
+            path(
+                "objections/<int:pk>/",
+                ObjectionDecisionView.as_view(),
+                name="objection",
             ),
         ]
 
@@ -519,6 +557,149 @@ class DemandViewSet(ListingViewSet):
     )
 
 
+# -- Challenges and campaigns -------------------------------------------------------
+
+
+class ChallengeViewSet(ModelViewSet):
+    """Challenges (榜单): list, filter, inspect with history, correct the content.
+
+    The life cycle moves only through the services (the review queue publishes and
+    rejects); the form holds no status field.
+    """
+
+    model = Challenge
+    name = CHALLENGES_NAMESPACE
+    url_prefix = "market/challenges"
+    icon = "pick"
+    menu_order = 40
+    add_view_enabled = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_class = ChallengeInspectView
+    list_display = [
+        "title",
+        Column("issuer", label=field_label(Challenge, "issuer")),
+        Column("campaign", label=field_label(Challenge, "campaign")),
+        StatusTagColumn(
+            "status",
+            label=field_label(Challenge, "status"),
+            accessor="get_status_display",
+            sort_key="status",
+            primary=lambda challenge: challenge.is_public,
+        ),
+        Column("bounty_wan", label=field_label(Challenge, "bounty_wan")),
+        DateColumn(
+            "application_deadline",
+            label=field_label(Challenge, "application_deadline"),
+            sort_key="application_deadline",
+        ),
+    ]
+    list_filter = ["status", "campaign", "payment_terms"]
+    search_fields = ["title"]
+    ordering = ["-status_changed_at", "-pk"]
+    list_per_page = 50
+    inspect_view_fields = [
+        "title",
+        "status",
+        "issuer",
+        "campaign",
+        "source_demand",
+        "confidentiality",
+        "field",
+        "region",
+        "background",
+        "objectives",
+        "indicators",
+        "deliverables",
+        "bounty_wan",
+        "payment_terms",
+        "payment_terms_note",
+        "duration_months",
+        "application_deadline",
+        "eligibility",
+        "attachments",
+        "review_criteria",
+        "blind_review",
+        "objection_days",
+        "max_consortium_members",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "rejection_reason",
+        "awarded_application",
+        "announcement",
+        "objection_period_ends_at",
+        "end_reason",
+        "transitions",
+    ]
+    form_fields = [
+        "title",
+        "campaign",
+        "field",
+        "region",
+        "background",
+        "objectives",
+        "deliverables",
+        "bounty_wan",
+        "payment_terms",
+        "payment_terms_note",
+        "duration_months",
+        "application_deadline",
+        "eligibility",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "confidentiality",
+        "blind_review",
+        "objection_days",
+        "max_consortium_members",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        queryset = Challenge.objects.select_related("issuer", "campaign")
+        return visible_challenges(queryset, request.user)
+
+
+class CampaignViewSet(ModelViewSet):
+    """Innovation challenge campaigns (创新挑战赛): schedule, status and results."""
+
+    model = Campaign
+    name = "market_campaigns"
+    url_prefix = "market/campaigns"
+    icon = "date"
+    menu_order = 45
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = [
+        "title",
+        Column("operator", label=field_label(Campaign, "operator")),
+        Column(
+            "status",
+            label=field_label(Campaign, "status"),
+            accessor="get_status_display",
+        ),
+        DateColumn(
+            "opens_on", label=field_label(Campaign, "opens_on"), sort_key="opens_on"
+        ),
+        DateColumn(
+            "closes_on", label=field_label(Campaign, "closes_on"), sort_key="closes_on"
+        ),
+    ]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    ordering = ["-opens_on", "-pk"]
+    form_fields = [
+        "title",
+        "operator",
+        "description",
+        "opens_on",
+        "closes_on",
+        "event_on",
+        "status",
+        "results",
+    ]
+
+
 # -- Reference data (administrators) --------------------------------------------------
 
 
@@ -611,6 +792,8 @@ class MarketViewSetGroup(ViewSetGroup):
         ReviewQueueViewSet,
         OutcomeViewSet,
         DemandViewSet,
+        ChallengeViewSet,
+        CampaignViewSet,
         OrganisationViewSet,
         TechFieldViewSet,
         RegionViewSet,

@@ -243,6 +243,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 5 * 60,
         "options": {"expires": 5 * 60},
     },
+    # Challenges close for applications on the minute their deadline passes.
+    "close-due-challenges": {
+        "task": "market.tasks.close_due_challenges",
+        "schedule": 60,
+        "options": {"expires": 55},
+    },
     # Import jobs whose worker died show as failed even if nobody opens their page.
     "sweep-import-jobs": {
         "task": "market.imports.tasks.sweep_import_jobs",
@@ -276,6 +282,9 @@ IMPORT_STALE_SECONDS = 60
 # Listings: a publication stays valid this many days; owners are reminded before it lapses.
 LISTING_VALIDITY_DAYS = 365
 LISTING_RENEWAL_NOTICE_DAYS = 14
+# Challenges (揭榜挂帅): how many organisations an application may name besides its lead
+# (a challenge's issuer may set its own limit when it drafts the challenge).
+CHALLENGE_MAX_CONSORTIUM_MEMBERS = 4
 
 # Search: "embedded" needs no server; "elasticsearch" talks to ELASTICSEARCH_URL.
 SEARCH_BACKEND = "embedded"

@@ -323,3 +323,70 @@ def test_load_demo_moves_passed_deadlines_forward_and_nothing_else(demo):
         .order_by("pk")
         .values_list("pk", "status", "updated_at")
     )
+
+
+# -- Challenges ---------------------------------------------------------------------
+
+
+def test_demo_challenges_show_every_stage_with_applications(demo):
+    from market.demo_content import CHALLENGES, DEMO_CAMPAIGN
+    from market.models import (
+        ApplicationStatus,
+        Campaign,
+        Challenge,
+        ChallengeApplication,
+        ChallengeStatus,
+    )
+
+    assert demo["challenges"] == len(CHALLENGES)
+    assert demo["campaigns"] == 1
+    stages = set(Challenge.objects.values_list("status", flat=True))
+    assert stages == {
+        ChallengeStatus.DRAFT,
+        ChallengeStatus.SUBMITTED,
+        ChallengeStatus.PUBLISHED,
+        ChallengeStatus.UNDER_REVIEW,
+        ChallengeStatus.AWARDED,
+        ChallengeStatus.IN_PROGRESS,
+        ChallengeStatus.PAID_OUT,
+    }
+    campaign = Campaign.objects.get(title=DEMO_CAMPAIGN)
+    assert campaign.challenges.count() == 3
+    # Every challenge came from its issuer's own demand, through the life cycle.
+    for challenge in Challenge.objects.select_related("source_demand"):
+        assert challenge.source_demand.organisation_id == challenge.issuer_id
+        steps = list(challenge.transitions.values_list("to_status", flat=True))
+        assert steps[-1:] == ([challenge.status] if steps else [])
+    paid = Challenge.objects.get(status=ChallengeStatus.PAID_OUT)
+    assert paid.awarded_application.status == ApplicationStatus.SUBMITTED
+    awarded = Challenge.objects.get(status=ChallengeStatus.AWARDED)
+    assert awarded.objection_period_running()
+    open_one = Challenge.objects.get(status=ChallengeStatus.PUBLISHED)
+    assert open_one.accepts_applications()
+    assert set(
+        ChallengeApplication.objects.filter(challenge=open_one).values_list(
+            "status", flat=True
+        )
+    ) == {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED}
+    assert demo["applications"] == ChallengeApplication.objects.count() >= 8
+
+
+def test_load_demo_second_run_adds_no_challenge(demo):
+    from market.models import Campaign, Challenge, ChallengeApplication
+
+    before = (
+        Campaign.objects.count(),
+        Challenge.objects.count(),
+        ChallengeApplication.objects.count(),
+    )
+    counts = load_demo()
+    assert (counts["campaigns"], counts["challenges"], counts["applications"]) == (
+        0,
+        0,
+        0,
+    )
+    assert (
+        Campaign.objects.count(),
+        Challenge.objects.count(),
+        ChallengeApplication.objects.count(),
+    ) == before

@@ -1,6 +1,11 @@
 """factory_boy factories shared by the whole test suite."""
 
 from tests.factories.accounts import MembershipFactory, UserFactory
+from tests.factories.challenges import (
+    CampaignFactory,
+    ChallengeApplicationFactory,
+    ChallengeFactory,
+)
 from tests.factories.market import (
     DemandFactory,
     OrganisationFactory,
@@ -9,6 +14,9 @@ from tests.factories.market import (
 )
 
 __all__ = [
+    "CampaignFactory",
+    "ChallengeApplicationFactory",
+    "ChallengeFactory",
     "DemandFactory",
     "MembershipFactory",
     "OrganisationFactory",

@@ -54,7 +54,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 "Demo data ready: {organisations} new organisation(s), {users} new user(s), "
                 "{memberships} new membership(s), {outcomes} new research outcome(s), "
-                "{demands} new technology demand(s), {images} new image(s).".format(
+                "{demands} new technology demand(s), {images} new image(s), "
+                "{challenges} new challenge(s) with {applications} application(s).".format(
                     **counts
                 )
             )
