@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -106,6 +107,30 @@ def first_index(base: str) -> str:
 def generations(base: str) -> str:
     """A pattern matching every index of ``base`` (first, reindexed, in progress)."""
     return index_name(f"{base}-*")
+
+
+_GENERATION = re.compile(r"\d{14,20}|initial")
+
+
+def own_index(name: str) -> bool:
+    """Whether ``name`` is an index this deployment makes under its prefix: a kind's
+    generation (``<prefix>-outcomes-<stamp>`` or ``-initial``), a benchmark's scratch
+    copy, or the matcher's vectors (``<prefix>-match-vectors-<version>``)."""
+    prefix = f"{settings.SEARCH_INDEX_PREFIX}-".lower()
+    if not name.startswith(prefix):
+        return False
+    rest = name[len(prefix) :]
+    if rest.startswith("match-vectors-"):
+        return True
+    for base in INDEXES.values():
+        for own in (base.lower(), f"scratch-{base}".lower()):
+            if rest == own:
+                return True
+            if rest.startswith(f"{own}-") and _GENERATION.fullmatch(
+                rest[len(own) + 1 :]
+            ):
+                return True
+    return False
 
 
 def next_alias(base: str) -> str:
@@ -487,11 +512,25 @@ class ElasticsearchBackend:
             return []
 
     def drop_all(self) -> None:
-        """Delete every index of this prefix (tests and ``search_reindex --fresh``)."""
-        get_client().options(ignore_status=404).indices.delete(
+        """Delete every index of this prefix (tests and ``search_reindex --fresh``).
+
+        Only names this deployment makes: another deployment on the same cluster whose
+        prefix merely starts with ours (``techmatch-staging`` next to ``techmatch``)
+        keeps its indices.
+        """
+        client = get_client()
+        found = client.options(ignore_status=404).cat.indices(
             index=f"{settings.SEARCH_INDEX_PREFIX}-*".lower(),
             expand_wildcards="all",
+            h="index",
+            format="json",
         )
+        rows = found.body if isinstance(found.body, list) else []
+        names = [row["index"] for row in rows if own_index(row["index"])]
+        for at in range(0, len(names), 50):
+            client.options(ignore_status=404).indices.delete(
+                index=",".join(names[at : at + 50]), expand_wildcards="all"
+            )
 
     # -- writes -----------------------------------------------------------------
 

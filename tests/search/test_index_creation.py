@@ -172,3 +172,27 @@ def test_search_check_reports_a_doubled_alias_and_repair_rebuilds_one_index(
     assert sorted(_found_ids(es_backend)) == sorted(x.pk for x in listings)
     call_command("search_check", "--kind", "outcome")  # clean again: no error
     assert "doubled" not in capsys.readouterr().out
+
+
+def test_drop_all_leaves_another_deployments_indices_whose_prefix_starts_with_ours(
+    settings, db
+):
+    """``search_reindex --fresh`` on ``techmatch`` deleted ``techmatch-staging-*`` too."""
+    settings.SEARCH_BACKEND = "elasticsearch"
+    client = get_client()
+    neighbour = f"{settings.SEARCH_INDEX_PREFIX}-staging-outcomes-20260101000000000000"
+    client.options(ignore_status=404).indices.delete(index=neighbour)
+    client.indices.create(index=neighbour)
+    backend = get_backend()
+    try:
+        backend.ensure_indices()
+        ours = backend.kind_indices("outcome")
+        assert ours
+
+        backend.drop_all()
+
+        assert client.indices.exists(index=neighbour)
+        assert not client.indices.exists(index=",".join(ours))
+        assert backend.kind_indices("outcome") == []
+    finally:
+        client.options(ignore_status=404).indices.delete(index=neighbour)
