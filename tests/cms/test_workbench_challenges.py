@@ -552,7 +552,9 @@ def test_apply_a_second_time_is_refused_with_a_link_to_the_first(
     MembershipFactory(user=user, organisation=other)
     response = client.post(
         url("application_create", open_challenge.pk),
-        application_data(open_challenge, lead_organisation=str(org.pk), lead_share="100"),
+        application_data(
+            open_challenge, lead_organisation=str(org.pk), lead_share="100"
+        ),
     )
     assert response.status_code == 200
     assert "lead_organisation" in response.context["form"].errors
@@ -710,3 +712,32 @@ def test_malformed_ids_and_parameters_answer_4xx_or_a_page(client, path):
 def test_pages_need_a_login(client):
     response = client.get(LIST)
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_pages_speak_chinese_and_use_the_listing_form_layout(client, settings):
+    user, org = member()
+    challenge = ChallengeFactory(status=S.PUBLISHED)
+    mine = ChallengeFactory(issuer=org)
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    with translation.override("zh-hans"):
+        pages = {
+            "list": client.get(LIST).content.decode(),
+            "form": client.get(url("challenge_edit", mine.pk)).content.decode(),
+            "detail": client.get(
+                url("challenge_detail", challenge.pk)
+            ).content.decode(),
+            "apply": client.get(
+                url("application_create", challenge.pk)
+            ).content.decode(),
+        }
+
+    assert "我的榜单" in pages["list"]
+    assert "评审标准" in pages["form"] and "权重（%）" in pages["form"]
+    assert "揭榜申报" in pages["detail"]
+    assert "(北京时间)" in pages["detail"]
+    assert "牵头单位与成员单位的份额合计为 100 %。" in pages["apply"]
+    for name in ("form", "apply"):
+        assert 'class="workbench-layout"' in pages[name]
+        assert 'class="form-row"' in pages[name]
