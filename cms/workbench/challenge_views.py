@@ -44,7 +44,7 @@ from market.models import (
     Demand,
     ListingStatus,
 )
-from market.params import parse_page
+from market.params import parse_int, parse_page
 from market.permissions import (
     can_edit_application,
     can_view_application,
@@ -264,8 +264,8 @@ def _save_challenge(
             ],
         )
     except ChallengeError as error:
-        if challenge.pk is None or not Challenge.objects.filter(pk=challenge.pk):
-            challenge.pk = None  # the refused creation left nothing behind
+        if not Challenge.objects.filter(pk=challenge.pk).exists():
+            challenge.pk = None  # the refused creation was rolled back
         _errors_to_form(form, indicators, criteria, error)
         return None
 
@@ -370,8 +370,6 @@ def challenge_promote(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, demands=demands
     )
     if request.method == "GET":
-        from market.params import parse_int
-
         chosen = parse_int(
             request.GET.get("demand"), minimum=1, maximum=2**31 - 1, default=None
         )
@@ -755,8 +753,6 @@ def _application_form(
 
 
 def _indicator_id(form: Any) -> int | None:
-    from market.params import parse_int
-
     return parse_int(
         form["indicator"].value(), minimum=1, maximum=2**31 - 1, default=None
     )

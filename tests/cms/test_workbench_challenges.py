@@ -741,3 +741,18 @@ def test_pages_speak_chinese_and_use_the_listing_form_layout(client, settings):
     for name in ("form", "apply"):
         assert 'class="workbench-layout"' in pages[name]
         assert 'class="form-row"' in pages[name]
+
+
+def test_consortium_members_see_but_do_not_change_the_application(
+    client, open_challenge
+):
+    application = ChallengeApplicationFactory(challenge=open_challenge)
+    user, partner = member()
+    application.members.create(organisation=partner, role="检测", share=Decimal("10"))
+    client.force_login(user)
+
+    assert client.get(url("application_detail", application.pk)).status_code == 200
+    assert client.get(url("application_edit", application.pk)).status_code == 403
+    assert client.post(url("application_submit", application.pk)).status_code == 403
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
