@@ -756,3 +756,33 @@ def test_consortium_members_see_but_do_not_change_the_application(
     assert client.post(url("application_submit", application.pk)).status_code == 403
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DRAFT
+
+
+def test_apply_keeps_a_checked_proposal_pdf_when_another_field_fails(
+    client, open_challenge, applicant
+):
+    user, org = applicant
+    client.force_login(user)
+    apply_url = url("application_create", open_challenge.pk)
+    proposal = SimpleUploadedFile("技术方案.pdf", PDF, "application/pdf")
+
+    response = client.post(
+        apply_url,
+        application_data(
+            open_challenge, lead_organisation=str(org.pk), proposal_document=proposal
+        ),
+    )
+    assert response.status_code == 200
+    assert response.context["kept_names"] == ["技术方案.pdf"]
+
+    response = client.post(
+        apply_url,
+        application_data(
+            open_challenge,
+            lead_organisation=str(org.pk),
+            lead_share="100",
+            kept_uploads=response.context["kept_token"],
+        ),
+    )
+    assert response.status_code == 302
+    assert ChallengeApplication.objects.get().proposal_document.title == "技术方案"
