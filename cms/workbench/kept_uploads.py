@@ -20,7 +20,14 @@ from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.datastructures import MultiValueDict
 
-UPLOAD_FIELDS = ("cover_image", "gallery_uploads", "attachment_uploads")
+UPLOAD_FIELDS = (
+    "cover_image",
+    "gallery_uploads",
+    "attachment_uploads",
+    "proposal_document",
+)
+# Fields of one file: a new upload replaces the kept one.
+SINGLE_FIELDS = ("cover_image", "proposal_document")
 TOKEN_FIELD = "kept_uploads"
 MAX_AGE = 24 * 3600
 
@@ -90,8 +97,8 @@ def restore(user_id: int, data: Any, files: Any) -> tuple[Any, list[str]]:
     restored = []
     for item in items:
         name = item["field"]
-        if name == "cover_image" and merged.get(name):
-            continue  # a new cover replaces the kept one
+        if name in SINGLE_FIELDS and merged.get(name):
+            continue  # a new file replaces the kept one
         content = (folder() / item["key"]).read_bytes()
         upload = SimpleUploadedFile(item["name"], content, item["type"] or None)
         merged.appendlist(name, upload)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cms.workbench import views
+from cms.workbench import challenge_views, views
 
 app_name = "workbench"
 
@@ -46,5 +46,56 @@ urlpatterns = [
         views.listing_action,
         {"action": "archive"},
         name="archive",
+    ),
+]
+
+# Challenges (我的榜单) and applications (我的揭榜申请); see challenge_views.
+urlpatterns += [
+    path("challenges/", challenge_views.challenge_list, name="challenge_list"),
+    path("challenges/new/", challenge_views.challenge_create, name="challenge_create"),
+    path(
+        "challenges/from-demand/",
+        challenge_views.challenge_promote,
+        name="challenge_promote",
+    ),
+    path(
+        "challenges/<int:pk>/",
+        challenge_views.challenge_detail,
+        name="challenge_detail",
+    ),
+    path(
+        "challenges/<int:pk>/edit/",
+        challenge_views.challenge_edit,
+        name="challenge_edit",
+    ),
+    *[
+        path(
+            f"challenges/<int:pk>/{action.replace('_', '-')}/",
+            challenge_views.challenge_action,
+            {"action": action},
+            name=f"challenge_{action}",
+        )
+        for action in ("submit", "recall", "withdraw", "start_review")
+    ],
+    path(
+        "challenges/<int:pk>/apply/",
+        challenge_views.application_create,
+        name="application_create",
+    ),
+    path("applications/", challenge_views.application_list, name="application_list"),
+    path(
+        "applications/<int:pk>/",
+        challenge_views.application_detail,
+        name="application_detail",
+    ),
+    path(
+        "applications/<int:pk>/edit/",
+        challenge_views.application_edit,
+        name="application_edit",
+    ),
+    path(
+        "applications/<int:pk>/submit/",
+        challenge_views.application_submit,
+        name="application_submit",
     ),
 ]
