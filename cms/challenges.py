@@ -497,21 +497,21 @@ def honours(request: HttpRequest) -> HttpResponse:
     user = request.user
     entries = [
         {
-            "challenge": challenge,
-            "issuer_name": challenge.issuer.name
-            if can_see_issuer(user, challenge)
+            "challenge": entry.challenge,
+            "issuer_name": entry.challenge.issuer.name
+            if can_see_issuer(user, entry.challenge)
             else None,
-            "winner": challenge.awarded_application,
-            "bounty": wan(challenge.bounty_wan),
+            "winner": entry.challenge.awarded_application,
+            "bounty": wan(entry.challenge.bounty_wan),
             "achievements": [
                 {
                     "indicator": indicator,
                     "target": _amount(indicator.target_value),
                     "promised": _amount(promised) if promised is not None else "",
                 }
-                for indicator, promised in challenge.achievements
+                for indicator, promised in entry.achievements
             ],
         }
-        for challenge in honour_list()
+        for entry in honour_list()
     ]
     return render(request, "cms/honour_list.html", {"entries": entries})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -593,7 +594,15 @@ def campaign_challenges(campaign_id: int) -> QuerySet[Any]:
     return board_challenges(ChallengeFilters(campaign=campaign_id))
 
 
-def honour_list() -> list[Any]:
+@dataclass(frozen=True)
+class HonourEntry:
+    """A completed challenge and, per indicator, the value its winner promised."""
+
+    challenge: Any
+    achievements: list[tuple[Any, Decimal | None]]
+
+
+def honour_list() -> list[HonourEntry]:
     """Accepted and paid-out challenges with the winner's promise per indicator,
     most recently completed first."""
     from market.models import Challenge, IndicatorResponse
@@ -605,19 +614,23 @@ def honour_list() -> list[Any]:
         .order_by("-status_changed_at", "-pk")
     )
     winners = [c.awarded_application_id for c in challenges if c.awarded_application_id]
-    promised = {
+    promised: dict[tuple[int, int], Decimal] = {
         (r.application_id, r.indicator_id): r.promised_value
         for r in IndicatorResponse.objects.filter(application_id__in=winners)
     }
-    for challenge in challenges:
-        challenge.achievements = [
-            (
-                indicator,
-                promised.get((challenge.awarded_application_id, indicator.pk)),
-            )
-            for indicator in challenge.indicators.all()
-        ]
-    return challenges
+    return [
+        HonourEntry(
+            challenge=challenge,
+            achievements=[
+                (
+                    indicator,
+                    promised.get((challenge.awarded_application_id or 0, indicator.pk)),
+                )
+                for indicator in challenge.indicators.all()
+            ],
+        )
+        for challenge in challenges
+    ]
 
 
 def latest_public_challenges(limit: int) -> QuerySet[Any]:

@@ -206,7 +206,7 @@ def test_detail_shows_indicators_terms_and_deadline_in_beijing_time(client):
     assert "签约付 30 %" in html
     assert "data-countdown" in html
     # The remaining time is rendered on the server: it reads without JavaScript.
-    assert re.search(r"data-countdown-text>\d+ ", html)
+    assert re.search(r"data-countdown-text>还剩 \d+ 天", html)
 
 
 def test_detail_countdown_counts_down_to_the_deadline(client, settings):
@@ -510,3 +510,15 @@ def test_cached_board_changes_when_a_challenge_closes(
         close_due_challenges(now=challenge.application_deadline)
 
     assert titles(client.get(BOARD, {"status": "open"})) == []
+
+
+def test_pages_speak_chinese_by_default_and_english_on_request(client):
+    challenge = ChallengeFactory(status=S.PUBLISHED)
+
+    chinese = client.get(f"/challenges/{challenge.pk}/").content.decode()
+    english = client.get(
+        f"/challenges/{challenge.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    assert "榜单大厅" in chinese and "还剩" in chinese
+    assert "Challenge board" in english and "min left" in english
