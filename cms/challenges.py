@@ -68,7 +68,7 @@ UNDER = "/challenges/"
 # The applicants' form is another part's (the portal forms): the board links to it
 # when this URL name resolves with the challenge's id, and leaves the button out
 # otherwise.
-APPLY_URL_NAME = "workbench:challenge_apply"
+APPLY_URL_NAME = "workbench:application_create"
 
 BOUNTY_LABELS = {
     "lt50": gettext_lazy("Under 500k CNY"),

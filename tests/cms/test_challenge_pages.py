@@ -311,7 +311,7 @@ def test_detail_apply_link_resolves_a_real_url_name(settings):
                         path(
                             "c/<int:pk>/apply/",
                             lambda r, pk: None,
-                            name="challenge_apply",
+                            name="application_create",
                         )
                     ],
                     "workbench",
