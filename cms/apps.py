@@ -15,7 +15,9 @@ class CmsConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from cms import cache
+        from market.models import Campaign, Challenge, ChallengeIndicator
         from market.signals import (
+            challenge_status_changed,
             listing_status_changed,
             listings_changed,
             listings_status_changed,
@@ -32,6 +34,19 @@ class CmsConfig(AppConfig):
             cache.listings_status_changed_receiver,
             dispatch_uid="cms.cache.listings_status_changed",
         )
+        # Every step of a challenge saves its row; admin edits of challenges, their
+        # indicators and campaigns do too.
+        challenge_status_changed.connect(
+            cache.challenges_changed_receiver,
+            dispatch_uid="cms.cache.challenge_status_changed",
+        )
+        for model in (Challenge, ChallengeIndicator, Campaign):
+            for signal, verb in ((post_save, "saved"), (post_delete, "deleted")):
+                signal.connect(
+                    cache.challenges_changed_receiver,
+                    sender=model,
+                    dispatch_uid=f"cms.cache.{model.__name__.lower()}_{verb}",
+                )
         for signal, name in (
             (page_published, "published"),
             (page_unpublished, "unpublished"),

@@ -67,7 +67,10 @@ PAGES = "pages"
 # What other apps show beside a listing through panels (the matcher's related items):
 # replaced when that changes, independently of the listings' own kinds.
 RELATED = "related"
-NAMESPACES: tuple[str, ...] = (*ListingKind.values, PAGES, RELATED)
+# The public challenge pages (board, details, campaigns, honour list, feed): replaced
+# when a challenge, its indicators or a campaign change.
+CHALLENGES = "challenges"
+NAMESPACES: tuple[str, ...] = (*ListingKind.values, PAGES, RELATED, CHALLENGES)
 
 
 # --- Round trips ------------------------------------------------------------------
@@ -812,6 +815,11 @@ def listings_changed_receiver(
             bump_catalogue_version(*kinds)
 
     transaction.on_commit(bump)
+
+
+def challenges_changed_receiver(sender: Any, **kwargs: Any) -> None:
+    """A challenge, an indicator or a campaign changed: retire the challenge pages."""
+    transaction.on_commit(lambda: bump_catalogue_version(CHALLENGES))
 
 
 def catalogue_page_changed_receiver(sender: Any, **kwargs: Any) -> None:

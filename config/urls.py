@@ -11,7 +11,12 @@ from wagtail.urls import serve_pattern
 
 from cms import routing
 from cms.contact import contact
-from cms.feeds import LatestDemandsFeed, LatestListingsFeed, LatestOutcomesFeed
+from cms.feeds import (
+    LatestChallengesFeed,
+    LatestDemandsFeed,
+    LatestListingsFeed,
+    LatestOutcomesFeed,
+)
 from cms.sitemaps import sitemap
 from config.health import healthz
 
@@ -26,6 +31,7 @@ urlpatterns = [
     path("agents/", include("cms.engagement.agent_urls")),
     path("introductions/", include("matching.answer_urls")),
     path("workbench/", include("cms.workbench.urls")),
+    path("challenges/", include("cms.challenge_urls")),
     path("", include("search.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -34,6 +40,7 @@ urlpatterns = [
     path("feeds/latest.atom", LatestListingsFeed(), name="feed_latest"),
     path("feeds/outcomes.atom", LatestOutcomesFeed(), name="feed_outcomes"),
     path("feeds/demands.atom", LatestDemandsFeed(), name="feed_demands"),
+    path("feeds/challenges.atom", LatestChallengesFeed(), name="feed_challenges"),
 ]
 
 if settings.DEBUG:

@@ -17,14 +17,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from market.models import STAGE_LEVELS
+from market.models import STAGE_LEVELS, ChallengeStatus
 from market.params import parse_int, parse_page
 from market.regions import is_region_code
 
 __all__ = [
+    "BOUNTY_BANDS",
+    "CHALLENGE_STATUS_GROUPS",
     "NEGOTIABLE",
     "PRICE_BANDS",
     "CatalogueFilters",
+    "ChallengeFilters",
     "param_text",
     "parse_page",
     "parse_per_page",
@@ -133,3 +136,73 @@ def _names(cls: type) -> tuple[str, ...]:
             *(n for n in fields if n not in order),
         )
     return names
+
+
+# --- The challenge board (榜单大厅) -----------------------------------------------------
+
+# Band → (from, below) in 10k CNY: "from" inclusive, "below" exclusive, as boards
+# announce them: under 50 万, 50–200 万, 200–1000 万, 1000 万 and more.
+BOUNTY_BANDS: dict[str, tuple[Decimal | None, Decimal | None]] = {
+    "lt50": (None, Decimal(50)),
+    "50-200": (Decimal(50), Decimal(200)),
+    "200-1000": (Decimal(200), Decimal(1000)),
+    "gte1000": (Decimal(1000), None),
+}
+
+# What the board's status filter offers → the life-cycle statuses it stands for.
+CHALLENGE_STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    "open": (ChallengeStatus.PUBLISHED,),
+    "review": (ChallengeStatus.CLOSED, ChallengeStatus.UNDER_REVIEW),
+    "awarded": (ChallengeStatus.AWARDED,),
+    "in_progress": (ChallengeStatus.IN_PROGRESS,),
+    "completed": (ChallengeStatus.ACCEPTED, ChallengeStatus.PAID_OUT),
+    "failed": (ChallengeStatus.FAILED, ChallengeStatus.TERMINATED),
+}
+
+# The longest text search the board runs (the search box's maxlength).
+MAX_QUERY_LENGTH = 100
+# Database ids are 32-bit.
+MAX_ID = 2_147_483_647
+
+
+@dataclass(frozen=True)
+class ChallengeFilters:
+    """What a visitor narrowed the challenge board to; empty values mean "any"."""
+
+    field: str = ""  # TechField code, top-level or sub-field
+    region: str = ""  # GB/T 2260 code of a province, city or district
+    bounty: str = ""  # a BOUNTY_BANDS key
+    status: str = ""  # a CHALLENGE_STATUS_GROUPS key
+    campaign: int | None = None  # Campaign id
+    q: str = ""  # words in the title, background or objectives
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> ChallengeFilters:
+        """Filters from query parameters; malformed values are dropped, never an error."""
+        field, region = param_text(params, "field"), param_text(params, "region")
+        bounty, status = param_text(params, "bounty"), param_text(params, "status")
+        # PostgreSQL refuses NUL in text: a query holding one would be a 500.
+        query = " ".join(param_text(params, "q").replace("\x00", "").split())
+        return cls(
+            field=field if _FIELD_CODE.match(field) else "",
+            region=region if is_region_code(region) else "",
+            bounty=bounty if bounty in BOUNTY_BANDS else "",
+            status=status if status in CHALLENGE_STATUS_GROUPS else "",
+            campaign=parse_int(
+                params.get("campaign"), minimum=1, maximum=MAX_ID, default=None
+            ),
+            q=query[:MAX_QUERY_LENGTH],
+        )
+
+    def as_params(self) -> dict[str, str]:
+        """The non-empty filters as query parameters."""
+        return {
+            f.name: str(value)
+            for f in dataclasses.fields(self)
+            if (value := getattr(self, f.name)) not in ("", None)
+        }
+
+    @property
+    def active(self) -> bool:
+        """Whether any dimension is narrowed."""
+        return bool(self.as_params())

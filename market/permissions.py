@@ -332,6 +332,24 @@ def visible_challenges(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
     )
 
 
+def can_see_issuer(user: Any, challenge: Challenge) -> bool:
+    """An anonymous challenge hides its issuer from all but the issuer, agents and
+    moderators, as anonymous listings hide their owner."""
+    return (
+        not challenge.owner_hidden
+        or is_issuer(user, challenge)
+        or is_agent(user)
+        or can_moderate(user)
+    )
+
+
+def can_see_challenge_contact(user: Any, challenge: Challenge) -> bool:
+    """Contact details: logged-in users, unless the challenge is anonymous."""
+    if is_issuer(user, challenge) or is_agent(user) or can_moderate(user):
+        return True
+    return bool(getattr(user, "is_authenticated", False)) and not challenge.owner_hidden
+
+
 def can_edit_challenge(user: Any, challenge: Challenge) -> bool:
     """The issuer edits drafts and rejected challenges (moderators review them)."""
     return (

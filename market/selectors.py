@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -15,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from market import regions
-from market.filters import NEGOTIABLE, PRICE_BANDS, CatalogueFilters
+from market.filters import NEGOTIABLE, PRICE_BANDS, CatalogueFilters, ChallengeFilters
 from market.kinds import DEMAND, OUTCOME, registry
 from market.models import (
     STAGE_LEVELS,
@@ -451,3 +452,200 @@ def applications_visible_to(
     if challenge_id is not None:
         queryset = queryset.filter(challenge_id=challenge_id)
     return visible_applications(queryset, user)
+
+
+# -- The public side of challenges: board, detail, campaigns, honour list -------------
+
+# On the board: published and everything after it, never a challenge withdrawn.
+BOARD_PER_PAGE = 20
+HONOURED_STATUSES = ("accepted", "paid_out")
+# Steps before publication (submission, recall, rejection) stay between the issuer
+# and the moderators: the public timeline starts at 发榜.
+_PRIVATE_STATUSES = ("draft", "submitted", "rejected")
+
+
+def board_challenges(filters: ChallengeFilters) -> QuerySet[Any]:
+    """Public challenges matching ``filters``, newest publication first.
+
+    The text search is a database query over title, background and objectives until
+    challenges become a kind of the search index.
+    """
+    from market.filters import BOUNTY_BANDS, CHALLENGE_STATUS_GROUPS
+    from market.models import PUBLIC_CHALLENGE_STATUSES, Challenge
+
+    queryset = Challenge.objects.filter(status__in=PUBLIC_CHALLENGE_STATUSES)
+    if filters.status:
+        queryset = queryset.filter(status__in=CHALLENGE_STATUS_GROUPS[filters.status])
+    if filters.field:
+        queryset = queryset.filter(
+            Q(field__code=filters.field) | Q(field__parent__code=filters.field)
+        )
+    if filters.region:
+        queryset = queryset.filter(
+            region__code__startswith=regions.prefix(filters.region)
+        )
+    if filters.bounty:
+        low, below = BOUNTY_BANDS[filters.bounty]
+        if low is not None:
+            queryset = queryset.filter(bounty_wan__gte=low)
+        if below is not None:
+            queryset = queryset.filter(bounty_wan__lt=below)
+    if filters.campaign:
+        queryset = queryset.filter(campaign_id=filters.campaign)
+    for word in filters.q.split():
+        queryset = queryset.filter(
+            Q(title__icontains=word)
+            | Q(background__icontains=word)
+            | Q(objectives__icontains=word)
+        )
+    return queryset.select_related(
+        "issuer", "field__parent", "region__parent__parent", "campaign"
+    ).order_by("-published_at", "-pk")
+
+
+@dataclass(frozen=True)
+class BoardOption:
+    """One choice of a board filter."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class BoardFacets:
+    """What the board's filters offer: only values some public challenge has."""
+
+    fields: list[BoardOption]
+    regions: list[BoardOption]
+    campaigns: list[BoardOption]
+
+
+def board_facets() -> BoardFacets:
+    """The fields (top level), provinces and campaigns of the public challenges."""
+    from market.models import PUBLIC_CHALLENGE_STATUSES, Campaign, Challenge
+
+    public = Challenge.objects.filter(status__in=PUBLIC_CHALLENGE_STATUSES)
+    field_codes = set()
+    for code, parent in public.values_list("field__code", "field__parent__code"):
+        field_codes.add(parent or code)
+    provinces = {
+        regions.province_of(code)
+        for code in public.values_list("region__code", flat=True)
+        if code
+    }
+    fields = TechField.objects.filter(code__in=field_codes).order_by("code")
+    places = Region.objects.filter(code__in=provinces).order_by("code")
+    campaigns = (
+        Campaign.objects.filter(challenges__in=public)
+        .exclude(status="draft")
+        .distinct()
+        .order_by("-opens_on", "-pk")
+    )
+    return BoardFacets(
+        fields=[BoardOption(f.code, f.label) for f in fields],
+        regions=[BoardOption(r.code, r.label) for r in places],
+        campaigns=[BoardOption(str(c.pk), c.title) for c in campaigns],
+    )
+
+
+def challenge_detail(challenge_id: int) -> Any:
+    """A challenge with what its public page shows, or None (visibility: the caller)."""
+    from market.models import Challenge
+
+    return (
+        Challenge.objects.select_related(
+            "issuer",
+            "field__parent",
+            "region__parent__parent",
+            "campaign",
+            "awarded_application__lead_organisation",
+        )
+        .prefetch_related("indicators", "attachments__document")
+        .filter(pk=challenge_id)
+        .first()
+    )
+
+
+def public_timeline(challenge_id: int) -> list[Any]:
+    """The steps of a challenge's life the public sees: from publication on."""
+    from market.models import ChallengeTransition
+
+    return list(
+        ChallengeTransition.objects.filter(challenge_id=challenge_id)
+        .exclude(to_status__in=_PRIVATE_STATUSES)
+        .order_by("at", "pk")
+    )
+
+
+def public_campaign(campaign_id: int) -> Any:
+    """A campaign once it is open (never one in preparation), or None."""
+    from market.models import Campaign
+
+    return (
+        Campaign.objects.select_related("operator")
+        .exclude(status="draft")
+        .filter(pk=campaign_id)
+        .first()
+    )
+
+
+def campaign_challenges(campaign_id: int) -> QuerySet[Any]:
+    """The public challenges of a campaign, newest publication first."""
+    return board_challenges(ChallengeFilters(campaign=campaign_id))
+
+
+@dataclass(frozen=True)
+class HonourEntry:
+    """A completed challenge and, per indicator, the value its winner promised."""
+
+    challenge: Any
+    achievements: list[tuple[Any, Decimal | None]]
+
+
+def honour_list() -> list[HonourEntry]:
+    """Accepted and paid-out challenges with the winner's promise per indicator,
+    most recently completed first."""
+    from market.models import Challenge, IndicatorResponse
+
+    challenges = list(
+        Challenge.objects.filter(status__in=HONOURED_STATUSES)
+        .select_related("issuer", "field", "awarded_application__lead_organisation")
+        .prefetch_related("indicators")
+        .order_by("-status_changed_at", "-pk")
+    )
+    winners = [c.awarded_application_id for c in challenges if c.awarded_application_id]
+    promised: dict[tuple[int, int], Decimal] = {
+        (r.application_id, r.indicator_id): r.promised_value
+        for r in IndicatorResponse.objects.filter(application_id__in=winners)
+    }
+    return [
+        HonourEntry(
+            challenge=challenge,
+            achievements=[
+                (
+                    indicator,
+                    promised.get((challenge.awarded_application_id or 0, indicator.pk)),
+                )
+                for indicator in challenge.indicators.all()
+            ],
+        )
+        for challenge in challenges
+    ]
+
+
+def latest_public_challenges(limit: int) -> QuerySet[Any]:
+    """The most recently published challenges (the feed), newest first."""
+    return board_challenges(ChallengeFilters()).exclude(published_at__isnull=True)[
+        :limit
+    ]
+
+
+def campaigns_with_results(limit: int) -> QuerySet[Any]:
+    """Campaigns that published their results, most recently updated first."""
+    from market.models import Campaign
+
+    return (
+        Campaign.objects.filter(status="results")
+        .select_related("operator")
+        .order_by("-updated_at", "-pk")[:limit]
+    )

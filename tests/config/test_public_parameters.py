@@ -16,11 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cms.models import EventIndexPage, HomePage, NewsIndexPage, NewsPage
+from market.models import CampaignStatus, Challenge, ChallengeStatus
 from market.params import MAX_PAGE, parse_int
 from search.backends import get_backend
 from search.query import MAX_PER_PAGE
 from search.sync import drain_all, record_changes
 from tests.factories import DemandFactory, OutcomeFactory
+from tests.factories.challenges import CampaignFactory, ChallengeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +71,8 @@ def market(indexed):
         page.save_revision().publish()
     news = NewsIndexPage.objects.get()
     news.add_child(instance=NewsPage(title="新闻", date=dt.date(2026, 3, 1)))
+    campaign = CampaignFactory(status=CampaignStatus.RESULTS, results="签约 3 项")
+    ChallengeFactory(status=ChallengeStatus.PUBLISHED, campaign=campaign)
     return indexed
 
 
@@ -181,6 +185,8 @@ PARAMETER_NAMES = [
     "format",
     "status",
     "missing",
+    "bounty",
+    "campaign",
 ]
 
 NASTY_VALUES = [
@@ -264,6 +270,7 @@ def public_paths(market) -> list[str]:
     """Every anonymous GET address whose view reads query parameters (and the rest
     of the public pages, which must ignore them)."""
     news = NewsIndexPage.objects.get()
+    challenge = Challenge.objects.get()
     return [
         "/",
         "/outcomes/",
@@ -287,6 +294,11 @@ def public_paths(market) -> list[str]:
         "/accounts/verify/not-a-token/",
         "/accounts/notifications/",  # logged-out: a redirect to log in
         "/workbench/",
+        "/challenges/",
+        f"/challenges/{challenge.pk}/",
+        f"/challenges/campaigns/{challenge.campaign_id}/",
+        "/challenges/honours/",
+        "/feeds/challenges.atom",
     ]
 
 
