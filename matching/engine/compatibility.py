@@ -244,10 +244,19 @@ def compatibility(
         _region_fit(demand.region_code, outcome.region_code),
         _deadline_fit(demand.deadline, today),
     )
-    counted = _weights_in_order(weights)
-    total_weight = sum(counted)
+    (w0, w1, w2, w3, w4, w5), total_weight = _weights_in_order(weights)
+    # Unrolled (a full refresh scores hundreds of thousands of pairs); the sums are
+    # added in the fits' order, as ``sum`` would.
     score = (
-        sum(w * f.counted for w, f in zip(counted, fits, strict=True)) / total_weight
+        (
+            w0 * fits[0].counted
+            + w1 * fits[1].counted
+            + w2 * fits[2].counted
+            + w3 * fits[3].counted
+            + w4 * fits[4].counted
+            + w5 * fits[5].counted
+        )
+        / total_weight
         if total_weight
         else NEUTRAL
     )
@@ -255,9 +264,12 @@ def compatibility(
 
 
 @lru_cache(maxsize=64)
-def _weights_in_order(weights: CompatibilityWeights) -> tuple[float, ...]:
-    """The weights in the order ``compatibility`` lists its fits."""
-    return tuple(weights.of(name) for name in COMPONENTS)
+def _weights_in_order(
+    weights: CompatibilityWeights,
+) -> tuple[tuple[float, ...], float]:
+    """The weights in the order ``compatibility`` lists its fits, and their sum."""
+    ordered = tuple(weights.of(name) for name in COMPONENTS)
+    return ordered, sum(ordered)
 
 
 def ineligible(demand: MatchItem, outcome: MatchItem, today: dt.date) -> str | None:
