@@ -80,7 +80,7 @@ def is_key_term(token: str) -> bool:
 
 def key_terms(tokens: Iterable[str]) -> frozenset[str]:
     """The distinct key terms of a token list."""
-    return frozenset(t for t in set(tokens) if is_key_term(t))
+    return frozenset(filter(is_key_term, set(tokens)))
 
 
 def ranked_terms(
