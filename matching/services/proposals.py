@@ -380,6 +380,11 @@ ON CONFLICT (demand_id, outcome_id) DO UPDATE SET {rank} = EXCLUDED.{rank},
     reasons = EXCLUDED.reasons, shared_terms = EXCLUDED.shared_terms,
     engine_version = EXCLUDED.engine_version, model_version = EXCLUDED.model_version,
     computed_at = EXCLUDED.computed_at
+WHERE ({table}.{rank}, {table}.score, {table}.components, {table}.reasons,
+    {table}.shared_terms, {table}.engine_version, {table}.model_version)
+    IS DISTINCT FROM (EXCLUDED.{rank}, EXCLUDED.score, EXCLUDED.components,
+    EXCLUDED.reasons, EXCLUDED.shared_terms, EXCLUDED.engine_version,
+    EXCLUDED.model_version)
 """
 
 
@@ -387,8 +392,10 @@ def _upsert(side: Side, rows: list[_Row], stamp: _Stamp) -> None:
     """Insert or update rows computed from ``side``, setting only that side's rank.
 
     PostgreSQL: one statement over the rows as one JSON document (``bulk_create``
-    sends each column as an array, whose adaptation cost more than the insert);
-    other databases: ``bulk_create``.
+    sends each column as an array, whose adaptation cost more than the insert); a
+    stored row whose rank and content are what was computed again is left as it is
+    (no new row version, ``computed_at`` kept: when its content last changed), as a
+    nightly refresh finds most of them. Other databases: ``bulk_create``.
     """
     if not rows:
         return

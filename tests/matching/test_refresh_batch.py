@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gc
+from decimal import Decimal
 
 import pytest
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from psycopg import errors
 
-from market.models import ListingStatus
+from market.models import Demand, ListingStatus
 from matching import tasks
 from matching.items import match_items
 from matching.models import Proposal, ProposalState
@@ -133,3 +134,29 @@ def test_refresh_items_leaves_the_garbage_collector_as_it_found_it(
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_refresh_that_computes_the_same_rows_leaves_them_as_they_were(
+    catalogue,  # noqa: F811
+):
+    need = catalogue["battery_need"].pk
+
+    def stamps() -> dict[int, object]:
+        return dict(
+            Proposal.objects.filter(demand_id=need).values_list(
+                "outcome_id", "computed_at"
+            )
+        )
+
+    refresh_item(need)
+    first = stamps()
+    refresh_item(need)
+    assert stamps() == first  # nothing rewritten
+    # A smaller budget: the price reason changes, and that row is written again.
+    Demand.objects.filter(pk=need).update(budget_max_wan=Decimal("60"))
+    refresh_item(need)
+    battery = catalogue["battery"].pk
+    assert stamps()[battery] > first[battery]
+    proposal = Proposal.objects.get(demand_id=need, outcome_id=battery)
+    price = next(r for r in proposal.reasons if r["component"] == "price")
+    assert price["code"] == "price_near_budget"
