@@ -77,44 +77,28 @@ def groups() -> tuple[tuple[str, ...], ...]:
     return _state["groups"]  # type: ignore[return-value]
 
 
-def _whole_term(term: str) -> re.Pattern[str] | None:
-    """The pattern of a Latin term between non-letters; None for a Chinese term."""
+def _find(text: str, term: str) -> int:
+    """Where ``term`` occurs in ``text`` as a whole term, or -1.
+
+    Chinese terms match anywhere; Latin ones only between non-letters, so that "ai"
+    is not found in "chain".
+    """
     if not _ASCII_WORD.match(term):
-        return None
-    return re.compile(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])")
-
-
-Prepared = tuple[tuple[str, tuple[str, ...], "re.Pattern[str] | None"], ...]
-# The groups' terms, longest first, with their patterns, beside the groups they were
-# made from (one tuple, replaced whole): made once per loaded set of groups, not per
-# query (the matcher analyses thousands of queries in a row).
-_prepared: tuple[object, Prepared] = (None, ())
-
-
-def _terms_longest_first() -> Prepared:
-    global _prepared
-    loaded = groups()
-    made_from, terms = _prepared
-    if made_from is not loaded:
-        ordered = sorted(
-            ((term, group) for group in loaded for term in group),
-            key=lambda item: -len(item[0]),
-        )
-        terms = tuple((term, group, _whole_term(term)) for term, group in ordered)
-        _prepared = (loaded, terms)
-    return terms
+        return text.find(term)
+    match = re.search(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", text)
+    return match.start() if match else -1
 
 
 def variants(text: str, limit: int = 6) -> list[str]:
     """``text`` rewritten with each synonym of each term it contains (longest terms first)."""
     spans: list[tuple[int, int, tuple[str, ...]]] = []
     taken: list[tuple[int, int]] = []
-    for term, group, pattern in _terms_longest_first():
-        if pattern is None:
-            at = text.find(term)
-        else:
-            match = pattern.search(text)
-            at = match.start() if match else -1
+    terms = sorted(
+        ((term, group) for group in groups() for term in group),
+        key=lambda item: -len(item[0]),
+    )
+    for term, group in terms:
+        at = _find(text, term)
         if at < 0:
             continue
         end = at + len(term)
