@@ -8,7 +8,8 @@ side in one run:
 - the full refresh (top 20 both ways, in chunks, ``refresh_items``) in this process,
   split by stage, against a bare baseline that does the same retrieval with the same
   clients and no Django: per chunk one lexical ``_msearch`` and one kNN ``_msearch``
-  (Elasticsearch), or the embedded search backend's queries and one numpy top-k;
+  (Elasticsearch; the matcher's bodies and response filter), or the embedded search
+  backend's queries and one numpy top-k;
 - the same refresh fanned out to 1, then 2, real Celery worker processes
   (bench/match_worker.py, solo pool), wall time and each worker's peak memory;
 - the re-match of one listing after an edit of its summary, over ``--edits`` edits.
@@ -253,6 +254,7 @@ def baseline(work: list[dict[str, Any]]) -> dict[str, Any]:
     from matching.engine.embedding import top_k
     from matching.models import ItemVector
     from matching.services.training import active_model
+    from matching.vectors import MSEARCH_FILTER_PATH as FILTER_PATH
     from search.backends import get_backend
     from search.backends.elasticsearch import get_client
 
@@ -277,13 +279,13 @@ def baseline(work: list[dict[str, Any]]) -> dict[str, Any]:
         started = time.perf_counter()
         if elastic:
             if chunk["lexical"]:
-                client.msearch(searches=chunk["lexical"])
+                client.msearch(searches=chunk["lexical"], filter_path=FILTER_PATH)
         else:
             backend.search_many(chunk["requests"])
         middle = time.perf_counter()
         if elastic:
             if chunk["knn"]:
-                client.msearch(searches=chunk["knn"])
+                client.msearch(searches=chunk["knn"], filter_path=FILTER_PATH)
         else:
             for kind, queries in chunk["queries"].items():
                 top_k(np.vstack(queries), matrices[kind], 51)

@@ -13,7 +13,7 @@ from matching.engine.embedding import Embedder, Vectors
 from matching.engine.items import MatchItem, Side
 from matching.engine.terms import is_key_term
 from matching.models import EmbeddingModel
-from matching.vectors import get_store
+from matching.vectors import MSEARCH_FILTER_PATH, get_store
 from search.backends import SearchUnavailable, get_backend
 from search.query import (
     MAX_PER_PAGE,
@@ -112,7 +112,7 @@ def lexical_body(kind: str, terms: list[str]) -> dict[str, Any]:
         ],
         "size": MAX_PER_PAGE,
         "track_total_hits": False,
-        "_source": ["listing_id"],
+        "_source": False,  # the document id is the listing's
     }
 
 
@@ -140,7 +140,9 @@ def lexical_many(queries: list[tuple[MatchItem, list[str]]]) -> list[dict[int, f
     if not searches:
         return found
     try:
-        response = get_client().msearch(searches=searches)
+        response = get_client().msearch(
+            searches=searches, filter_path=MSEARCH_FILTER_PATH
+        )
     except (TransportError, ApiError):
         logger.warning("matching: search unavailable, lexical candidates skipped")
         return found
@@ -148,11 +150,11 @@ def lexical_many(queries: list[tuple[MatchItem, list[str]]]) -> list[dict[int, f
         if "error" in answer:
             logger.warning("matching: lexical search failed: %s", answer["error"])
             continue
-        own = queries[n][0].id
+        own = str(queries[n][0].id)
         found[n] = {
-            int(hit["_source"]["listing_id"]): float(hit.get("_score") or 0.0)
-            for hit in answer["hits"]["hits"]
-            if int(hit["_source"]["listing_id"]) != own
+            int(hit["_id"]): float(hit.get("_score") or 0.0)
+            for hit in answer.get("hits", {}).get("hits", ())
+            if hit["_id"] != own
         }
     return found
 

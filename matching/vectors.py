@@ -264,7 +264,9 @@ class ElasticsearchVectors:
         searches: list[dict[str, Any]] = []
         for pk, vector, kind in asked:
             searches += [{"index": self.index(model)}, knn_body(vector, kind, k, [pk])]
-        response = self._client().msearch(searches=searches)
+        response = self._client().msearch(
+            searches=searches, filter_path=MSEARCH_FILTER_PATH
+        )
         found: dict[int, dict[int, float]] = {}
         for (pk, _, _), answer in zip(asked, response["responses"], strict=True):
             if "error" in answer:
@@ -298,7 +300,7 @@ def knn_body(
             "num_candidates": max(100, 4 * k),
             "filter": query_filter,
         },
-        "_source": ["listing_id"],
+        "_source": False,  # the id is the listing's
         "size": k,
     }
 
@@ -309,6 +311,16 @@ def knn_hits(response: Any) -> list[tuple[int, float]]:
     Elasticsearch scores cosine as (1 + cos) / 2: back to the cosine the engine uses.
     """
     return [
-        (int(hit["_source"]["listing_id"]), 2 * float(hit["_score"]) - 1)
-        for hit in response["hits"]["hits"]
+        (int(hit["_id"]), 2 * float(hit["_score"]) - 1)
+        for hit in (response["hits"]["hits"] if "hits" in response else ())
     ]
+
+
+# What a chunk's ``_msearch`` needs back: each answer's status (it keeps an answer
+# without hits in the list: filtered out, the answers would no longer line up with
+# the searches), its error, and each hit's id and score, not the index name, the
+# sort values or the source. Less for Elasticsearch to write and for us to parse.
+MSEARCH_FILTER_PATH = (
+    "responses.status,responses.error,"
+    "responses.hits.hits._id,responses.hits.hits._score"
+)

@@ -98,7 +98,7 @@ def combine(
         weights=[weight for weight, _ in pairs],
     )
     total_weight = weights.retrieval + weights.compatibility or 1.0
-    scored = []
+    ranked: list[tuple[float, int, float, Compatibility]] = []
     for key, rrf in fused.items():
         compat = compatibility.get(key)
         if compat is None:
@@ -106,12 +106,21 @@ def combine(
         total = (
             weights.retrieval * rrf + weights.compatibility * compat.score
         ) / total_weight
-        components = {
-            "lexical": round(lexical_norm.get(key, 0.0), 4),
-            "semantic": round(max(0.0, semantic.get(key, 0.0)), 4),
-            "retrieval": round(rrf, 4),
-            "compatibility": round(compat.score, 4),
-        } | {f"fit_{fit.component}": round(fit.counted, 4) for fit in compat.fits}
-        scored.append(Scored(key, round(total, 4), components, compat))
-    scored.sort(key=lambda s: (-s.total, s.candidate_id))
-    return scored[:limit]
+        ranked.append((round(total, 4), key, rrf, compat))
+    ranked.sort(key=lambda entry: (-entry[0], entry[1]))
+    # Components only for the candidates kept (a pool is several times the top).
+    return [
+        Scored(
+            key,
+            total,
+            {
+                "lexical": round(lexical_norm.get(key, 0.0), 4),
+                "semantic": round(max(0.0, semantic.get(key, 0.0)), 4),
+                "retrieval": round(rrf, 4),
+                "compatibility": round(compat.score, 4),
+            }
+            | {f"fit_{fit.component}": round(fit.counted, 4) for fit in compat.fits},
+            compat,
+        )
+        for total, key, rrf, compat in ranked[:limit]
+    ]

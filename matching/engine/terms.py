@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 # Words that carry no topic in listings of this market (segmenter output).
@@ -77,6 +78,20 @@ def is_key_term(token: str) -> bool:
     )
 
 
+def key_terms(tokens: Iterable[str]) -> frozenset[str]:
+    """The distinct key terms of a token list."""
+    return frozenset(filter(is_key_term, set(tokens)))
+
+
+def ranked_terms(
+    tokens: Iterable[str], weight: Callable[[str], float] | None = None
+) -> tuple[str, ...]:
+    """The distinct key terms of a token list, most telling first: by ``weight``
+    (descending), then longer first, then alphabetically (a total order)."""
+    weigh = weight or _no_weight
+    return tuple(sorted(key_terms(tokens), key=lambda t: (-weigh(t), -len(t), t)))
+
+
 def shared_terms(
     a: Iterable[str],
     b: Iterable[str],
@@ -90,15 +105,40 @@ def shared_terms(
     term's inverse document frequency in the catalogue) orders them; among equals,
     longer terms come first.
     """
-    # Intersect first: a full refresh asks this for millions of tokens.
-    common = {t for t in set(a).intersection(b) if is_key_term(t)}
+    return shared_ranked(ranked_terms(a, weight), key_terms(b), limit, prefer)
+
+
+def shared_ranked(
+    ranked: Sequence[str],
+    other: AbstractSet[str],
+    limit: int = 8,
+    prefer: Iterable[str] = (),
+) -> list[str]:
+    """``shared_terms`` of an item's :func:`ranked_terms` and another's
+    :func:`key_terms`: a full refresh asks this for every proposal, so each item's
+    terms are ranked once and the pairs only intersect (no sort per pair)."""
+    common = [t for t in ranked if t in other]
     preferred = set(prefer)
+    if preferred:
+        common = [t for t in common if t in preferred] + [
+            t for t in common if t not in preferred
+        ]
     # 催化剂 says it all: 催化 and 化剂 inside it add nothing to the explanation.
-    whole = {t for t in common if not any(t != o and t in o for o in common)}
-    weigh = weight or (lambda term: 0.0)
-    return sorted(whole, key=lambda t: (t not in preferred, -weigh(t), -len(t), t))[
-        :limit
-    ]
+    # A term is inside another one exactly when it occurs twice in them all joined
+    # (once as itself); the separator keeps a term from spanning two.
+    joined = "\x00".join(common)
+    wanted = limit if limit > 0 else len(common)
+    found: list[str] = []
+    for term in common:
+        if joined.count(term) == 1:
+            found.append(term)
+            if len(found) == wanted:
+                break
+    return found[:limit]
+
+
+def _no_weight(term: str) -> float:
+    return 0.0
 
 
 def highlight(text: str, terms: Sequence[str]) -> list[tuple[str, bool]]:

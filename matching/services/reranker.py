@@ -133,7 +133,13 @@ def active_reranker() -> Reranker | None:
 def rerank(scored: Sequence[Scored], limit: int) -> list[Scored]:
     """The best ``limit`` of ``scored`` (hand order, up to ``POOL`` of them): in the
     active re-ranker's order when there is one, else as they are."""
-    reranker = active_reranker()
+    return rerank_with(active_reranker(), scored, limit)
+
+
+def rerank_with(
+    reranker: Reranker | None, scored: Sequence[Scored], limit: int
+) -> list[Scored]:
+    """``rerank`` with a re-ranker read beforehand (once for a whole chunk)."""
     if reranker is None:
         return list(scored[:limit])
     return reranker.rerank(scored[:POOL], limit)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import pathlib
+import random
 
 import pytest
 
@@ -16,7 +17,14 @@ from matching.engine.fusion import (
     reciprocal_rank_fusion,
 )
 from matching.engine.items import MatchItem, Side
-from matching.engine.terms import highlight, shared_terms
+from matching.engine.terms import (
+    highlight,
+    is_key_term,
+    key_terms,
+    ranked_terms,
+    shared_ranked,
+    shared_terms,
+)
 
 TODAY = dt.date(2026, 12, 5)
 
@@ -147,3 +155,45 @@ def test_shared_terms_leave_out_units_and_pieces_of_a_longer_term():
     a = ["催化剂", "化剂", "催化", "mg", "m3", "SiC", "AGV", "脱硝"]
     b = ["催化剂", "化剂", "催化", "mg", "m3", "SiC", "AGV", "烟气"]
     assert shared_terms(a, b) == ["AGV", "SiC", "催化剂"]
+
+
+def reference_shared_terms(a, b, weight, limit, prefer):
+    """The explanation's shared terms as first written (sort every pair's terms)."""
+    common = {t for t in set(a) & set(b) if is_key_term(t)}
+    whole = {t for t in common if not any(t != o and t in o for o in common)}
+    return sorted(whole, key=lambda t: (t not in set(prefer), -weight(t), -len(t), t))[
+        :limit
+    ]
+
+
+def test_shared_terms_from_ranked_terms_equal_the_sorted_reference():
+    # Terms inside others (电池 in 锂电池电池组), ties of weight and length, Latin
+    # words, stop words and numbers: ranked once per item, intersected per pair.
+    vocabulary = [
+        "锂电池", "电池", "锂电池电池组", "热失控", "失控", "预警", "早期预警",
+        "储能", "SiC", "AGV", "技术", "2024", "mg", "催化剂", "催化", "化剂", "石斛",
+    ]  # fmt: skip
+    rng = random.Random(10)
+    weights = {t: rng.choice([0.0, 1.5, 2.5, 2.5, 4.0]) for t in vocabulary}
+    for _ in range(300):
+        a = rng.sample(vocabulary, rng.randint(0, len(vocabulary)))
+        b = rng.sample(vocabulary, rng.randint(0, len(vocabulary)))
+        prefer = rng.sample(vocabulary, rng.randint(0, 3))
+        limit = rng.choice([0, 1, 3, 8, 20])
+        for weight in (weights.__getitem__, None):
+            expected = reference_shared_terms(
+                a, b, weight or (lambda t: 0.0), limit, prefer
+            )
+            ranked = ranked_terms(a, weight)
+            assert shared_ranked(ranked, key_terms(b), limit, prefer) == expected
+            assert shared_terms(a, b, weight, limit, prefer) == expected
+
+
+def test_combine_keeps_the_same_best_whatever_the_limit():
+    # A refresh without a learned re-ranker asks for its top 20 only, not the pool.
+    compat = neutral()
+    lexical = {n: float(n % 7) for n in range(60)}
+    semantic = {n: 1.0 - n / 100 for n in range(30, 90)}
+    pool = combine(lexical, semantic, {n: compat for n in range(90)}, limit=100)
+    top = combine(lexical, semantic, {n: compat for n in range(90)}, limit=20)
+    assert top == pool[:20]

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import gc
+from decimal import Decimal
+
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from psycopg import errors
 
-from market.models import ListingStatus
+from market.models import Demand, ListingStatus
 from matching import tasks
+from matching.items import match_items
 from matching.models import Proposal, ProposalState
+from matching.retrieval import lexical_many, query_terms
+from matching.services import proposals
 from matching.services.proposals import Stages, refresh_item, refresh_items
 from tests.matching.test_proposals import catalogue  # noqa: F401
 
@@ -72,3 +79,84 @@ def test_match_listings_retries_a_deadlock(catalogue, monkeypatch):  # noqa: F81
     need = catalogue["battery_need"].pk
     assert tasks.match_listings.apply(args=[[need]]).get() > 0
     assert len(calls) == 2
+
+
+def test_lexical_many_keeps_each_answer_with_its_listing_when_one_finds_nothing(
+    catalogue,  # noqa: F811
+):
+    # Elasticsearch's filtered _msearch answer must keep an answer without hits in
+    # its place, or the next listing's candidates would be given to this one.
+    items = match_items([catalogue["water_need"].pk, catalogue["battery_need"].pk])
+    water, battery = (
+        items[catalogue["water_need"].pk],
+        items[catalogue["battery_need"].pk],
+    )
+    found = lexical_many(
+        [(water, ["zzqxjv"]), (battery, query_terms(battery, None)), (water, [])]
+    )
+    assert found[0] == {} and found[2] == {}
+    assert catalogue["battery"].pk in found[1]
+    assert catalogue["water"].pk not in found[1]
+
+
+def test_a_chunk_reads_the_same_number_of_times_whatever_its_size(
+    catalogue,  # noqa: F811
+    settings,
+):
+    # Per chunk, not per listing: the re-ranker, the weights and the candidates.
+    if settings.SEARCH_BACKEND != "elasticsearch":
+        pytest.skip("the embedded search backend reads the database for each query")
+    ids = [listing.pk for listing in catalogue.values()]
+    refresh_items(ids)  # the same existing rows in both counts below
+    with CaptureQueriesContext(connection) as two:
+        refresh_items(ids[1:3])  # a demand and an outcome
+    with CaptureQueriesContext(connection) as four:
+        refresh_items(ids[:4])  # two of each, with candidates outside the chunk
+    # (Fewer when no candidate is a demand outside the chunk: one read less.)
+    assert len(four) <= len(two)
+
+
+def test_refresh_items_leaves_the_garbage_collector_as_it_found_it(
+    catalogue,  # noqa: F811
+    monkeypatch,
+):
+    ids = [listing.pk for listing in catalogue.values()]
+    refresh_items(ids)
+    assert gc.isenabled()
+    monkeypatch.setattr(proposals, "score_pairs", lambda *args, **kwargs: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        refresh_items(ids)
+    assert gc.isenabled()
+    monkeypatch.undo()
+    gc.disable()
+    try:
+        refresh_items(ids[:1])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_refresh_that_computes_the_same_rows_leaves_them_as_they_were(
+    catalogue,  # noqa: F811
+):
+    need = catalogue["battery_need"].pk
+
+    def stamps() -> dict[int, object]:
+        return dict(
+            Proposal.objects.filter(demand_id=need).values_list(
+                "outcome_id", "computed_at"
+            )
+        )
+
+    refresh_item(need)
+    first = stamps()
+    refresh_item(need)
+    assert stamps() == first  # nothing rewritten
+    # A smaller budget: the price reason changes, and that row is written again.
+    Demand.objects.filter(pk=need).update(budget_max_wan=Decimal("60"))
+    refresh_item(need)
+    battery = catalogue["battery"].pk
+    assert stamps()[battery] > first[battery]
+    proposal = Proposal.objects.get(demand_id=need, outcome_id=battery)
+    price = next(r for r in proposal.reasons if r["component"] == "price")
+    assert price["code"] == "price_near_budget"
