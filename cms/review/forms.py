@@ -54,6 +54,10 @@ class ScoreForm(forms.Form):
                 error_messages={
                     "required": _("Give a score from 0 to 100."),
                     "invalid": _("Give a score from 0 to 100."),
+                    "min_value": _("Give a score from 0 to 100."),
+                    "max_value": _("Give a score from 0 to 100."),
+                    "max_decimal_places": _("Give a score from 0 to 100."),
+                    "max_digits": _("Give a score from 0 to 100."),
                 },
             )
         # The scores first, the comment last.

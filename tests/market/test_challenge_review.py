@@ -180,7 +180,7 @@ def test_declaration_is_refused_for_members_of_the_issuer_or_an_applicant(scene,
     with pytest.raises(ReviewError) as error:
         declare_no_conflict(scene.challenge.pk, expert_id=expert.pk)
     assert error.value.code == "conflict_of_interest"
-    assert "cannot review" in str(error.value.message)
+    assert "不能参加评审" in str(error.value.message)
     assert ExpertAssignment.objects.get().declared_at is None
     with pytest.raises(ReviewError) as error:
         score_application(
@@ -290,7 +290,7 @@ def test_bad_scores_are_refused_and_nothing_is_stored(scene, values):
             scene.first.pk, expert_id=expert.pk, scores=scene.scores(*values)
         )
     assert error.value.code == "invalid_scores"
-    assert "0 to 100" in str(error.value.message)
+    assert "0 到 100" in str(error.value.message)
     assert not ScoreSheet.objects.exists()
 
 

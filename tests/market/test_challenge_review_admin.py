@@ -74,7 +74,7 @@ def test_the_moderator_runs_the_review_from_the_page(client, scene):
             "reasons": "缺少预算表",
         },
     )
-    assert messages_of(response)[-1] == "The formal check is recorded."
+    assert messages_of(response)[-1] == "形式审查结论已记录。"
     checks = dict(FormalCheck.objects.values_list("application_id", "outcome"))
     assert checks == {
         scene.first.pk: FormalCheckOutcome.COMPLETE,
@@ -86,7 +86,7 @@ def test_the_moderator_runs_the_review_from_the_page(client, scene):
     client.post(url, {"action": "assign", "expert": expert.pk})
     assert ExpertAssignment.objects.filter(expert=expert).exists()
     page = client.get(url).content.decode()
-    assert "缺少预算表" in page and "Not declared yet" in page
+    assert "缺少预算表" in page and "尚未声明" in page
     from market.services.review import declare_no_conflict
 
     declare_no_conflict(scene.challenge.pk, expert_id=expert.pk)
@@ -94,7 +94,7 @@ def test_the_moderator_runs_the_review_from_the_page(client, scene):
     page = client.get(url).content.decode()
     assert "84.00" in page  # 80×0.6 + 90×0.4
     response = client.post(url, {"action": "close_panel"})
-    assert "is closed" in messages_of(response)[0]
+    assert "专家评审已结束" in messages_of(response)[0]
     assert ReviewPanel.objects.get().is_closed
 
 
@@ -126,7 +126,7 @@ def test_incomplete_without_reasons_is_refused_with_the_message(client, scene):
         _url(scene),
         {"action": "check", "application": scene.first.pk, "outcome": "incomplete"},
     )
-    assert messages_of(response) == ["Say what is missing or wrong in the application."]
+    assert messages_of(response) == ["请说明申报材料缺少或有误的内容。"]
     assert not FormalCheck.objects.exists()
 
 
@@ -136,9 +136,7 @@ def test_a_non_expert_is_not_offered_or_accepted(client, scene):
     page = client.get(_url(scene)).content.decode()
     assert str(scene.experts[0]) in page and str(plain) not in page
     response = client.post(_url(scene), {"action": "assign", "expert": plain.pk})
-    assert messages_of(response) == [
-        "Only users with the expert role can be put on a panel."
-    ]
+    assert messages_of(response) == ["只有具有专家角色的用户才能加入评审组。"]
     assert not ExpertAssignment.objects.exists()
 
 
@@ -149,7 +147,7 @@ def test_the_panel_page_shows_a_conflicted_expert(client, scene):
         scene.challenge.pk, expert_id=expert.pk, by_user_id=scene.moderator.pk
     )
     client.force_login(scene.moderator)
-    assert "Conflict of interest" in client.get(_url(scene)).content.decode()
+    assert "存在利益冲突" in client.get(_url(scene)).content.decode()
 
 
 def test_malformed_ids_in_the_admin_url_answer_404(client, scene):
