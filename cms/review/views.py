@@ -28,6 +28,7 @@ from cms.review.forms import (
     WinnerForm,
     criterion_field_name,
 )
+from market.imports.values import guard_formula
 from market.models import (
     Challenge,
     ChallengeApplication,
@@ -294,7 +295,7 @@ def my_scores_export(request: HttpRequest, challenge_id: int) -> HttpResponse:
         [
             _("Application"),
             _("Applicant"),
-            *(c.name for c in criteria),
+            *(guard_formula(c.name) for c in criteria),
             _("Weighted total"),
             _("Revision"),
             _("Comment"),
@@ -316,11 +317,12 @@ def my_scores_export(request: HttpRequest, challenge_id: int) -> HttpResponse:
                 codes.get(application.pk, ""),
                 ""
                 if applicant_hidden_from(request.user, application)
-                else application.lead_organisation.name,
+                else guard_formula(application.lead_organisation.name),
                 *(scores.get(c.pk, "") for c in criteria),
                 sheet.total,
                 sheet.revision,
-                sheet.comment,
+                # Typed by the expert: a spreadsheet must not run it as a formula.
+                guard_formula(sheet.comment),
             ]
         )
     return response

@@ -437,3 +437,32 @@ def test_the_navigation_offers_reviews_to_experts_only(client, scene):
     assert "我的专家评审" in client.get(reverse("workbench:home")).content.decode()
     client.force_login(UserFactory(roles=[Role.ENTERPRISE]))
     assert "我的专家评审" not in client.get(reverse("workbench:home")).content.decode()
+
+
+def test_the_expert_export_lists_own_sheets_and_guards_formulas(client, scene):
+    expert, other = scene.experts
+    scene.check_all()
+    scene.seat(expert)
+    scene.seat(other)
+    score_application(
+        scene.first.pk,
+        expert_id=expert.pk,
+        scores=scene.scores(80, 50),
+        comment="=HYPERLINK(1)",
+    )
+    score_application(scene.second.pk, expert_id=other.pk, scores=scene.scores(10, 10))
+    client.force_login(expert)
+    response = client.get(reverse("review:export", args=[scene.challenge.pk]))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = [
+        line.split(",") for line in response.content.decode("utf-8-sig").splitlines()
+    ]
+    assert len(rows) == 2  # the header and the expert's one sheet
+    assert rows[1][:5] == [
+        "A01",
+        scene.first.lead_organisation.name,
+        "80.00",
+        "50.00",
+        "68.00",
+    ]
+    assert rows[1][-1] == "'=HYPERLINK(1)"
