@@ -363,9 +363,13 @@ def _ranking_context(
         and challenge.status == ChallengeStatus.UNDER_REVIEW
         and panel_closed
     )
+    # The issuer sees the scores once they are final, so that interim results
+    # cannot be used to press the experts; the moderators follow the scoring.
+    show_scores = panel_closed or can_moderate(request.user)
     return {
         "challenge": challenge,
-        "ranking": ranking,
+        "ranking": ranking if show_scores else [],
+        "show_scores": show_scores,
         "panel_closed": panel_closed,
         "can_decide": can_decide,
         "is_moderator": can_moderate(request.user),

@@ -214,7 +214,8 @@ def test_blind_review_hides_applicants_from_experts_in_every_page_and_export(
         "已隐藏：本次为盲评。"
         in pages[f"application {scene.first.pk}"].content.decode()
     )
-    # The issuer and the moderators see who applied.
+    # The issuer and the moderators see who applied (the issuer once the panel closed).
+    close_panel(scene.challenge.pk, by_user_id=scene.moderator.pk)
     for user in (scene.issuer_user, scene.moderator):
         client.force_login(user)
         ranking = client.get(reverse("review:ranking", args=[scene.challenge.pk]))
@@ -423,6 +424,13 @@ def test_the_issuer_cannot_decide_while_the_panel_is_open(client, scene):
     client.force_login(scene.issuer_user)
     page = client.get(reverse("review:ranking", args=[scene.challenge.pk])).content
     assert reverse("review:decide", args=[scene.challenge.pk]) not in page.decode()
+    # No interim scores for the issuer; the moderators follow them.
+    assert "90.00" not in page.decode()
+    assert "排名将在此显示" in page.decode()
+    client.force_login(scene.moderator)
+    page = client.get(reverse("review:ranking", args=[scene.challenge.pk])).content
+    assert "90.00" in page.decode()
+    client.force_login(scene.issuer_user)
     response = client.post(
         reverse("review:decide", args=[scene.challenge.pk]),
         {"decision": "award", "application": scene.first.pk},
