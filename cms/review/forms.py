@@ -7,8 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from market.models import Challenge
 from market.models.review import SCORE_MAX, SCORE_MIN
 
 
@@ -83,7 +85,8 @@ class WinnerForm(forms.Form):
         },
     )
     announcement = forms.CharField(
-        label=_("Announcement"),
+        # The challenge's own field label (公示内容).
+        label=capfirst(Challenge._meta.get_field("announcement").verbose_name),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
