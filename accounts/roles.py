@@ -103,7 +103,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.RESEARCHER: [],
     Role.ENTERPRISE: [],
     Role.AGENT: _ADMIN_ACCESS + _ORGANISATION_READ + _LISTING_READ,
-    Role.EXPERT: [],
+    # Experts are put on challenges' review panels (issue 11).
+    Role.EXPERT: ["market.serve_on_panel"],
     Role.MODERATOR: _ADMIN_ACCESS
     + _ORGANISATION_MODERATE
     + _MEMBERS_MODERATE

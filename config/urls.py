@@ -32,6 +32,7 @@ urlpatterns = [
     path("introductions/", include("matching.answer_urls")),
     path("workbench/", include("cms.workbench.urls")),
     path("challenges/", include("cms.challenge_urls")),
+    path("review/", include("cms.review.urls")),
     path("", include("search.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -58,11 +58,29 @@ def challenge_inspect_url(challenge: Challenge) -> str:
     return reverse(f"{CHALLENGES_NAMESPACE}:inspect", args=[quote(challenge.pk)])
 
 
+# From the close of applications on, the moderators run the expert review.
+EXPERT_REVIEW_STATUSES = frozenset(
+    {ChallengeStatus.CLOSED, ChallengeStatus.UNDER_REVIEW, ChallengeStatus.AWARDED}
+)
+
+
 def challenge_review_buttons(
     challenge: Challenge, user: Any, *, button_class: Any = ListingButton
 ) -> list[Any]:
-    """Publish / reject for a submitted challenge; moderators only."""
-    if not can_moderate(user) or challenge.status != ChallengeStatus.SUBMITTED:
+    """Publish / reject for a submitted challenge, the expert review from the close of
+    applications on; moderators only."""
+    if not can_moderate(user):
+        return []
+    if challenge.status in EXPERT_REVIEW_STATUSES:
+        return [
+            button_class(
+                _("Expert review"),
+                review_url("challenge_expert_review", challenge),
+                icon_name="group",
+                priority=1,
+            )
+        ]
+    if challenge.status != ChallengeStatus.SUBMITTED:
         return []
     return [
         _post_button(

@@ -828,6 +828,7 @@ def _walk_challenge(
     from market.models import Challenge
     from market.services import applications as apply
     from market.services import challenges as flow
+    from market.services import review as review_flow
 
     now = timezone.now().replace(second=0, microsecond=0)
     deadline = now - dt.timedelta(days=_DEADLINE_DAYS[spec.stage])
@@ -897,11 +898,21 @@ def _walk_challenge(
         return len(created)
     flow.close_challenge(challenge.pk, now=deadline)
     flow.start_review(challenge.pk, by_user_id=issuer_user)
+    reviewed = _demo_review(
+        challenge,
+        created,
+        moderator_id=moderator_id,
+        start=deadline,
+        close=spec.stage != "under_review",
+    )
     if spec.stage == "under_review":
         return len(created)
     awarded_at = deadline + dt.timedelta(days=14)
     winner = created[0]
-    flow.award_challenge(
+    # With a panel the issuer confirms the winner from its ranking; without an expert
+    # among the demo accounts the award is made directly.
+    award = review_flow.confirm_winner if reviewed else flow.award_challenge
+    award(
         challenge.pk,
         application_id=winner.pk,
         by_user_id=issuer_user,
@@ -923,6 +934,64 @@ def _walk_challenge(
     flow.accept_challenge(challenge.pk, by_user_id=issuer_user, reason="全部指标达标")
     flow.pay_out_challenge(challenge.pk, by_user_id=issuer_user, reason="尾款已支付")
     return len(created)
+
+
+# Demo scores per criterion (40/30/20/10 %) by applicant position: the first ranks first.
+DEMO_SCORES = ((88, 85, 90, 80), (76, 80, 72, 85), (65, 70, 68, 75))
+
+
+def _demo_review(
+    challenge: Any,
+    applications: list[Any],
+    *,
+    moderator_id: int | None,
+    start: dt.datetime,
+    close: bool,
+) -> bool:
+    """Formal checks, the demo experts on the panel and their scores; the panel closed
+    when ``close``. False (nothing done) when no demo account has the expert role."""
+    from market.selectors import available_experts
+    from market.services import review as review_flow
+
+    experts = list(available_experts(challenge.pk)[:3])
+    if not experts or not applications:
+        return False
+    reviewer = cast(int, moderator_id)
+    for application in applications:
+        review_flow.check_application(
+            application.pk,
+            by_user_id=reviewer,
+            complete=True,
+            now=start + dt.timedelta(days=1),
+        )
+    criteria = list(challenge.review_criteria.all())
+    for offset, expert in enumerate(experts):
+        review_flow.assign_expert(
+            challenge.pk,
+            expert_id=expert.pk,
+            by_user_id=reviewer,
+            now=start + dt.timedelta(days=1),
+        )
+        review_flow.declare_no_conflict(
+            challenge.pk, expert_id=expert.pk, now=start + dt.timedelta(days=2)
+        )
+        for position, application in enumerate(applications):
+            values = DEMO_SCORES[position % len(DEMO_SCORES)]
+            review_flow.score_application(
+                application.pk,
+                expert_id=expert.pk,
+                scores={
+                    c.pk: Decimal(v - offset)
+                    for c, v in zip(criteria, values, strict=False)
+                },
+                comment="技术路线清晰，指标承诺有验证方案。",
+                now=start + dt.timedelta(days=5),
+            )
+    if close:
+        review_flow.close_panel(
+            challenge.pk, by_user_id=reviewer, now=start + dt.timedelta(days=10)
+        )
+    return True
 
 
 TEAM_LEADS = ("周博文 副研究员", "林晓 博士", "马骁 工程师")

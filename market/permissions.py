@@ -23,6 +23,9 @@ from market.models import (
     ChallengeApplication,
     ChallengeStatus,
     Conversation,
+    ExpertAssignment,
+    FormalCheck,
+    FormalCheckOutcome,
     Listing,
     ListingStatus,
     Side,
@@ -378,19 +381,62 @@ def can_edit_application(user: Any, application: ChallengeApplication) -> bool:
     return application.lead_organisation_id in member_organisation_ids(user)
 
 
-def is_assigned_expert(user: Any, application: ChallengeApplication) -> bool:
-    """Whether ``user`` is an expert assigned to review ``application``.
+def is_expert(user: Any) -> bool:
+    """Users with the expert role (market.serve_on_panel) may be put on a panel."""
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and user.is_active
+        and user.has_perm("market.serve_on_panel")
+    )
 
-    The hook for the expert panel (issue 11, review part): nobody is assigned until
-    panels exist, so experts see nothing yet. ``visible_applications`` has the
-    matching query hook, ``_assigned_expert_q``.
+
+def is_assigned_expert(user: Any, application: ChallengeApplication) -> bool:
+    """Whether ``user`` is an expert on the panel of ``application``'s challenge who
+    has declared no conflict of interest, and the application passed the formal check.
+
+    ``visible_applications`` asks the same as a query: ``_assigned_expert_q``.
     """
-    return False
+    if not is_expert(user):
+        return False
+    return (
+        ExpertAssignment.objects.filter(
+            challenge_id=application.challenge_id,
+            expert_id=user.pk,
+            declared_at__isnull=False,
+        ).exists()
+        and FormalCheck.objects.filter(
+            application_id=application.pk, outcome=FormalCheckOutcome.COMPLETE
+        ).exists()
+    )
 
 
 def _assigned_expert_q(user: Any) -> Q:
-    """The applications assigned to ``user`` as an expert (none until panels exist)."""
-    return Q(pk__in=[])
+    """The complete applications of the challenges whose panel ``user`` sits on,
+    declared (one join: the conditions hold for the same assignment)."""
+    if not is_expert(user):
+        return Q(pk__in=[])
+    return Q(
+        challenge__expert_assignments__expert_id=user.pk,
+        challenge__expert_assignments__declared_at__isnull=False,
+        formal_check__outcome=FormalCheckOutcome.COMPLETE,
+    )
+
+
+def can_view_ranking(user: Any, challenge: Challenge) -> bool:
+    """The issuer's members and the moderators see the panel's ranking."""
+    return is_issuer(user, challenge) or can_moderate(user)
+
+
+def applicant_hidden_from(user: Any, application: ChallengeApplication) -> bool:
+    """Blind review: who applied is hidden from everyone but the applicant, the
+    issuer and the moderators (that is, from the experts)."""
+    if not application.challenge.blind_review:
+        return False
+    return not (
+        is_applicant(user, application)
+        or is_issuer(user, application.challenge)
+        or can_moderate(user)
+    )
 
 
 def can_view_application(user: Any, application: ChallengeApplication) -> bool:

@@ -649,3 +649,115 @@ def campaigns_with_results(limit: int) -> QuerySet[Any]:
         .select_related("operator")
         .order_by("-updated_at", "-pk")[:limit]
     )
+
+
+# -- Expert review --------------------------------------------------------------------
+
+
+def blind_codes(challenge_id: int) -> dict[int, str]:
+    """Application id → the code experts know it by in a blind review ("A01", …),
+    numbered in the order the applications were created."""
+    from market.models import ApplicationStatus, ChallengeApplication
+
+    ids = ChallengeApplication.objects.filter(
+        challenge_id=challenge_id, status=ApplicationStatus.SUBMITTED
+    ).order_by("created_at", "pk")
+    return {
+        pk: f"A{position:02d}"
+        for position, pk in enumerate(ids.values_list("pk", flat=True), start=1)
+    }
+
+
+def submitted_applications(challenge_id: int) -> QuerySet[Any]:
+    """A challenge's submitted applications with their formal check, oldest first."""
+    from market.models import ApplicationStatus, ChallengeApplication
+
+    return (
+        ChallengeApplication.objects.filter(
+            challenge_id=challenge_id, status=ApplicationStatus.SUBMITTED
+        )
+        .select_related("lead_organisation", "formal_check", "formal_check__checked_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def panel_applications(challenge_id: int) -> QuerySet[Any]:
+    """The applications that passed the formal check: what the experts review."""
+    from market.models import FormalCheckOutcome
+
+    return submitted_applications(challenge_id).filter(
+        formal_check__outcome=FormalCheckOutcome.COMPLETE
+    )
+
+
+def panel_assignments(challenge_id: int) -> QuerySet[Any]:
+    """The experts on a challenge's panel, in the order they were assigned."""
+    from market.models import ExpertAssignment
+
+    return ExpertAssignment.objects.filter(challenge_id=challenge_id).select_related(
+        "expert", "assigned_by"
+    )
+
+
+def expert_assignments(user: Any) -> QuerySet[Any]:
+    """The panels ``user`` sits on, newest challenge first."""
+    from market.models import ExpertAssignment
+
+    return (
+        ExpertAssignment.objects.filter(expert_id=user.pk)
+        .select_related("challenge", "challenge__review_panel")
+        .order_by("-challenge__closed_at", "-pk")
+    )
+
+
+def available_experts(challenge_id: int) -> QuerySet[Any]:
+    """Active users with the expert role who are not on the challenge's panel yet."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    permission = Permission.objects.get(
+        content_type__app_label="market", codename="serve_on_panel"
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__permissions=permission) | Q(user_permissions=permission))
+        .exclude(expert_assignments__challenge_id=challenge_id)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+@dataclass(frozen=True)
+class RankedApplication:
+    """One complete application in the ranking, with its combined scores."""
+
+    application: Any
+    code: str
+    aggregate: Any
+    rank: int | None
+
+
+def review_ranking(challenge_id: int) -> list[RankedApplication]:
+    """The complete applications by combined score, highest first (market.scoring);
+    those nobody scored come last, unranked."""
+    from market.models import ScoreSheet
+    from market.scoring import aggregate
+
+    codes = blind_codes(challenge_id)
+    applications = list(panel_applications(challenge_id))
+    totals: dict[int, list[Any]] = {a.pk: [] for a in applications}
+    for application_id, total in ScoreSheet.objects.filter(
+        application_id__in=totals
+    ).values_list("application_id", "total"):
+        totals[application_id].append(total)
+    rows = [
+        (application, codes.get(application.pk, ""), aggregate(totals[application.pk]))
+        for application in applications
+    ]
+    rows.sort(key=lambda row: (row[2].result is None, -(row[2].result or 0), row[1]))
+    ranked: list[RankedApplication] = []
+    for position, (application, code, combined) in enumerate(rows, start=1):
+        rank = position if combined.result is not None else None
+        ranked.append(RankedApplication(application, code, combined, rank))
+    return ranked

@@ -81,6 +81,7 @@ from market.models import (
     TechField,
 )
 from market.permissions import can_moderate, visible_challenges, visible_listings
+from market.review_admin import ChallengeExpertReviewView
 from market.services.organisations import (
     VERIFY_ACTION,
     OrganisationError,
@@ -308,6 +309,11 @@ class ReviewQueueViewSet(ViewSet):
                 "challenges/reject/<int:pk>/",
                 RejectChallengeView.as_view(),
                 name="reject_challenge",
+            ),
+            path(
+                "challenges/<int:pk>/expert-review/",
+                ChallengeExpertReviewView.as_view(),
+                name="challenge_expert_review",
             ),
             path("objections/", ObjectionsView.as_view(), name="objections"),
             path(

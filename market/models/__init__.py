@@ -65,6 +65,15 @@ from market.models.listing import (
 )
 from market.models.log import ListingLogEntry
 from market.models.organisation import Organisation, OrganisationKind
+from market.models.review import (
+    CriterionScore,
+    ExpertAssignment,
+    FormalCheck,
+    FormalCheckOutcome,
+    ReviewPanel,
+    ScoreSheet,
+    ScoreSheetRevision,
+)
 from market.models.taxonomy import Region, RegionLevel, TechField
 
 __all__ = [
@@ -94,9 +103,13 @@ __all__ = [
     "ConversationSource",
     "ConversationState",
     "CooperationMode",
+    "CriterionScore",
     "DeclineReason",
     "Demand",
     "DetailAccessLog",
+    "ExpertAssignment",
+    "FormalCheck",
+    "FormalCheckOutcome",
     "IPRight",
     "IPRightKind",
     "IPRightStatus",
@@ -125,6 +138,9 @@ __all__ = [
     "Region",
     "RegionLevel",
     "ReviewCriterion",
+    "ReviewPanel",
+    "ScoreSheet",
+    "ScoreSheetRevision",
     "Side",
     "TechField",
     "maturity_stage",

@@ -371,6 +371,29 @@ def test_demo_challenges_show_every_stage_with_applications(demo):
     assert demo["applications"] == ChallengeApplication.objects.count() >= 8
 
 
+def test_demo_challenges_are_reviewed_by_the_demo_expert(demo):
+    from market.models import Challenge, ChallengeStatus, ReviewPanel, ScoreSheet
+    from market.selectors import review_ranking
+
+    reviewed = Challenge.objects.filter(
+        status__in=[
+            ChallengeStatus.UNDER_REVIEW,
+            ChallengeStatus.AWARDED,
+            ChallengeStatus.IN_PROGRESS,
+            ChallengeStatus.PAID_OUT,
+        ]
+    )
+    assert reviewed.exists()
+    for challenge in reviewed:
+        assert ScoreSheet.objects.filter(application__challenge=challenge).exists()
+        panel = ReviewPanel.objects.get(challenge=challenge)
+        assert panel.is_closed is (challenge.status != ChallengeStatus.UNDER_REVIEW)
+        if challenge.awarded_application_id:
+            # The issuer confirmed the top of the ranking.
+            top = review_ranking(challenge.pk)[0]
+            assert top.application.pk == challenge.awarded_application_id
+
+
 def test_load_demo_second_run_adds_no_challenge(demo):
     from market.models import Campaign, Challenge, ChallengeApplication
 
