@@ -286,12 +286,22 @@ def test_detail_timeline_starts_at_publication(client, moderator):
     assert timeline.count("<li>") == 1
 
 
-def test_detail_leaves_the_apply_button_out_without_an_application_form(client):
-    challenge = ChallengeFactory(status=S.PUBLISHED)
+def test_detail_shows_the_apply_button_only_while_applications_are_taken(client):
+    from urllib.parse import quote
 
-    html = client.get(f"/challenges/{challenge.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    from django.urls import reverse
 
-    assert "Apply for this challenge" not in html.content.decode()
+    open_one = ChallengeFactory(status=S.PUBLISHED)
+    closed = ChallengeFactory(status=S.CLOSED)
+    form = reverse("workbench:application_create", args=[open_one.pk])
+
+    shown = client.get(f"/challenges/{open_one.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    hidden = client.get(f"/challenges/{closed.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+
+    # Anonymous visitors log in first and land on the form.
+    assert "Apply for this challenge" in shown.content.decode()
+    assert quote(form, safe="") in shown.content.decode()
+    assert "Apply for this challenge" not in hidden.content.decode()
 
 
 def test_detail_apply_link_resolves_a_real_url_name(settings):
