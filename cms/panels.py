@@ -37,6 +37,7 @@ SLOTS: dict[str, str] = {
     "workbench_home": "workbench/home.html, below the list of listings",
     "agent_workspace": "the agents' workspace page",
     "conversation_thread": "engagement/conversation.html, above the messages",
+    "challenge_workbench": "workbench/challenges/detail.html, the issuer's view of a challenge",
 }
 
 _panels: dict[str, list[tuple[int, Panel]]] = {}

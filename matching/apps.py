@@ -12,6 +12,7 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from cms.panels import register_panel
         from market.signals import (
+            challenge_status_changed,
             listing_status_changed,
             listings_changed,
             listings_status_changed,
@@ -27,9 +28,14 @@ class MatchingConfig(AppConfig):
         listings_status_changed.connect(
             receivers.on_listings_status_changed, dispatch_uid="matching.statuses"
         )
+        challenge_status_changed.connect(
+            receivers.on_challenge_status_changed, dispatch_uid="matching.challenge"
+        )
         register_panel("conversation_thread", panels.introduction_panel)
         register_panel("agent_workspace", panels.agent_lists_panel)
         register_panel("listing_detail_aside", panels.related_panel)
         # 为您推荐 carries the owner's "an agent will follow up" notices too.
         register_panel("workbench_home", panels.recommendations_panel)
         register_panel("agent_workspace", panels.workspace_panel, order=-10)
+        register_panel("agent_workspace", panels.challenges_solvers_panel, order=10)
+        register_panel("challenge_workbench", panels.solvers_panel)

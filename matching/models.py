@@ -355,3 +355,77 @@ class RerankerModel(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+
+class SolverProposal(models.Model):
+    """An organisation the matcher proposes to solve a challenge (揭榜方推荐).
+
+    Computed from the challenge's text, field, region and bounty against the published
+    outcomes (the same engine as demand ↔ outcome) and from the organisation's past
+    applications; ``evidence`` holds the outcomes that carried it, each with its score
+    and the key terms it shares with the challenge.
+    """
+
+    challenge = models.ForeignKey(
+        "market.Challenge", on_delete=models.CASCADE, related_name="solver_proposals"
+    )
+    organisation = models.ForeignKey(
+        "market.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.FloatField(_("score"))
+    components = models.JSONField(_("component scores"), default=dict)
+    evidence = models.JSONField(_("evidence"), default=list)
+    past_applications = models.PositiveSmallIntegerField(
+        _("past applications in the field"), default=0
+    )
+    shared_terms = models.JSONField(_("shared key terms"), default=list)
+    engine_version = models.CharField(_("engine version"), max_length=20)
+    model_version = models.CharField(_("model version"), max_length=80, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("solver proposal")
+        verbose_name_plural = _("solver proposals")
+        ordering = ["challenge", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "organisation"],
+                name="matching_one_solver_proposal",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id} → {self.organisation_id} ({self.score:.2f})"
+
+
+class SolverInvitation(models.Model):
+    """An invitation to apply to a challenge, sent to one organisation's members."""
+
+    challenge = models.ForeignKey(
+        "market.Challenge", on_delete=models.CASCADE, related_name="solver_invitations"
+    )
+    organisation = models.ForeignKey(
+        "market.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField(_("message"), blank=True)
+    # The score it had when invited (empty: invited without a proposal).
+    score = models.FloatField(_("score when invited"), null=True, blank=True)
+    invited_at = models.DateTimeField(_("invited at"))
+
+    class Meta:
+        verbose_name = _("solver invitation")
+        verbose_name_plural = _("solver invitations")
+        ordering = ["-invited_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "organisation"],
+                name="matching_one_invitation_per_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id} → {self.organisation_id}"

@@ -189,3 +189,54 @@ def agent_lists_panel(request: HttpRequest | None, **context: Any) -> str | None
     return render_to_string(
         "matching/_agent_lists_links.html", {"waiting": waiting}, request=request
     )
+
+
+def solvers_panel(request: HttpRequest | None, **context: Any) -> SafeString | None:
+    """揭榜方推荐 on the issuer's view of a challenge: the best proposed organisations,
+    the invitations so far and the link to the full list."""
+    from matching.models import SolverProposal
+    from matching.permissions import can_find_solvers
+    from matching.services.solvers import invitation_counts
+
+    challenge = context.get("challenge")
+    user = getattr(request, "user", None)
+    if challenge is None or not can_find_solvers(user, challenge):
+        return None
+    proposals = list(
+        SolverProposal.objects.filter(challenge=challenge)
+        .select_related("organisation")
+        .order_by("rank")[:3]
+    )
+    if not proposals and challenge.status != "published":
+        return None
+    return render_to_string(
+        "matching/_solvers_panel.html",
+        {
+            "challenge": challenge,
+            "proposals": proposals,
+            "counts": invitation_counts(challenge.pk),
+        },
+        request=request,
+    )
+
+
+def challenges_solvers_panel(
+    request: HttpRequest | None, **context: Any
+) -> SafeString | None:
+    """Agents' workspace: the open challenges, each with the link to its solvers."""
+    from market.models import Challenge, ChallengeStatus
+
+    if request is None or not can_use_agent_lists(request.user):
+        return None
+    challenges = list(
+        Challenge.objects.filter(status=ChallengeStatus.PUBLISHED)
+        .select_related("issuer")
+        .order_by("application_deadline")[:10]
+    )
+    if not challenges:
+        return None
+    return render_to_string(
+        "matching/_challenge_solvers_links.html",
+        {"challenges": challenges},
+        request=request,
+    )

@@ -86,3 +86,15 @@ def may_override_claim(user: Any, proposal: Proposal) -> bool:
         or proposal.claimed_by_id == user.pk
         or can_moderate(user)
     )
+
+
+def can_find_solvers(user: Any, challenge: Any) -> bool:
+    """The issuer's members, agents and moderators see a challenge's proposed solvers
+    and invite them."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return (
+        challenge.issuer_id in member_organisation_ids(user)
+        or is_agent(user)
+        or can_moderate(user)
+    )

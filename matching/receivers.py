@@ -62,3 +62,25 @@ def on_listings_changed(
 ) -> None:
     """Published listings' content changed."""
     schedule(listing_ids)
+
+
+def on_challenge_status_changed(
+    sender: Any, *, challenge_id: int, new_status: str, **kwargs: Any
+) -> None:
+    """A challenge just published (发榜) gets its solver proposals after the commit."""
+    if new_status != "published":
+        return
+
+    def schedule_solvers() -> None:
+        from matching.tasks import refresh_challenge_solvers
+
+        try:
+            refresh_challenge_solvers.delay(challenge_id)
+        except Exception:  # broker down: the nightly task computes them
+            logger.warning(
+                "could not schedule solvers of challenge %s",
+                challenge_id,
+                exc_info=True,
+            )
+
+    transaction.on_commit(schedule_solvers)

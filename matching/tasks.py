@@ -12,7 +12,7 @@ from psycopg import errors
 
 from market.models import ListingKind
 from matching.items import published_ids
-from matching.services import decisions, proposals, reranker, training
+from matching.services import decisions, proposals, reranker, solvers, training
 
 # Listings per task of a full refresh: small enough to spread over every worker.
 CHUNK = 200
@@ -79,3 +79,15 @@ def train_reranker() -> str | None:
 def release_stale_claims() -> dict[str, int]:
     """Give back claims nobody acted on for ``MATCHING_CLAIM_DAYS`` (nightly)."""
     return decisions.release_stale_claims()
+
+
+@shared_task(acks_late=True, time_limit=600, max_retries=0)
+def refresh_challenge_solvers(challenge_id: int) -> int:
+    """Recompute one published challenge's solver proposals (on publication)."""
+    return solvers.refresh_solvers(challenge_id)
+
+
+@shared_task(acks_late=True, time_limit=1800, expires=6 * 3600)
+def refresh_open_challenge_solvers() -> int:
+    """Nightly, after the proposals: every published challenge's solvers."""
+    return solvers.refresh_open_challenges()

@@ -26,6 +26,7 @@ class NotificationKind(models.TextChoices):
     MEMBERSHIP_APPROVED = "membership_approved", _("Membership approved")
     MEMBERSHIP_DECLINED = "membership_declined", _("Membership declined")
     MEMBERSHIP_CHANGED = "membership_changed", _("Membership changed")
+    SOLVER_INVITED = "solver_invited", _("Invitation to apply to a challenge")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

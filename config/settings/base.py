@@ -226,6 +226,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=2, minute=0),
         "options": {"expires": _NIGHTLY_EXPIRES},
     },
+    # After the nightly refresh: the solver organisations of every open challenge.
+    "refresh-challenge-solvers": {
+        "task": "matching.tasks.refresh_open_challenge_solvers",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": _NIGHTLY_EXPIRES},
+    },
     "release-stale-claims": {
         "task": "matching.tasks.release_stale_claims",
         "schedule": crontab(hour=1, minute=40),
