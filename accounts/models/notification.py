@@ -26,6 +26,23 @@ class NotificationKind(models.TextChoices):
     MEMBERSHIP_APPROVED = "membership_approved", _("Membership approved")
     MEMBERSHIP_DECLINED = "membership_declined", _("Membership declined")
     MEMBERSHIP_CHANGED = "membership_changed", _("Membership changed")
+    CHALLENGE_SUBMITTED = "challenge_submitted", _("Challenge awaiting review")
+    CHALLENGE_PUBLISHED = "challenge_published", _("Challenge published")
+    CHALLENGE_REJECTED = "challenge_rejected", _("Challenge rejected")
+    CHALLENGE_CLOSED = "challenge_closed", _("Challenge closed for applications")
+    CHALLENGE_AWARDED = "challenge_awarded", _("Challenge awarded")
+    CHALLENGE_WON = "challenge_won", _("Your application won a challenge")
+    CHALLENGE_RESULT = "challenge_result", _("Result of a challenge you applied to")
+    CHALLENGE_AWARD_REVOKED = "challenge_award_revoked", _("Award revoked")
+    CHALLENGE_FAILED = "challenge_failed", _("Challenge ended without a winner")
+    CHALLENGE_WITHDRAWN = "challenge_withdrawn", _("Challenge withdrawn")
+    CHALLENGE_TERMINATED = "challenge_terminated", _("Challenge terminated")
+    CHALLENGE_ACCEPTED = "challenge_accepted", _("Challenge work accepted")
+    CHALLENGE_PAID_OUT = "challenge_paid_out", _("Challenge bounty paid out")
+    OBJECTION_RAISED = "objection_raised", _("Objection to an award")
+    OBJECTION_DECIDED = "objection_decided", _("Objection decided")
+    APPLICATION_DEADLINE = "application_deadline", _("Application deadline soon")
+    SCORING_REMINDER = "scoring_reminder", _("Applications waiting for your scores")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
