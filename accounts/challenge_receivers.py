@@ -193,11 +193,20 @@ def _awarded(challenge: Challenge, by_user_id: int | None, reason: str) -> None:
 
 
 def _award_revoked(challenge: Challenge, by_user_id: int | None, reason: str) -> None:
-    _issuer(
+    """An upheld objection: the issuer chooses again; every applicant, who was told
+    the result, hears that it no longer stands (the winner is no longer recorded, so
+    all are told alike, without the moderator's note, which is not public)."""
+    told = _issuer(
         challenge,
         NotificationKind.CHALLENGE_AWARD_REVOKED,
         _context(challenge, reason),
         by_user_id,
+    )
+    _applicants(
+        challenge,
+        NotificationKind.CHALLENGE_AWARD_REVOKED,
+        _context(challenge, "", applicant=True),
+        skip=told | ({by_user_id} if by_user_id is not None else set()),
     )
 
 
