@@ -314,6 +314,8 @@ def on_challenge_objection(
         return
     if event not in (ObjectionOutcome.UPHELD, ObjectionOutcome.DISMISSED):
         return
+    if objection.raised_by_id is None:  # the objector's account is gone
+        return
     upheld = event == ObjectionOutcome.UPHELD
     _send(
         {objection.raised_by_id} - {by_user_id},
