@@ -10,13 +10,17 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import receivers
+from accounts import challenge_receivers, receivers
 from accounts.models import Membership, MembershipRole
 from accounts.roles import Role
 from accounts.services.roles import grant_role, sync_role_groups
 from market.demo_content import load_demo_catalogue, load_demo_challenges
 from market.models import Organisation, OrganisationKind
-from market.signals import listing_status_changed
+from market.signals import (
+    challenge_objection,
+    challenge_status_changed,
+    listing_status_changed,
+)
 from market.validators import uscc_check_character
 
 # Documented in the README; never use these accounts on a server others can reach.
@@ -329,10 +333,34 @@ CATALOGUE_MODERATOR = "moderator@techmatch.local"
 
 # The receiver that turns listing status changes into notifications (accounts.receivers).
 _NOTIFY_LISTING_STATUS = "accounts.notify_listing_status"
+# Those of challenge steps and objections (accounts.challenge_receivers).
+_NOTIFY_CHALLENGE_STATUS = "accounts.notify_challenge_status"
+_NOTIFY_CHALLENGE_OBJECTION = "accounts.notify_challenge_objection"
 
 
 def _credit_code(code17: str) -> str:
     return code17 + uscc_check_character(code17)
+
+
+@contextmanager
+def _challenge_notifications_muted() -> Iterator[None]:
+    """Keep the demo challenges' walk through their life cycle (submissions, awards,
+    objections, payouts) out of the demo users' inboxes, like the catalogue's."""
+    status = challenge_status_changed.disconnect(dispatch_uid=_NOTIFY_CHALLENGE_STATUS)
+    objection = challenge_objection.disconnect(dispatch_uid=_NOTIFY_CHALLENGE_OBJECTION)
+    try:
+        yield
+    finally:
+        if status:
+            challenge_status_changed.connect(
+                challenge_receivers.on_challenge_status_changed,
+                dispatch_uid=_NOTIFY_CHALLENGE_STATUS,
+            )
+        if objection:
+            challenge_objection.connect(
+                challenge_receivers.on_challenge_objection,
+                dispatch_uid=_NOTIFY_CHALLENGE_OBJECTION,
+            )
 
 
 @contextmanager
@@ -442,5 +470,6 @@ def load_demo(*, catalogue: bool = True) -> dict[str, int]:
     authors = _catalogue_authors(organisations)
     with _listing_notifications_muted():
         created |= load_demo_catalogue(moderator_id=moderator_id, author_ids=authors)
-    created |= load_demo_challenges(moderator_id=moderator_id, author_ids=authors)
+    with _challenge_notifications_muted():
+        created |= load_demo_challenges(moderator_id=moderator_id, author_ids=authors)
     return created

@@ -486,6 +486,9 @@ def on_organisation_verified(
 
 def connect() -> None:
     """Connect the receivers once (called from AccountsConfig.ready)."""
+    from accounts import challenge_receivers
+
+    challenge_receivers.connect()
     listing_status_changed.connect(
         on_listing_status_changed, dispatch_uid="accounts.notify_listing_status"
     )

@@ -7,6 +7,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from accounts import emails, notifications
+from accounts.services import challenge_reminders
 
 
 @shared_task(
@@ -46,3 +47,17 @@ def send_signup_attempt_email(user_id: int) -> None:
 def send_pending_notification_emails() -> int:
     """Email notifications whose queued email was lost (periodic; safe to overlap)."""
     return notifications.send_pending_emails()
+
+
+@shared_task(expires=55 * 60)
+def send_application_deadline_reminders() -> int:
+    """Remind the teams of draft applications that the deadline is 3 days, then 1 day
+    away (periodic; each user once per reminder)."""
+    return challenge_reminders.send_application_deadline_reminders()
+
+
+@shared_task(expires=6 * 3600)
+def send_scoring_reminders() -> int:
+    """Remind seated experts of applications still waiting for their scores
+    (periodic; each expert once per panel)."""
+    return challenge_reminders.send_scoring_reminders()

@@ -8,10 +8,13 @@ from accounts.models.membership import (
     MembershipRole,
 )
 from accounts.models.notification import Notification, NotificationKind
+from accounts.models.reminder import ChallengeReminder, ChallengeReminderKind
 from accounts.models.user import User
 
 __all__ = [
     "AgentProfile",
+    "ChallengeReminder",
+    "ChallengeReminderKind",
     "Membership",
     "MembershipRequest",
     "MembershipRequestStatus",

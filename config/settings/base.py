@@ -267,6 +267,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 10 * 60,
         "options": {"expires": 9 * 60},
     },
+    # Challenges: teams of draft applications hear 3 days and 1 day before the
+    # deadline (hourly, so the 1-day reminder comes 23-24 hours ahead); experts are
+    # reminded of missing scores in the morning, Beijing time.
+    "send-application-deadline-reminders": {
+        "task": "accounts.tasks.send_application_deadline_reminders",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 55 * 60},
+    },
+    "send-scoring-reminders": {
+        "task": "accounts.tasks.send_scoring_reminders",
+        "schedule": crontab(hour=9, minute=0),
+        "options": {"expires": _NIGHTLY_EXPIRES},
+    },
     # Index changes that the on-commit task could not send (search engine or broker
     # down) wait in the outbox; this drain sends them once both are back.
     "drain-search-outbox": {
