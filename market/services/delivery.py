@@ -595,7 +595,7 @@ def record_payout(
             code="no_payouts",
         )
     errors: dict[str, list[str]] = {}
-    amount = _decimal(amount_wan if amount_wan is not None else "")
+    amount = _decimal(amount_wan)
     if amount is None:
         errors["amount_wan"] = [str(_("Give the amount as a number."))]
     elif amount <= 0:

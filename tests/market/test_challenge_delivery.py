@@ -167,8 +167,9 @@ def test_milestones_need_title_deliverable_date_and_own_indicators(issuer_user):
             ],
         )
 
+    # One message per faulty row, each naming its row.
     messages = error.value.errors["milestones"]
-    assert any("Milestone 1" in m or "里程碑 1" in m for m in messages)
+    assert [any(str(n) in m for m in messages) for n in (1, 2, 3)] == [True] * 3
     assert len(messages) == 3
     assert list(challenge.delivery_milestones.values_list("title", "due_on")) == before
 
