@@ -106,7 +106,11 @@ def wan_label(amount: Decimal) -> str:
 
 
 def _require_recorder(challenge: Challenge, by_user_id: int | None) -> None:
-    user = get_user_model().objects.filter(pk=by_user_id, is_active=True).first()
+    user = (
+        get_user_model().objects.filter(pk=by_user_id, is_active=True).first()
+        if by_user_id is not None
+        else None
+    )
     if user is None or not can_record_delivery(user, challenge):
         raise DeliveryError(
             _(
