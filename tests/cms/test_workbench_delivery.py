@@ -417,3 +417,18 @@ def test_evidence_files_are_served_only_to_those_who_see_the_delivery(client, is
     assert client.get(document_url).status_code == 200
     client.force_login(issuer)
     assert client.get(document_url).status_code == 200
+
+
+def test_delivery_pages_speak_chinese(client, issuer, settings):
+    challenge = started(issuer)
+    client.force_login(issuer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    with translation.override("zh-hans"):
+        page = client.get(url("delivery", challenge.pk)).content.decode()
+        payout = client.get(url("payout_create", challenge.pk)).content.decode()
+        accept = client.get(url("final_acceptance", challenge.pk)).content.decode()
+
+    assert "交付与验收" in page and "登记兑现" in page and "里程碑" in page
+    assert "支付日期" in payout and "支付凭证号" in payout
+    assert "最终验收" in accept and "实测值" in accept
