@@ -656,9 +656,16 @@ def start_delivery(
     challenge_id: int, *, by_user_id: int, now: dt.datetime | None = None
 ) -> Challenge:
     """The awarded team starts work: only after the objection period, with every
-    objection decided."""
+    objection decided; the winner's milestones are agreed (started by the issuer's
+    members or a moderator, ``market.services.delivery``)."""
+    from market.services.delivery import (
+        agree_milestones_from_award,
+        require_recorder,
+    )
+
     now = now or timezone.now()
     challenge = _lock(challenge_id)
+    require_recorder(challenge, by_user_id)
     why_not = illegal_reason(challenge, "start_delivery")
     if why_not:
         raise IllegalChallengeTransition(why_not, code="illegal_transition")
@@ -677,8 +684,6 @@ def start_delivery(
             _("Objections to the award are still undecided."),
             code="objections_pending",
         )
-    from market.services.delivery import agree_milestones_from_award
-
     agree_milestones_from_award(challenge, by_user_id=by_user_id, now=now)
     return _step(challenge, "start_delivery", by_user_id=by_user_id, now=now)
 

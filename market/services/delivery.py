@@ -105,7 +105,8 @@ def wan_label(amount: Decimal) -> str:
     return f"{amount.quantize(Decimal('0.01')).normalize():f}"
 
 
-def _require_recorder(challenge: Challenge, by_user_id: int | None) -> None:
+def require_recorder(challenge: Challenge, by_user_id: int | None) -> None:
+    """Refuse (``DeliveryError``) anyone but the issuer's members and the moderators."""
     user = (
         get_user_model().objects.filter(pk=by_user_id, is_active=True).first()
         if by_user_id is not None
@@ -224,7 +225,7 @@ def save_milestones(
     changed, the others added, missing ones removed) until the first is accepted."""
     now = now or timezone.now()
     challenge = _lock(challenge_id)
-    _require_recorder(challenge, by_user_id)
+    require_recorder(challenge, by_user_id)
     _require_in_progress(challenge)
     if not milestones_editable(challenge):
         raise DeliveryError(
@@ -457,7 +458,7 @@ def accept_milestone(
     if challenge_id is None:
         raise DeliveryError(_("This milestone no longer exists."), code="not_found")
     challenge = _lock(challenge_id)
-    _require_recorder(challenge, by_user_id)
+    require_recorder(challenge, by_user_id)
     _require_in_progress(challenge)
     milestone = DeliveryMilestone.objects.select_for_update().get(pk=milestone_id)
     if milestone.is_accepted:
@@ -517,7 +518,7 @@ def accept_challenge(
     an indicator has no measured value."""
     now = now or timezone.now()
     challenge = _lock(challenge_id)
-    _require_recorder(challenge, by_user_id)
+    require_recorder(challenge, by_user_id)
     why_not = illegal_reason(challenge, "accept")
     if why_not:
         raise IllegalChallengeTransition(why_not, code="illegal_transition")
@@ -588,7 +589,7 @@ def record_payout(
     acceptance; refused when the payouts would exceed the bounty."""
     now = now or timezone.now()
     challenge = _lock(challenge_id)
-    _require_recorder(challenge, by_user_id)
+    require_recorder(challenge, by_user_id)
     if challenge.status not in PAYOUT_STATUSES:
         raise DeliveryError(
             _(
@@ -672,7 +673,7 @@ def pay_out_challenge(
     """Record that the bounty has been paid (兑现): the payouts add up to the bounty,
     or to less with the reason why (e.g. 按约定扣减)."""
     challenge = _lock(challenge_id)
-    _require_recorder(challenge, by_user_id)
+    require_recorder(challenge, by_user_id)
     why_not = illegal_reason(challenge, "pay_out")
     if why_not:
         raise IllegalChallengeTransition(why_not, code="illegal_transition")

@@ -167,6 +167,10 @@ def challenge_in_delivery(
         objection_period_ends_at=timezone.now() - dt.timedelta(days=3),
     )
     if start:
-        start_delivery(challenge.pk, by_user_id=None, now=now)  # type: ignore[arg-type]
+        from tests.factories.accounts import MembershipFactory, UserFactory
+
+        starter = UserFactory()
+        MembershipFactory(user=starter, organisation=challenge.issuer)
+        start_delivery(challenge.pk, by_user_id=starter.pk, now=now)
     challenge.refresh_from_db()
     return challenge

@@ -113,6 +113,7 @@ def _run(action: str, challenge: Challenge, user_id: int) -> Challenge:
         )
         return Challenge.objects.get(pk=pk)
     if action == "start_delivery":
+        MembershipFactory(user_id=user_id, organisation=challenge.issuer)
         return start_delivery(pk, by_user_id=user_id)
     if action == "accept":
         # The delivery's rules (market.services.delivery): a member of the issuer
@@ -541,6 +542,7 @@ def test_award_refuses_a_draft_or_foreign_application(user):
 
 def test_delivery_waits_for_the_objection_period_and_undecided_objections(user):
     challenge = _awarded(user)
+    MembershipFactory(user=user, organisation=challenge.issuer)
     objector = UserFactory()
     objection = raise_objection(
         challenge.pk,
@@ -655,8 +657,8 @@ def test_the_whole_life_cycle_from_draft_to_payout(user):
         by_user_id=user.pk,
         now=base + dt.timedelta(days=40),
     )
-    start_delivery(challenge.pk, by_user_id=user.pk, now=base + dt.timedelta(days=47))
     MembershipFactory(user=user, organisation=issuer)
+    start_delivery(challenge.pk, by_user_id=user.pk, now=base + dt.timedelta(days=47))
     accept_challenge(
         challenge.pk,
         by_user_id=user.pk,
@@ -723,3 +725,12 @@ def test_the_winning_application_goes_only_with_its_challenge(user):
     challenge.delete()
     assert not Challenge.objects.filter(pk=challenge.pk).exists()
     assert not type(winner).objects.filter(pk=winner.pk).exists()
+
+
+def test_only_the_issuers_members_or_a_moderator_start_the_work(user):
+    challenge = _in(S.AWARDED)
+    with pytest.raises(ChallengeError) as error:
+        start_delivery(challenge.pk, by_user_id=user.pk)
+    assert error.value.code == "forbidden"
+    assert Challenge.objects.get(pk=challenge.pk).status == S.AWARDED
+    assert not challenge.transitions.exists()
