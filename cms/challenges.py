@@ -48,11 +48,13 @@ from market.permissions import (
 )
 from market.selectors import (
     BOARD_PER_PAGE,
+    IndicatorResult,
     board_challenges,
     board_facets,
     campaign_challenges,
     challenge_detail,
     honour_list,
+    indicator_results,
     public_campaign,
     public_timeline,
 )
@@ -103,7 +105,25 @@ ANNOUNCED_STATUSES = frozenset(
 PUBLIC_REASON_ACTIONS = frozenset({"withdraw", "fail", "terminate"})
 
 
+# Statuses whose public page shows what the acceptance measured.
+COMPLETED_STATUSES = frozenset({ChallengeStatus.ACCEPTED, ChallengeStatus.PAID_OUT})
+
+
 # --- Presentation helpers ------------------------------------------------------------
+
+
+def result_rows(results: list[IndicatorResult]) -> list[dict[str, Any]]:
+    """Target, promise, achieved value and "met" per indicator, as pages show them."""
+    return [
+        {
+            "indicator": result.indicator,
+            "target": _amount(result.indicator.target_value),
+            "promised": _amount(result.promised) if result.promised is not None else "",
+            "achieved": _amount(result.achieved) if result.achieved is not None else "",
+            "met": result.met,
+        }
+        for result in results
+    ]
 
 
 def status_group_label(status: str) -> str:
@@ -379,6 +399,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 }
                 for indicator in challenge.indicators.all()
             ],
+            "results": result_rows(indicator_results(challenge))
+            if challenge.status in COMPLETED_STATUSES
+            else [],
             "attachments": list(challenge.attachments.all()),
             "timeline": _timeline(challenge),
             "apply_url": url,
@@ -492,7 +515,8 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def honours(request: HttpRequest) -> HttpResponse:
-    """光荣榜: accepted and paid-out challenges with what was promised per indicator."""
+    """光荣榜: accepted and paid-out challenges with what was promised and achieved
+    per indicator."""
     mark_cacheable(request, kinds=(CHALLENGES,), under=UNDER)
     user = request.user
     entries = [
@@ -503,14 +527,7 @@ def honours(request: HttpRequest) -> HttpResponse:
             else None,
             "winner": entry.challenge.awarded_application,
             "bounty": wan(entry.challenge.bounty_wan),
-            "achievements": [
-                {
-                    "indicator": indicator,
-                    "target": _amount(indicator.target_value),
-                    "promised": _amount(promised) if promised is not None else "",
-                }
-                for indicator, promised in entry.achievements
-            ],
+            "achievements": result_rows(entry.achievements),
         }
         for entry in honour_list()
     ]

@@ -1,4 +1,5 @@
-"""Wagtail hooks of the portal: listing attachments follow their listing's visibility."""
+"""Wagtail hooks of the portal: listing attachments follow their listing's visibility;
+a challenge's delivery evidence is never public."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from wagtail import hooks
 
-from market.models import Listing
-from market.permissions import can_view
+from market.models import DeliveryEvidence, Listing
+from market.permissions import can_view, can_view_delivery
 
 
 @hooks.register("before_serve_document")
@@ -25,4 +26,18 @@ def protect_listing_attachments(document: Any, request: HttpRequest) -> None:
         if can_view(request.user, listing):
             return
     if listings.exists():
+        raise Http404("No such document.")
+
+
+@hooks.register("before_serve_document")
+def protect_delivery_evidence(document: Any, request: HttpRequest) -> None:
+    """Evidence of a challenge's acceptance (test reports, minutes) is served to the
+    issuer's members, the winning team and the moderators only; 404 to others."""
+    evidence = DeliveryEvidence.objects.filter(document=document).select_related(
+        "challenge__awarded_application"
+    )
+    for row in evidence:
+        if can_view_delivery(request.user, row.challenge):
+            return
+    if evidence:
         raise Http404("No such document.")

@@ -386,6 +386,10 @@ class ChallengeInspectView(generic.InspectView):
         "review_criteria": gettext_lazy("Review criteria"),
         "attachments": gettext_lazy("Attachments"),
         "transitions": gettext_lazy("History"),
+        "delivery_milestones": gettext_lazy("Delivery milestones"),
+        "measurements": gettext_lazy("Measured values"),
+        "payouts": gettext_lazy("Payouts"),
+        "delivery_log": gettext_lazy("Delivery record"),
     }
 
     @cached_property
@@ -457,5 +461,84 @@ class ChallengeInspectView(generic.InspectView):
                     t.reason,
                 )
                 for t in challenge_history(self.object.pk)
+            ),
+        )
+
+    # The delivery, read only: the issuer records it in the portal's workbench.
+
+    def get_delivery_milestones_display_value(self) -> Any:
+        milestones = self.object.delivery_milestones.select_related(
+            "accepted_by"
+        ).prefetch_related("indicators", "evidence__document")
+        return format_html_join(
+            "",
+            "<p>{} · {} · {} {} {}</p>",
+            (
+                (
+                    str(m),
+                    m.get_status_display(),
+                    "、".join(i.name for i in m.indicators.all()),
+                    (
+                        f"{beijing_time(m.accepted_at)} {m.accepted_by or ''} {m.note}"
+                        if m.accepted_at
+                        else ""
+                    ),
+                    _("%(n)s evidence files") % {"n": len(m.evidence.all())}
+                    if m.evidence.all()
+                    else "",
+                )
+                for m in milestones
+            ),
+        )
+
+    def get_measurements_display_value(self) -> Any:
+        rows = self.object.measurements.select_related(
+            "indicator", "milestone", "recorded_by"
+        )
+        return format_html_join(
+            "",
+            "<p>{}: {} {} · {} · {} · {} {}</p>",
+            (
+                (
+                    m.indicator.name,
+                    f"{m.measured_value.normalize():f}",
+                    m.indicator.unit,
+                    m.milestone.title if m.milestone else _("final acceptance"),
+                    m.measured_on.isoformat(),
+                    m.recorded_by or _("the system"),
+                    m.evidence_note,
+                )
+                for m in rows
+            ),
+        )
+
+    def get_payouts_display_value(self) -> Any:
+        return format_html_join(
+            "",
+            "<p>{} · {} · {} {} · {}</p>",
+            (
+                (
+                    p.paid_on.isoformat(),
+                    p.amount_wan,
+                    p.milestone.title if p.milestone else "",
+                    p.reference,
+                    p.recorded_by or _("the system"),
+                )
+                for p in self.object.payouts.select_related("milestone", "recorded_by")
+            ),
+        )
+
+    def get_delivery_log_display_value(self) -> Any:
+        return format_html_join(
+            "",
+            "<p>{} · {} · {} · {}</p>",
+            (
+                (
+                    beijing_time(e.at),
+                    e.get_action_display(),
+                    e.summary,
+                    e.by_user or _("the system"),
+                )
+                for e in self.object.delivery_log.select_related("by_user")
             ),
         )

@@ -924,16 +924,90 @@ def _walk_challenge(
     )
     if spec.stage == "awarded":
         return len(created)
-    flow.start_delivery(
-        challenge.pk,
-        by_user_id=issuer_user,
-        now=awarded_at + dt.timedelta(days=challenge.objection_days),
-    )
-    if spec.stage == "in_progress":
-        return len(created)
-    flow.accept_challenge(challenge.pk, by_user_id=issuer_user, reason="全部指标达标")
-    flow.pay_out_challenge(challenge.pk, by_user_id=issuer_user, reason="尾款已支付")
+    started = awarded_at + dt.timedelta(days=challenge.objection_days)
+    flow.start_delivery(challenge.pk, by_user_id=issuer_user, now=started)
+    _demo_delivery(challenge, spec, by_user_id=issuer_user, started=started)
     return len(created)
+
+
+def _demo_delivery(
+    challenge: Any, spec: ChallengeSpec, *, by_user_id: int, started: dt.datetime
+) -> None:
+    """The delivery records of a running or completed demo challenge, along its
+    payment terms (30 % on signing, 40 % at the mid-term check, 30 % on acceptance):
+    milestones accepted with measured values, the final acceptance, the payouts."""
+    from market.services import delivery
+
+    bounty = challenge.bounty_wan
+    first = (bounty * Decimal("0.3")).quantize(Decimal("0.01"))
+    delivery.record_payout(
+        challenge.pk,
+        by_user_id=by_user_id,
+        amount_wan=first,
+        paid_on=delivery.beijing_date(started + dt.timedelta(days=3)),
+        reference="首期款（签约后）",
+        now=started + dt.timedelta(days=3),
+    )
+    if spec.stage != "paid_out":
+        return
+    milestones = list(challenge.delivery_milestones.order_by("sort_order"))
+    indicators = list(challenge.indicators.all())
+    mid = started + dt.timedelta(days=120)
+    delivery.accept_milestone(
+        milestones[0].pk,
+        by_user_id=by_user_id,
+        measurements=[
+            delivery.MeasurementData(
+                indicator_id=i.pk,
+                measured_value=i.target_value * Decimal("0.9"),
+                measured_on=delivery.beijing_date(mid),
+                evidence_note="小试阶段自测，数据见小试报告。",
+            )
+            for i in milestones[0].indicators.all()
+        ],
+        note="小试样品与检测报告齐全，同意通过中期检查。",
+        now=mid,
+    )
+    delivery.record_payout(
+        challenge.pk,
+        by_user_id=by_user_id,
+        amount_wan=(bounty * Decimal("0.4")).quantize(Decimal("0.01")),
+        paid_on=delivery.beijing_date(mid + dt.timedelta(days=5)),
+        milestone_id=milestones[0].pk,
+        reference="中期款",
+        now=mid + dt.timedelta(days=5),
+    )
+    accepted = started + dt.timedelta(days=240)
+    delivery.accept_challenge(
+        challenge.pk,
+        by_user_id=by_user_id,
+        measurements=[
+            delivery.MeasurementData(
+                indicator_id=i.pk,
+                measured_value=i.target_value * Decimal("1.16"),
+                measured_on=delivery.beijing_date(accepted - dt.timedelta(days=7)),
+                evidence_note="第三方检测机构现场测试，见检测报告。",
+            )
+            for i in indicators
+        ],
+        reason="全部指标达标",
+        now=accepted,
+    )
+    paid = delivery.paid_total(challenge)
+    delivery.record_payout(
+        challenge.pk,
+        by_user_id=by_user_id,
+        amount_wan=bounty - paid,
+        paid_on=delivery.beijing_date(accepted + dt.timedelta(days=10)),
+        reference="尾款（验收后）",
+        now=accepted + dt.timedelta(days=10),
+    )
+    delivery.pay_out_challenge(
+        challenge.pk,
+        by_user_id=by_user_id,
+        reason="尾款已支付",
+        now=accepted + dt.timedelta(days=10),
+    )
 
 
 # Demo scores per criterion (40/30/20/10 %) by applicant position: the first ranks first.

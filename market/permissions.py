@@ -470,3 +470,26 @@ def visible_applications(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
         applicant
         | (submitted & (Q(challenge__issuer_id__in=org_ids) | _assigned_expert_q(user)))
     ).distinct()
+
+
+# --- the delivery of an awarded challenge -------------------------------------------
+
+
+def can_record_delivery(user: Any, challenge: Challenge) -> bool:
+    """The issuer's members and the moderators agree milestones, accept the work and
+    record payouts."""
+    return is_issuer(user, challenge) or can_moderate(user)
+
+
+def is_winning_team(user: Any, challenge: Challenge) -> bool:
+    """Members of the awarded application's lead or consortium organisations."""
+    application = challenge.awarded_application
+    return application is not None and is_applicant(user, application)
+
+
+def can_view_delivery(user: Any, challenge: Challenge) -> bool:
+    """The delivery records, evidence files included: those who record them and the
+    winning team (read only)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return can_record_delivery(user, challenge) or is_winning_team(user, challenge)

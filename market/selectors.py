@@ -595,17 +595,88 @@ def campaign_challenges(campaign_id: int) -> QuerySet[Any]:
 
 
 @dataclass(frozen=True)
+class IndicatorResult:
+    """One indicator of a challenge: its target, the winner's promise, the value the
+    acceptance measured and whether it meets the target (None: not measured)."""
+
+    indicator: Any
+    promised: Decimal | None
+    achieved: Decimal | None
+    met: bool | None
+
+
+@dataclass(frozen=True)
 class HonourEntry:
-    """A completed challenge and, per indicator, the value its winner promised."""
+    """A completed challenge and, per indicator, what was promised and achieved."""
 
     challenge: Any
-    achievements: list[tuple[Any, Decimal | None]]
+    achievements: list[IndicatorResult]
+
+
+def achieved_values(challenge_ids: list[int]) -> dict[tuple[int, int], Decimal]:
+    """(challenge id, indicator id) → the achieved value: the one measured at the
+    final acceptance, else the one of the milestone accepted last."""
+    from market.models import IndicatorMeasurement
+
+    values: dict[tuple[int, int], Decimal] = {}
+    # Milestones in the order they were accepted, the final acceptance last: each
+    # later value replaces an earlier one.
+    rows = (
+        IndicatorMeasurement.objects.filter(challenge_id__in=challenge_ids)
+        .order_by(
+            F("milestone__accepted_at").asc(nulls_last=True),
+            F("milestone_id").asc(nulls_last=True),
+            "pk",
+        )
+        .values_list("challenge_id", "indicator_id", "measured_value")
+    )
+    for challenge_id, indicator_id, value in rows:
+        values[(challenge_id, indicator_id)] = value
+    return values
+
+
+def _results(
+    challenge: Any,
+    promised: dict[tuple[int, int], Decimal],
+    achieved: dict[tuple[int, int], Decimal],
+) -> list[IndicatorResult]:
+    results = []
+    for indicator in challenge.indicators.all():
+        value = achieved.get((challenge.pk, indicator.pk))
+        results.append(
+            IndicatorResult(
+                indicator=indicator,
+                promised=promised.get(
+                    (challenge.awarded_application_id or 0, indicator.pk)
+                ),
+                achieved=value,
+                met=indicator.is_met_by(value),
+            )
+        )
+    return results
+
+
+def _promised(application_ids: list[int]) -> dict[tuple[int, int], Decimal]:
+    from market.models import IndicatorResponse
+
+    return {
+        (r.application_id, r.indicator_id): r.promised_value
+        for r in IndicatorResponse.objects.filter(application_id__in=application_ids)
+    }
+
+
+def indicator_results(challenge: Any) -> list[IndicatorResult]:
+    """Per indicator of ``challenge``: target, promise, achieved value, met or not."""
+    winners = (
+        [challenge.awarded_application_id] if challenge.awarded_application_id else []
+    )
+    return _results(challenge, _promised(winners), achieved_values([challenge.pk]))
 
 
 def honour_list() -> list[HonourEntry]:
-    """Accepted and paid-out challenges with the winner's promise per indicator,
-    most recently completed first."""
-    from market.models import Challenge, IndicatorResponse
+    """Accepted and paid-out challenges with the winner's promise and the achieved
+    value per indicator, most recently completed first."""
+    from market.models import Challenge
 
     challenges = list(
         Challenge.objects.filter(status__in=HONOURED_STATUSES)
@@ -613,21 +684,13 @@ def honour_list() -> list[HonourEntry]:
         .prefetch_related("indicators")
         .order_by("-status_changed_at", "-pk")
     )
-    winners = [c.awarded_application_id for c in challenges if c.awarded_application_id]
-    promised: dict[tuple[int, int], Decimal] = {
-        (r.application_id, r.indicator_id): r.promised_value
-        for r in IndicatorResponse.objects.filter(application_id__in=winners)
-    }
+    promised = _promised(
+        [c.awarded_application_id for c in challenges if c.awarded_application_id]
+    )
+    achieved = achieved_values([c.pk for c in challenges])
     return [
         HonourEntry(
-            challenge=challenge,
-            achievements=[
-                (
-                    indicator,
-                    promised.get((challenge.awarded_application_id or 0, indicator.pk)),
-                )
-                for indicator in challenge.indicators.all()
-            ],
+            challenge=challenge, achievements=_results(challenge, promised, achieved)
         )
         for challenge in challenges
     ]
@@ -761,3 +824,78 @@ def review_ranking(challenge_id: int) -> list[RankedApplication]:
         rank = position if combined.result is not None else None
         ranked.append(RankedApplication(application, code, combined, rank))
     return ranked
+
+
+# -- Delivery -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryOverview:
+    """What the delivery page shows of an awarded challenge."""
+
+    milestones: list[Any]
+    final_measurements: list[Any]
+    final_evidence: list[Any]
+    payouts: list[Any]
+    paid: Decimal
+    remaining: Decimal
+    results: list[IndicatorResult]
+    log: list[Any]
+
+
+def delivery_overview(challenge: Any) -> DeliveryOverview:
+    """Milestones with their indicators, values and evidence; the final acceptance;
+    the payouts with their total; the results per indicator; the delivery log."""
+    from market.models import (
+        DeliveryEvidence,
+        DeliveryLogEntry,
+        DeliveryMilestone,
+        IndicatorMeasurement,
+        Payout,
+    )
+
+    milestones = list(
+        DeliveryMilestone.objects.filter(challenge=challenge)
+        .select_related("accepted_by")
+        .prefetch_related(
+            "indicators",
+            Prefetch(
+                "measurements",
+                queryset=IndicatorMeasurement.objects.select_related(
+                    "indicator", "recorded_by"
+                ),
+            ),
+            Prefetch(
+                "evidence",
+                queryset=DeliveryEvidence.objects.select_related("document"),
+            ),
+        )
+    )
+    payouts = list(
+        Payout.objects.filter(challenge=challenge).select_related(
+            "milestone", "recorded_by"
+        )
+    )
+    paid = sum((p.amount_wan for p in payouts), Decimal("0"))
+    return DeliveryOverview(
+        milestones=milestones,
+        final_measurements=list(
+            IndicatorMeasurement.objects.filter(
+                challenge=challenge, milestone__isnull=True
+            ).select_related("indicator", "recorded_by")
+        ),
+        final_evidence=list(
+            DeliveryEvidence.objects.filter(
+                challenge=challenge, milestone__isnull=True
+            ).select_related("document")
+        ),
+        payouts=payouts,
+        paid=paid,
+        remaining=challenge.bounty_wan - paid,
+        results=indicator_results(challenge),
+        log=list(
+            DeliveryLogEntry.objects.filter(challenge=challenge).select_related(
+                "by_user"
+            )
+        ),
+    )

@@ -24,3 +24,7 @@ challenge_status_changed = Signal()
 # objection_id, challenge_id, event ("raised", "upheld", "dismissed"), by_user_id: an
 # objection to an award during its public announcement was raised or decided
 challenge_objection = Signal()
+# challenge_id, event (market.models.DeliveryAction), by_user_id, milestone_id (or None),
+# payout_id (or None): something was recorded in an awarded challenge's delivery
+# (market.services.delivery) — milestones agreed or changed, an acceptance, a payout
+challenge_delivery = Signal()

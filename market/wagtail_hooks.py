@@ -637,6 +637,10 @@ class ChallengeViewSet(ModelViewSet):
         "objection_period_ends_at",
         "end_reason",
         "transitions",
+        "delivery_milestones",
+        "measurements",
+        "payouts",
+        "delivery_log",
     ]
     form_fields = [
         "title",

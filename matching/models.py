@@ -375,7 +375,7 @@ class SolverProposal(models.Model):
     rank = models.PositiveSmallIntegerField(_("rank"))
     score = models.FloatField(_("score"))
     components = models.JSONField(_("component scores"), default=dict)
-    evidence = models.JSONField(_("evidence"), default=list)
+    evidence = models.JSONField(_("supporting outcomes"), default=list)
     past_applications = models.PositiveSmallIntegerField(
         _("past applications in the field"), default=0
     )

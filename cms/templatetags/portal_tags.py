@@ -72,3 +72,13 @@ def do_anonymous_fragment(
     nodelist = parser.parse(("endanonymous_fragment",))
     parser.delete_first_token()
     return AnonymousFragmentNode(bits[1][1:-1], nodelist)
+
+
+@register.filter
+def plain_number(value: Any) -> str:
+    """A Decimal as people write it: no trailing zeros, never an exponent ("100")."""
+    if value is None or value == "":
+        return ""
+    from decimal import Decimal
+
+    return f"{Decimal(value).normalize():f}"

@@ -35,6 +35,7 @@ from cms.workbench.challenge_forms import (
     linkable_outcomes,
     member_formset,
 )
+from cms.workbench.delivery_views import has_delivery
 from cms.workbench.selectors import organisations_of
 from market.models import (
     ApplicationStatus,
@@ -49,6 +50,7 @@ from market.permissions import (
     can_edit_application,
     can_view_application,
     can_view_challenge,
+    can_view_delivery,
     is_issuer,
     member_organisation_ids,
     visible_applications,
@@ -427,6 +429,8 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "own_applications": ChallengeApplication.objects.filter(
             challenge=challenge, lead_organisation_id__in=org_ids
         ).select_related("lead_organisation"),
+        "show_delivery": has_delivery(challenge)
+        and can_view_delivery(request.user, challenge),
     }
     if issuer:
         context.update(

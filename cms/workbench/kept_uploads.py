@@ -25,6 +25,7 @@ UPLOAD_FIELDS = (
     "gallery_uploads",
     "attachment_uploads",
     "proposal_document",
+    "evidence_uploads",
 )
 # Fields of one file: a new upload replaces the kept one.
 SINGLE_FIELDS = ("cover_image", "proposal_document")

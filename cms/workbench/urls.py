@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cms.workbench import challenge_views, views
+from cms.workbench import challenge_views, delivery_views, views
 
 app_name = "workbench"
 
@@ -97,5 +97,44 @@ urlpatterns += [
         "applications/<int:pk>/submit/",
         challenge_views.application_submit,
         name="application_submit",
+    ),
+]
+
+# The delivery of an awarded challenge (交付与验收 · 兑现); see delivery_views.
+urlpatterns += [
+    path(
+        "challenges/<int:pk>/delivery/",
+        delivery_views.delivery,
+        name="delivery",
+    ),
+    path(
+        "challenges/<int:pk>/delivery/start/",
+        delivery_views.delivery_start,
+        name="delivery_start",
+    ),
+    path(
+        "challenges/<int:pk>/delivery/milestones/",
+        delivery_views.delivery_milestones,
+        name="delivery_milestones",
+    ),
+    path(
+        "challenges/<int:pk>/delivery/milestones/<int:milestone_pk>/accept/",
+        delivery_views.milestone_accept,
+        name="milestone_accept",
+    ),
+    path(
+        "challenges/<int:pk>/delivery/accept/",
+        delivery_views.final_acceptance,
+        name="final_acceptance",
+    ),
+    path(
+        "challenges/<int:pk>/delivery/payouts/new/",
+        delivery_views.payout_create,
+        name="payout_create",
+    ),
+    path(
+        "challenges/<int:pk>/delivery/pay-out/",
+        delivery_views.pay_out,
+        name="pay_out",
     ),
 ]

@@ -391,6 +391,17 @@ class ChallengeIndicator(models.Model):
         value = f"{self.target_value.normalize():f}"
         return f"{self.name} {self.get_direction_display()} {value} {self.unit}".strip()
 
+    def is_met_by(self, value: Decimal | None) -> bool | None:
+        """Whether a measured ``value`` reaches the target in the indicator's
+        direction; None when nothing was measured."""
+        if value is None:
+            return None
+        if self.direction == IndicatorDirection.AT_MOST:
+            return value <= self.target_value
+        if self.direction == IndicatorDirection.EXACTLY:
+            return value == self.target_value
+        return value >= self.target_value
+
 
 class ReviewCriterion(models.Model):
     """A criterion the experts score applications against, with its weight (%)."""

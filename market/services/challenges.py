@@ -656,9 +656,16 @@ def start_delivery(
     challenge_id: int, *, by_user_id: int, now: dt.datetime | None = None
 ) -> Challenge:
     """The awarded team starts work: only after the objection period, with every
-    objection decided."""
+    objection decided; the winner's milestones are agreed (started by the issuer's
+    members or a moderator, ``market.services.delivery``)."""
+    from market.services.delivery import (
+        agree_milestones_from_award,
+        require_recorder,
+    )
+
     now = now or timezone.now()
     challenge = _lock(challenge_id)
+    require_recorder(challenge, by_user_id)
     why_not = illegal_reason(challenge, "start_delivery")
     if why_not:
         raise IllegalChallengeTransition(why_not, code="illegal_transition")
@@ -677,23 +684,47 @@ def start_delivery(
             _("Objections to the award are still undecided."),
             code="objections_pending",
         )
+    agree_milestones_from_award(challenge, by_user_id=by_user_id, now=now)
     return _step(challenge, "start_delivery", by_user_id=by_user_id, now=now)
 
 
-@transaction.atomic
 def accept_challenge(
-    challenge_id: int, *, by_user_id: int, reason: str = ""
+    challenge_id: int,
+    *,
+    by_user_id: int,
+    reason: str = "",
+    measurements: Sequence[Any] = (),
+    evidence: Sequence[Any] = (),
+    now: dt.datetime | None = None,
 ) -> Challenge:
-    """Record the acceptance (验收) of the delivered work."""
-    return _step(_lock(challenge_id), "accept", by_user_id=by_user_id, reason=reason)
+    """Record the acceptance (验收) of the delivered work, with a measured value for
+    every indicator (``market.services.delivery.accept_challenge``)."""
+    from market.services import delivery
+
+    return delivery.accept_challenge(
+        challenge_id,
+        by_user_id=by_user_id,
+        measurements=measurements,
+        reason=reason,
+        evidence=evidence,
+        now=now,
+    )
 
 
-@transaction.atomic
 def pay_out_challenge(
-    challenge_id: int, *, by_user_id: int, reason: str = ""
+    challenge_id: int,
+    *,
+    by_user_id: int,
+    reason: str = "",
+    now: dt.datetime | None = None,
 ) -> Challenge:
-    """Record that the bounty has been paid (兑现)."""
-    return _step(_lock(challenge_id), "pay_out", by_user_id=by_user_id, reason=reason)
+    """Record that the bounty has been paid (兑现) once the payouts add up to it
+    (``market.services.delivery.pay_out_challenge``)."""
+    from market.services import delivery
+
+    return delivery.pay_out_challenge(
+        challenge_id, by_user_id=by_user_id, reason=reason, now=now
+    )
 
 
 @transaction.atomic

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('rank', models.PositiveSmallIntegerField(verbose_name='rank')),
                 ('score', models.FloatField(verbose_name='score')),
                 ('components', models.JSONField(default=dict, verbose_name='component scores')),
-                ('evidence', models.JSONField(default=list, verbose_name='evidence')),
+                ('evidence', models.JSONField(default=list, verbose_name='supporting outcomes')),
                 ('past_applications', models.PositiveSmallIntegerField(default=0, verbose_name='past applications in the field')),
                 ('shared_terms', models.JSONField(default=list, verbose_name='shared key terms')),
                 ('engine_version', models.CharField(max_length=20, verbose_name='engine version')),

@@ -446,18 +446,33 @@ def test_campaign_in_preparation_is_not_public(client):
 # --- Honour list ---------------------------------------------------------------------
 
 
-def test_honour_list_shows_completed_challenges_with_promised_values(client, moderator):
+def test_honour_list_shows_completed_challenges_with_promised_and_achieved_values(
+    client, moderator
+):
     from market.services.challenges import (
         accept_challenge,
         pay_out_challenge,
         start_delivery,
     )
+    from market.services.delivery import MeasurementData, record_payout
 
     challenge = _awarded(
         moderator, now=timezone.now() - dt.timedelta(days=30), title="光荣榜单"
     )
     start_delivery(challenge.pk, by_user_id=moderator.pk)
-    accept_challenge(challenge.pk, by_user_id=moderator.pk)
+    accept_challenge(
+        challenge.pk,
+        by_user_id=moderator.pk,
+        measurements=[
+            MeasurementData(i.pk, "93.4") for i in challenge.indicators.all()
+        ],
+    )
+    record_payout(
+        challenge.pk,
+        by_user_id=moderator.pk,
+        amount_wan=challenge.bounty_wan,
+        paid_on=timezone.localdate() - dt.timedelta(days=1),
+    )
     pay_out_challenge(challenge.pk, by_user_id=moderator.pk)
     ChallengeFactory(title="仍在进行", status=S.IN_PROGRESS)
 
@@ -468,8 +483,9 @@ def test_honour_list_shows_completed_challenges_with_promised_values(client, mod
     assert "光荣榜单" in html
     assert "仍在进行" not in html
     assert "华东新材料研究院" in html
-    assert "92.5 %" in html
-    assert "not recorded" in html  # measured values: a later part
+    assert "92.5 %" in html  # promised
+    assert "93.4 %" in html  # achieved, against a target of at least 90 %
+    assert "not recorded" not in html
 
 
 # --- Feed ----------------------------------------------------------------------------

@@ -371,6 +371,22 @@ def test_demo_challenges_show_every_stage_with_applications(demo):
     assert demo["applications"] == ChallengeApplication.objects.count() >= 8
 
 
+def test_demo_challenges_in_delivery_have_their_records(demo):
+    from market.models import Challenge, ChallengeStatus, MilestoneStatus
+    from market.selectors import indicator_results
+
+    paid = Challenge.objects.get(status=ChallengeStatus.PAID_OUT)
+    assert sum(p.amount_wan for p in paid.payouts.all()) == paid.bounty_wan
+    assert paid.payouts.count() == 3
+    assert paid.delivery_milestones.filter(status=MilestoneStatus.ACCEPTED).exists()
+    results = indicator_results(paid)
+    assert results and all(r.achieved is not None and r.met for r in results)
+    running = Challenge.objects.get(status=ChallengeStatus.IN_PROGRESS)
+    assert running.delivery_milestones.count() == 2
+    assert running.payouts.count() == 1
+    assert not running.measurements.exists()
+
+
 def test_demo_challenges_are_reviewed_by_the_demo_expert(demo):
     from market.models import Challenge, ChallengeStatus, ReviewPanel, ScoreSheet
     from market.selectors import review_ranking

@@ -5,6 +5,7 @@ from tests.factories.challenges import (
     CampaignFactory,
     ChallengeApplicationFactory,
     ChallengeFactory,
+    challenge_in_delivery,
 )
 from tests.factories.market import (
     DemandFactory,
@@ -22,5 +23,6 @@ __all__ = [
     "OrganisationFactory",
     "OutcomeFactory",
     "UserFactory",
+    "challenge_in_delivery",
     "credit_code_for",
 ]

@@ -113,3 +113,64 @@ class ChallengeApplicationFactory(DjangoModelFactory):
     team_lead_name = "王博士"
     proposal = "<p>采用单晶化与表面包覆协同改性。</p>"
     declarations_confirmed = True
+
+
+def challenge_in_delivery(
+    *,
+    issuer: Any = None,
+    indicators: Any = None,
+    bounty: str = "100",
+    milestones: Any = (
+        ("小试验证", 4, "小试样品与检测报告"),
+        ("中试与验收", 12, "中试样机"),
+    ),
+    start: bool = True,
+    now: dt.datetime | None = None,
+) -> Challenge:
+    """A challenge awarded to a submitted application (whose promise is 110 % of each
+    target and whose schedule is ``milestones``: title, month, deliverable), its
+    objection period over; started (in progress, milestones agreed) unless ``start``
+    is False."""
+    from market.models import ApplicationMilestone, ApplicationStatus, IndicatorResponse
+    from market.services.challenges import start_delivery
+
+    challenge = ChallengeFactory(
+        status=ChallengeStatus.UNDER_REVIEW,
+        issuer=issuer or OrganisationFactory(),
+        bounty_wan=Decimal(bounty),
+        indicators=indicators,
+    )
+    application = ChallengeApplicationFactory(
+        challenge=challenge,
+        status=ApplicationStatus.SUBMITTED,
+        submitted_at=timezone.now() - dt.timedelta(days=30),
+    )
+    for indicator in challenge.indicators.all():
+        IndicatorResponse.objects.create(
+            application=application,
+            indicator=indicator,
+            promised_value=indicator.target_value * Decimal("1.1"),
+        )
+    for order, (title, month, deliverable) in enumerate(milestones, start=1):
+        ApplicationMilestone.objects.create(
+            application=application,
+            title=title,
+            month=month,
+            deliverable=deliverable,
+            budget_wan=Decimal("10"),
+            sort_order=order,
+        )
+    Challenge.objects.filter(pk=challenge.pk).update(
+        status=ChallengeStatus.AWARDED,
+        awarded_application=application,
+        awarded_at=timezone.now() - dt.timedelta(days=10),
+        objection_period_ends_at=timezone.now() - dt.timedelta(days=3),
+    )
+    if start:
+        from tests.factories.accounts import MembershipFactory, UserFactory
+
+        starter = UserFactory()
+        MembershipFactory(user=starter, organisation=challenge.issuer)
+        start_delivery(challenge.pk, by_user_id=starter.pk, now=now)
+    challenge.refresh_from_db()
+    return challenge

@@ -221,3 +221,37 @@ def test_the_admin_form_refuses_a_bounty_of_zero(moderator_client):
     assert challenge.bounty_wan == 800
     assert "循环衰减" in challenge.background
     assert challenge.status == S.DRAFT
+
+
+def test_moderators_see_the_delivery_in_the_inspect_view(moderator_client):
+    from market.services.delivery import (
+        MeasurementData,
+        accept_milestone,
+        record_payout,
+    )
+    from tests.factories import MembershipFactory, UserFactory, challenge_in_delivery
+
+    issuer_user = UserFactory()
+    challenge = challenge_in_delivery()
+    MembershipFactory(user=issuer_user, organisation=challenge.issuer)
+    last = challenge.delivery_milestones.last()
+    accept_milestone(
+        last.pk,
+        by_user_id=issuer_user.pk,
+        measurements=[MeasurementData(challenge.indicators.get().pk, "93.25")],
+    )
+    record_payout(
+        challenge.pk,
+        by_user_id=issuer_user.pk,
+        amount_wan="12.5",
+        paid_on=timezone.localdate() - dt.timedelta(days=1),
+        reference="HX-001",
+    )
+
+    html = moderator_client.get(
+        reverse("market_challenges:inspect", args=[challenge.pk])
+    ).content.decode()
+
+    assert "中试与验收" in html
+    assert "93.25" in html
+    assert "HX-001" in html and "12.50" in html

@@ -15,6 +15,7 @@ from market.models import (
     ChallengeStatus,
     ChallengeTransition,
     ObjectionOutcome,
+    Payout,
 )
 from market.services.challenges import (
     TRANSITIONS,
@@ -41,12 +42,14 @@ from market.services.challenges import (
     terminate_challenge,
     withdraw_challenge,
 )
+from market.services.delivery import MeasurementData, record_payout
 from market.signals import challenge_status_changed
 from market.tasks import close_due_challenges as close_due_task
 from tests.factories import (
     ChallengeApplicationFactory,
     ChallengeFactory,
     DemandFactory,
+    MembershipFactory,
     OrganisationFactory,
     UserFactory,
 )
@@ -110,10 +113,28 @@ def _run(action: str, challenge: Challenge, user_id: int) -> Challenge:
         )
         return Challenge.objects.get(pk=pk)
     if action == "start_delivery":
+        MembershipFactory(user_id=user_id, organisation=challenge.issuer)
         return start_delivery(pk, by_user_id=user_id)
     if action == "accept":
-        return accept_challenge(pk, by_user_id=user_id)
+        # The delivery's rules (market.services.delivery): a member of the issuer
+        # records a value for every indicator.
+        MembershipFactory(user_id=user_id, organisation=challenge.issuer)
+        return accept_challenge(
+            pk,
+            by_user_id=user_id,
+            measurements=[
+                MeasurementData(i.pk, "95") for i in challenge.indicators.all()
+            ],
+        )
     if action == "pay_out":
+        # ... and the payouts add up to the bounty.
+        MembershipFactory(user_id=user_id, organisation=challenge.issuer)
+        Payout.objects.create(
+            challenge=challenge,
+            amount_wan=challenge.bounty_wan,
+            paid_on=timezone.localdate(),
+            recorded_at=timezone.now(),
+        )
         return pay_out_challenge(pk, by_user_id=user_id)
     if action == "withdraw":
         return withdraw_challenge(pk, by_user_id=user_id, reason="需求已内部解决")
@@ -521,6 +542,7 @@ def test_award_refuses_a_draft_or_foreign_application(user):
 
 def test_delivery_waits_for_the_objection_period_and_undecided_objections(user):
     challenge = _awarded(user)
+    MembershipFactory(user=user, organisation=challenge.issuer)
     objector = UserFactory()
     objection = raise_objection(
         challenge.pk,
@@ -635,8 +657,20 @@ def test_the_whole_life_cycle_from_draft_to_payout(user):
         by_user_id=user.pk,
         now=base + dt.timedelta(days=40),
     )
+    MembershipFactory(user=user, organisation=issuer)
     start_delivery(challenge.pk, by_user_id=user.pk, now=base + dt.timedelta(days=47))
-    accept_challenge(challenge.pk, by_user_id=user.pk, reason="全部指标达标")
+    accept_challenge(
+        challenge.pk,
+        by_user_id=user.pk,
+        measurements=[MeasurementData(i.pk, "95") for i in challenge.indicators.all()],
+        reason="全部指标达标",
+    )
+    record_payout(
+        challenge.pk,
+        by_user_id=user.pk,
+        amount_wan=challenge.bounty_wan,
+        paid_on=timezone.localdate(),
+    )
     pay_out_challenge(challenge.pk, by_user_id=user.pk)
     assert [(t.action, t.to_status) for t in challenge.transitions.all()] == [
         ("submit", S.SUBMITTED),
@@ -691,3 +725,12 @@ def test_the_winning_application_goes_only_with_its_challenge(user):
     challenge.delete()
     assert not Challenge.objects.filter(pk=challenge.pk).exists()
     assert not type(winner).objects.filter(pk=winner.pk).exists()
+
+
+def test_only_the_issuers_members_or_a_moderator_start_the_work(user):
+    challenge = _in(S.AWARDED)
+    with pytest.raises(ChallengeError) as error:
+        start_delivery(challenge.pk, by_user_id=user.pk)
+    assert error.value.code == "forbidden"
+    assert Challenge.objects.get(pk=challenge.pk).status == S.AWARDED
+    assert not challenge.transitions.exists()
