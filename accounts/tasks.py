@@ -61,3 +61,10 @@ def send_scoring_reminders() -> int:
     """Remind seated experts of applications still waiting for their scores
     (periodic; each expert once per panel)."""
     return challenge_reminders.send_scoring_reminders()
+
+
+@shared_task(expires=6 * 3600)
+def send_milestone_reminders() -> int:
+    """Remind the winning team and the issuer of milestones due within 7 days and
+    within 1 day (daily; each user once per milestone and reminder)."""
+    return challenge_reminders.send_milestone_reminders()

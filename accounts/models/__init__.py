@@ -8,7 +8,12 @@ from accounts.models.membership import (
     MembershipRole,
 )
 from accounts.models.notification import Notification, NotificationKind
-from accounts.models.reminder import ChallengeReminder, ChallengeReminderKind
+from accounts.models.reminder import (
+    ChallengeReminder,
+    ChallengeReminderKind,
+    MilestoneReminder,
+    MilestoneReminderKind,
+)
 from accounts.models.user import User
 
 __all__ = [
@@ -19,6 +24,8 @@ __all__ = [
     "MembershipRequest",
     "MembershipRequestStatus",
     "MembershipRole",
+    "MilestoneReminder",
+    "MilestoneReminderKind",
     "Notification",
     "NotificationKind",
     "User",

@@ -43,6 +43,7 @@ class NotificationKind(models.TextChoices):
     OBJECTION_DECIDED = "objection_decided", _("Objection decided")
     APPLICATION_DEADLINE = "application_deadline", _("Application deadline soon")
     SCORING_REMINDER = "scoring_reminder", _("Applications waiting for your scores")
+    MILESTONE_DUE = "milestone_due", _("Milestone due soon")
     SOLVER_INVITED = "solver_invited", _("Invitation to apply to a challenge")
 
 

@@ -12,8 +12,7 @@ class ChallengeReminderKind(models.TextChoices):
     DEADLINE_3_DAYS = "deadline_3d", _("Application deadline in 3 days")
     DEADLINE_1_DAY = "deadline_1d", _("Application deadline in 1 day")
     EXPERT_SCORING = "expert_scoring", _("Applications waiting for an expert's scores")
-    # Milestone reminders (issue 11, delivery part) will add their kinds here, keyed
-    # by the milestone rather than the challenge.
+    # Milestone reminders are keyed by the milestone: MilestoneReminder below.
 
 
 class ChallengeReminder(models.Model):
@@ -47,3 +46,41 @@ class ChallengeReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.challenge_id} · {self.kind}"
+
+
+class MilestoneReminderKind(models.TextChoices):
+    DUE_7_DAYS = "due_7d", _("Milestone due in 7 days")
+    DUE_1_DAY = "due_1d", _("Milestone due in 1 day")
+
+
+class MilestoneReminder(models.Model):
+    """A reminder about a delivery milestone that ``user`` has been sent (once)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    milestone = models.ForeignKey(
+        "market.DeliveryMilestone",
+        verbose_name=_("milestone"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=MilestoneReminderKind.choices
+    )
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("milestone reminder")
+        verbose_name_plural = _("milestone reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "milestone", "kind"], name="milestone_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.milestone_id} · {self.kind}"

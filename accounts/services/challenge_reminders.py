@@ -10,8 +10,12 @@
 
 Each reminder is recorded (``ChallengeReminder``, unique per user, challenge and
 kind) in the transaction that stores its notification, so a task that runs twice,
-or two runs at once, tell everyone once. Milestone reminders (the delivery part of
-issue 11) are not here yet: they will follow the same pattern keyed by milestone.
+or two runs at once, tell everyone once.
+
+- **Milestones**: while the work is in progress, the members of the winning team (lead
+  and consortium members) and of the issuer, once when a pending milestone is due in
+  7 days or less and once more when it is due in 1 day or less (``MilestoneReminder``,
+  unique per user, milestone and kind); an accepted milestone is not reminded.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from accounts.models import (
     ChallengeReminder,
     ChallengeReminderKind,
     Membership,
+    MilestoneReminder,
+    MilestoneReminderKind,
     NotificationKind,
 )
 from accounts.notifications import notify, render_message
@@ -38,11 +44,15 @@ from market.models import (
     Challenge,
     ChallengeApplication,
     ChallengeStatus,
+    ConsortiumMember,
+    DeliveryMilestone,
     ExpertAssignment,
     FormalCheckOutcome,
+    MilestoneStatus,
     ScoreSheet,
 )
 from market.services.challenges import beijing_time
+from market.services.delivery import beijing_date
 from market.services.review import has_conflict
 
 logger = logging.getLogger(__name__)
@@ -247,4 +257,99 @@ def send_scoring_reminders(now: dt.datetime | None = None) -> int:
         sent += 1
     if sent:
         logger.info("sent %d scoring reminders", sent)
+    return sent
+
+
+# Remind of a pending milestone when it is due this close (the nearest that applies).
+MILESTONE_REMINDERS: tuple[tuple[int, str], ...] = (
+    (1, MilestoneReminderKind.DUE_1_DAY),
+    (7, MilestoneReminderKind.DUE_7_DAYS),
+)
+
+
+def _milestone_kind(milestone: DeliveryMilestone, today: dt.date) -> str:
+    left = (milestone.due_on - today).days
+    for within, kind in MILESTONE_REMINDERS:
+        if left <= within:
+            return kind
+    return ""
+
+
+def _delivery_people(challenge: Challenge) -> set[int]:
+    """Active members of the issuer and of every organisation of the winning team."""
+    organisations = {challenge.issuer_id}
+    application = challenge.awarded_application
+    if application is not None:
+        organisations.add(application.lead_organisation_id)
+        organisations.update(
+            ConsortiumMember.objects.filter(application=application).values_list(
+                "organisation_id", flat=True
+            )
+        )
+    return set(
+        Membership.objects.active()
+        .filter(organisation_id__in=organisations, user__is_active=True)
+        .values_list("user_id", flat=True)
+    )
+
+
+def send_milestone_reminders(now: dt.datetime | None = None) -> int:
+    """Remind the winning team and the issuer of pending milestones due within 7 days
+    and within 1 day (Beijing dates); how many reminders were sent. Safe to run twice.
+    """
+    now = now or timezone.now()
+    today = beijing_date(now)
+    horizon = max(within for within, _kind in MILESTONE_REMINDERS)
+    milestones = (
+        DeliveryMilestone.objects.filter(
+            challenge__status=ChallengeStatus.IN_PROGRESS,
+            status=MilestoneStatus.PENDING,
+            due_on__lte=today + dt.timedelta(days=horizon),
+        )
+        .select_related("challenge__awarded_application")
+        .order_by("due_on", "pk")
+    )
+    sent = 0
+    for milestone in milestones:
+        kind = _milestone_kind(milestone, today)
+        challenge = milestone.challenge
+        people = _delivery_people(challenge)
+        told = set(
+            MilestoneReminder.objects.filter(
+                milestone=milestone, kind=kind, user_id__in=people
+            ).values_list("user_id", flat=True)
+        )
+        recipients = people - told
+        if not kind or not recipients:
+            continue
+        subject, body = render_message(
+            NotificationKind.MILESTONE_DUE,
+            {
+                "challenge": challenge,
+                "milestone": milestone,
+                "due": milestone.due_on.isoformat(),
+                "overdue": milestone.due_on < today,
+            },
+        )
+        try:
+            with transaction.atomic():
+                MilestoneReminder.objects.bulk_create(
+                    MilestoneReminder(
+                        user_id=pk, milestone=milestone, kind=kind, sent_at=now
+                    )
+                    for pk in sorted(recipients)
+                )
+                notify(
+                    recipients,
+                    kind=NotificationKind.MILESTONE_DUE,
+                    subject=subject,
+                    body=body,
+                    url=_path("workbench:delivery", challenge.pk),
+                )
+        except IntegrityError:
+            logger.info("reminders of milestone %s sent by another run", milestone.pk)
+            continue
+        sent += len(recipients)
+    if sent:
+        logger.info("sent %d milestone reminders", sent)
     return sent

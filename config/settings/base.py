@@ -280,6 +280,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=9, minute=0),
         "options": {"expires": _NIGHTLY_EXPIRES},
     },
+    # Delivery milestones due within 7 days and within 1 day: the winning team and the
+    # issuer, in the morning, Beijing time.
+    "send-milestone-reminders": {
+        "task": "accounts.tasks.send_milestone_reminders",
+        "schedule": crontab(hour=9, minute=5),
+        "options": {"expires": _NIGHTLY_EXPIRES},
+    },
     # Index changes that the on-commit task could not send (search engine or broker
     # down) wait in the outbox; this drain sends them once both are back.
     "drain-search-outbox": {
