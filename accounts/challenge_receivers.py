@@ -26,9 +26,16 @@ from market.models import (
     ChallengeApplication,
     ChallengeObjection,
     ConsortiumMember,
+    DeliveryAction,
+    DeliveryMilestone,
     ObjectionOutcome,
+    Payout,
 )
-from market.signals import challenge_objection, challenge_status_changed
+from market.signals import (
+    challenge_delivery,
+    challenge_objection,
+    challenge_status_changed,
+)
 
 
 def applicant_members(
@@ -328,6 +335,41 @@ def on_challenge_objection(
     )
 
 
+def on_challenge_delivery(
+    sender: Any,
+    *,
+    challenge_id: int,
+    event: str,
+    by_user_id: int | None = None,
+    milestone_id: int | None = None,
+    payout_id: int | None = None,
+    **kwargs: Any,
+) -> None:
+    """A milestone accepted or a payout recorded: the winning team and the issuer's
+    other members hear of it, with the link to the delivery page (the team reads it)."""
+    if event == DeliveryAction.MILESTONE_ACCEPTED and milestone_id is not None:
+        kind = NotificationKind.MILESTONE_ACCEPTED
+        extra: dict[str, Any] = {
+            "milestone": DeliveryMilestone.objects.get(pk=milestone_id)
+        }
+    elif event == DeliveryAction.PAYOUT_RECORDED and payout_id is not None:
+        kind = NotificationKind.PAYOUT_RECORDED
+        extra = {"payout": Payout.objects.get(pk=payout_id)}
+    else:
+        return
+    challenge = Challenge.objects.select_related("issuer").get(pk=challenge_id)
+    people = member_ids(challenge.issuer_id)
+    winner_id = challenge.awarded_application_id
+    if winner_id is not None:
+        people |= applicant_members(challenge.pk).get(winner_id, set())
+    _send(
+        people - {by_user_id},
+        kind=kind,
+        context=_context(challenge, "", **extra),
+        url=_path("workbench:delivery", challenge.pk),
+    )
+
+
 def connect() -> None:
     """Connect the challenge receivers once (from ``accounts.receivers.connect``)."""
     challenge_status_changed.connect(
@@ -335,4 +377,7 @@ def connect() -> None:
     )
     challenge_objection.connect(
         on_challenge_objection, dispatch_uid="accounts.notify_challenge_objection"
+    )
+    challenge_delivery.connect(
+        on_challenge_delivery, dispatch_uid="accounts.notify_challenge_delivery"
     )

@@ -17,6 +17,7 @@ from accounts.services.roles import grant_role, sync_role_groups
 from market.demo_content import load_demo_catalogue, load_demo_challenges
 from market.models import Organisation, OrganisationKind
 from market.signals import (
+    challenge_delivery,
     challenge_objection,
     challenge_status_changed,
     listing_status_changed,
@@ -336,6 +337,7 @@ _NOTIFY_LISTING_STATUS = "accounts.notify_listing_status"
 # Those of challenge steps and objections (accounts.challenge_receivers).
 _NOTIFY_CHALLENGE_STATUS = "accounts.notify_challenge_status"
 _NOTIFY_CHALLENGE_OBJECTION = "accounts.notify_challenge_objection"
+_NOTIFY_CHALLENGE_DELIVERY = "accounts.notify_challenge_delivery"
 
 
 def _credit_code(code17: str) -> str:
@@ -348,6 +350,7 @@ def _challenge_notifications_muted() -> Iterator[None]:
     objections, payouts) out of the demo users' inboxes, like the catalogue's."""
     status = challenge_status_changed.disconnect(dispatch_uid=_NOTIFY_CHALLENGE_STATUS)
     objection = challenge_objection.disconnect(dispatch_uid=_NOTIFY_CHALLENGE_OBJECTION)
+    delivery = challenge_delivery.disconnect(dispatch_uid=_NOTIFY_CHALLENGE_DELIVERY)
     try:
         yield
     finally:
@@ -360,6 +363,11 @@ def _challenge_notifications_muted() -> Iterator[None]:
             challenge_objection.connect(
                 challenge_receivers.on_challenge_objection,
                 dispatch_uid=_NOTIFY_CHALLENGE_OBJECTION,
+            )
+        if delivery:
+            challenge_delivery.connect(
+                challenge_receivers.on_challenge_delivery,
+                dispatch_uid=_NOTIFY_CHALLENGE_DELIVERY,
             )
 
 

@@ -44,6 +44,8 @@ class NotificationKind(models.TextChoices):
     APPLICATION_DEADLINE = "application_deadline", _("Application deadline soon")
     SCORING_REMINDER = "scoring_reminder", _("Applications waiting for your scores")
     MILESTONE_DUE = "milestone_due", _("Milestone due soon")
+    MILESTONE_ACCEPTED = "milestone_accepted", _("Milestone accepted")
+    PAYOUT_RECORDED = "payout_recorded", _("Bounty payment recorded")
     SOLVER_INVITED = "solver_invited", _("Invitation to apply to a challenge")
 
 
