@@ -345,14 +345,33 @@ def test_acceptance_and_payout_tell_the_issuer_and_the_winning_team_only(scene):
     start_delivery(scene.challenge.pk, by_user_id=scene.issuer_user.pk)
     Notification.objects.all().delete()
 
-    accept_challenge(scene.challenge.pk, by_user_id=scene.issuer_user.pk)
+    from market.services.delivery import MeasurementData, record_payout
+
+    accept_challenge(
+        scene.challenge.pk,
+        by_user_id=scene.issuer_user.pk,
+        measurements=[
+            MeasurementData(indicator.pk, str(indicator.target_value))
+            for indicator in scene.challenge.indicators.all()
+        ],
+    )
+    record_payout(
+        scene.challenge.pk,
+        by_user_id=scene.issuer_user.pk,
+        amount_wan=scene.challenge.bounty_wan,
+        paid_on=timezone.localdate(),
+    )
     pay_out_challenge(
         scene.challenge.pk, by_user_id=scene.issuer_user.pk, reason="尾款已支付"
     )
 
     for user in (scene.colleague, scene.first_user, scene.member_user):
-        assert _kinds(user) == [K.CHALLENGE_ACCEPTED, K.CHALLENGE_PAID_OUT]
-    assert "尾款已支付" in _of(scene.first_user)[1].body
+        assert _kinds(user) == [
+            K.CHALLENGE_ACCEPTED,
+            K.PAYOUT_RECORDED,
+            K.CHALLENGE_PAID_OUT,
+        ]
+    assert "尾款已支付" in _of(scene.first_user)[2].body
     assert _of(scene.second_user) == []
     assert _of(scene.issuer_user) == []
     assert _received() == {
