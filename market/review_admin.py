@@ -37,6 +37,7 @@ from market.services.review import (
     check_application,
     close_panel,
     has_conflict,
+    remove_expert,
 )
 
 # The largest primary key a form may name (PostgreSQL bigint).
@@ -130,6 +131,12 @@ class ChallengeExpertReviewView(ModeratorsOnlyMixin, WagtailAdminTemplateMixin, 
                     raise ChallengeError(_("Choose an expert."))
                 assign_expert(challenge.pk, expert_id=expert_id, by_user_id=user_id)
                 done = _("The expert is on the panel of “%(title)s”.")
+            elif action == "remove":
+                expert_id = self._id("expert")
+                if expert_id is None:
+                    raise ChallengeError(_("Choose an expert."))
+                remove_expert(challenge.pk, expert_id=expert_id, by_user_id=user_id)
+                done = _("The expert is off the panel of “%(title)s”.")
             elif action == "close_panel":
                 close_panel(challenge.pk, by_user_id=user_id)
                 done = _(

@@ -9,6 +9,7 @@ score and the closing of the panel, or two decisions, never interleave.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -40,6 +41,8 @@ from market.services.challenges import (
     award_challenge,
     fail_challenge,
 )
+
+logger = logging.getLogger(__name__)
 
 S = ChallengeStatus
 # The formal check and the panel are set up once applications have closed.
@@ -195,6 +198,38 @@ def assign_expert(
         expert_id=expert_id,
         assigned_by_id=by_user_id,
         assigned_at=now or timezone.now(),
+    )
+
+
+@transaction.atomic
+def remove_expert(challenge_id: int, *, expert_id: int, by_user_id: int) -> None:
+    """Take an expert off the panel (a conflict found late, an expert who does not
+    answer) while the panel is open — refused once they have scored an application:
+    their scores count, and the panel would lose them silently."""
+    challenge = _lock(challenge_id)
+    _require_setup_status(challenge)
+    _require_open_panel(challenge)
+    assignment = ExpertAssignment.objects.filter(
+        challenge=challenge, expert_id=expert_id
+    ).first()
+    if assignment is None:
+        raise ReviewError(_("This expert is not on the panel."), code="not_assigned")
+    if ScoreSheet.objects.filter(
+        expert_id=expert_id, application__challenge=challenge
+    ).exists():
+        raise ReviewError(
+            _(
+                "This expert has already scored applications of this challenge: "
+                "their scores count, so they stay on the panel."
+            ),
+            code="has_scored",
+        )
+    assignment.delete()
+    logger.info(
+        "expert %s taken off the panel of challenge %s by user %s",
+        expert_id,
+        challenge.pk,
+        by_user_id,
     )
 
 

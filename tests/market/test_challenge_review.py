@@ -36,6 +36,7 @@ from market.services.review import (
     confirm_winner,
     declare_no_conflict,
     declare_no_winner,
+    remove_expert,
     score_application,
 )
 from tests.factories import MembershipFactory, UserFactory
@@ -522,3 +523,34 @@ def test_the_expert_role_carries_the_panel_permission(role_groups):
     expert = UserFactory(roles=[Role.EXPERT])
     assert expert.has_perm("market.serve_on_panel")
     assert not UserFactory(roles=[Role.AGENT]).has_perm("market.serve_on_panel")
+
+
+def test_a_moderator_takes_an_expert_off_the_panel_until_they_have_scored(scene):
+    scene.check_all()
+    idle, busy = scene.experts
+    scene.seat(idle)
+    scene.seat(busy)
+    score_application(scene.first.pk, expert_id=busy.pk, scores=scene.scores(80, 70))
+
+    remove_expert(scene.challenge.pk, expert_id=idle.pk, by_user_id=scene.moderator.pk)
+    assert list(ExpertAssignment.objects.values_list("expert_id", flat=True)) == [
+        busy.pk
+    ]
+    # The removed expert can no longer score.
+    with pytest.raises(ReviewError):
+        score_application(
+            scene.first.pk, expert_id=idle.pk, scores=scene.scores(90, 90)
+        )
+
+    with pytest.raises(ReviewError) as error:
+        remove_expert(
+            scene.challenge.pk, expert_id=busy.pk, by_user_id=scene.moderator.pk
+        )
+    assert error.value.code == "has_scored"
+    with pytest.raises(ReviewError) as error:
+        remove_expert(
+            scene.challenge.pk, expert_id=idle.pk, by_user_id=scene.moderator.pk
+        )
+    assert error.value.code == "not_assigned"
+    close_panel(scene.challenge.pk, by_user_id=scene.moderator.pk)
+    assert ExpertAssignment.objects.filter(expert=busy).exists()

@@ -162,3 +162,27 @@ def test_malformed_ids_in_the_admin_url_answer_404(client, scene):
         ).status_code
         == 404
     )
+
+
+def test_the_moderator_takes_an_expert_off_the_panel_from_the_page(client, scene):
+    expert = scene.experts[0]
+    assign_expert(
+        scene.challenge.pk, expert_id=expert.pk, by_user_id=scene.moderator.pk
+    )
+    client.force_login(scene.moderator)
+    page = client.get(_url(scene)).content.decode()
+    assert 'name="action" value="remove"' in page
+
+    response = client.post(_url(scene), {"action": "remove", "expert": expert.pk})
+
+    assert response.status_code == 302
+    assert not ExpertAssignment.objects.exists()
+    # A malformed or unknown id changes nothing and says why.
+    assign_expert(
+        scene.challenge.pk, expert_id=expert.pk, by_user_id=scene.moderator.pk
+    )
+    for bad in ("abc", "", "99999999999999999999999", str(scene.moderator.pk)):
+        response = client.post(_url(scene), {"action": "remove", "expert": bad})
+        assert response.status_code == 302
+        assert messages_of(response)
+    assert ExpertAssignment.objects.count() == 1
