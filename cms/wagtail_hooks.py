@@ -1,5 +1,6 @@
-"""Wagtail hooks of the portal: listing attachments follow their listing's visibility;
-a challenge's delivery evidence is never public."""
+"""Wagtail hooks of the portal: listing and challenge attachments follow their owner's
+visibility; an application's proposal PDF is as confidential as the application; a
+challenge's delivery evidence is never public."""
 
 from __future__ import annotations
 
@@ -8,8 +9,18 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from wagtail import hooks
 
-from market.models import DeliveryEvidence, Listing
-from market.permissions import can_view, can_view_delivery
+from market.models import (
+    ChallengeApplication,
+    ChallengeAttachment,
+    DeliveryEvidence,
+    Listing,
+)
+from market.permissions import (
+    can_view,
+    can_view_application,
+    can_view_challenge,
+    can_view_delivery,
+)
 
 
 @hooks.register("before_serve_document")
@@ -40,4 +51,33 @@ def protect_delivery_evidence(document: Any, request: HttpRequest) -> None:
         if can_view_delivery(request.user, row.challenge):
             return
     if evidence:
+        raise Http404("No such document.")
+
+
+@hooks.register("before_serve_document")
+def protect_application_proposals(document: Any, request: HttpRequest) -> None:
+    """A proposal PDF is served to whoever may read its application (the applicant's
+    members; once submitted the issuer's members, moderators and assigned experts);
+    404 to everyone else, who could otherwise fetch it by its document URL."""
+    applications = ChallengeApplication.objects.filter(
+        proposal_document=document
+    ).select_related("challenge")
+    for application in applications:
+        if can_view_application(request.user, application):
+            return
+    if applications:
+        raise Http404("No such document.")
+
+
+@hooks.register("before_serve_document")
+def protect_challenge_attachments(document: Any, request: HttpRequest) -> None:
+    """A challenge's attachment follows the challenge: public from 发榜 on, before that
+    its issuer's and the moderators' alone."""
+    attachments = ChallengeAttachment.objects.filter(document=document).select_related(
+        "challenge"
+    )
+    for attachment in attachments:
+        if can_view_challenge(request.user, attachment.challenge):
+            return
+    if attachments:
         raise Http404("No such document.")

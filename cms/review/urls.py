@@ -15,6 +15,11 @@ urlpatterns = [
         views.application_page,
         name="application",
     ),
+    path(
+        "<int:challenge_id>/applications/<int:application_id>/proposal.pdf",
+        views.proposal_download,
+        name="proposal",
+    ),
     path("<int:challenge_id>/my-scores.csv", views.my_scores_export, name="export"),
     path("<int:challenge_id>/ranking/", views.ranking, name="ranking"),
     path("<int:challenge_id>/decision/", views.decide, name="decide"),

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -272,6 +272,28 @@ def application_page(
         "review/application.html",
         _application_context(request, application, form),
         status=400,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def proposal_download(
+    request: HttpRequest, challenge_id: int, application_id: int
+) -> FileResponse:
+    """The proposal PDF of an application, to whoever may read the application, under
+    a neutral file name (in blind review the uploaded name could name the applicant)."""
+    application = _visible_application(request, challenge_id, application_id)
+    document = application.proposal_document
+    if document is None:
+        raise Http404
+    code = blind_codes(application.challenge_id).get(application.pk, "")
+    name = f"proposal-{code or application.pk}.pdf"
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type="application/pdf",
     )
 
 
