@@ -44,7 +44,6 @@ from market.models import (
     Challenge,
     ChallengeApplication,
     ChallengeStatus,
-    ConsortiumMember,
     DeliveryMilestone,
     ExpertAssignment,
     FormalCheckOutcome,
@@ -277,20 +276,15 @@ def _milestone_kind(milestone: DeliveryMilestone, today: dt.date) -> str:
 
 def _delivery_people(challenge: Challenge) -> set[int]:
     """Active members of the issuer and of every organisation of the winning team."""
-    organisations = {challenge.issuer_id}
-    application = challenge.awarded_application
-    if application is not None:
-        organisations.add(application.lead_organisation_id)
-        organisations.update(
-            ConsortiumMember.objects.filter(application=application).values_list(
-                "organisation_id", flat=True
-            )
+    from accounts.challenge_receivers import applicant_members
+    from accounts.receivers import member_ids
+
+    people = member_ids(challenge.issuer_id)
+    if challenge.awarded_application_id is not None:
+        people |= applicant_members(challenge.pk, submitted_only=False).get(
+            challenge.awarded_application_id, set()
         )
-    return set(
-        Membership.objects.active()
-        .filter(organisation_id__in=organisations, user__is_active=True)
-        .values_list("user_id", flat=True)
-    )
+    return people
 
 
 def send_milestone_reminders(now: dt.datetime | None = None) -> int:

@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -149,6 +149,9 @@ def rank_solvers(
             pk__in=[s.candidate_id for s in scored]
         ).select_related("organisation")
     }
+    from matching.items import tokens_of
+
+    tokens = tokens_of(outcomes)
     groups: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
     for s in scored:
         outcome = outcomes.get(s.candidate_id)
@@ -173,7 +176,7 @@ def rank_solvers(
                 "outcome_id": outcome.pk,
                 "title": outcome.title,
                 "score": round(s.total, 4),
-                "terms": shared_terms(item.tokens, _tokens(outcome), limit=6),
+                "terms": shared_terms(item.tokens, tokens.get(outcome.pk, ()), limit=6),
             }
             for s, outcome in found[:EVIDENCE]
         ]
@@ -196,12 +199,6 @@ def rank_solvers(
         )
     rows.sort(key=lambda r: (-float(r["score"]), int(r["organisation_id"])))
     return rows[:SOLVERS]
-
-
-def _tokens(outcome: Outcome) -> tuple[str, ...]:
-    from matching.items import tokens_of
-
-    return tokens_of([outcome.pk]).get(outcome.pk, ())
 
 
 def refresh_solvers(challenge_id: int, today: dt.date | None = None) -> int:
@@ -352,17 +349,14 @@ def _notify_invited(invitation_id: int) -> None:
 def invitation_counts(challenge_id: int) -> InvitationCounts:
     """How many organisations were invited, and how many of them applied afterwards
     (as lead, an application created after their invitation)."""
-    invitations = list(
-        SolverInvitation.objects.filter(challenge_id=challenge_id).values_list(
-            "organisation_id", "invited_at"
+    invitations = SolverInvitation.objects.filter(challenge_id=challenge_id)
+    applied = invitations.filter(
+        Exists(
+            ChallengeApplication.objects.filter(
+                challenge_id=OuterRef("challenge_id"),
+                lead_organisation_id=OuterRef("organisation_id"),
+                created_at__gte=OuterRef("invited_at"),
+            )
         )
-    )
-    applied = 0
-    for org_id, invited_at in invitations:
-        if ChallengeApplication.objects.filter(
-            challenge_id=challenge_id,
-            lead_organisation_id=org_id,
-            created_at__gte=invited_at,
-        ).exists():
-            applied += 1
-    return InvitationCounts(invited=len(invitations), applied_after=applied)
+    ).count()
+    return InvitationCounts(invited=invitations.count(), applied_after=applied)
