@@ -276,9 +276,7 @@ def send_digest(user_id: int, *, now: dt.datetime | None = None) -> int:
             send_mail(
                 clean_subject(subject), digest_text(recent), None, [recipient.email]
             )
-        Notification.objects.filter(pk__in=[n.pk for n in rows]).update(
-            emailed_at=now
-        )
+        Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed_at=now)
     logger.info("digest of %s notifications emailed to user %s", len(recent), user_id)
     return len(recent) if recipient.is_active and recipient.email else 0
 

@@ -47,7 +47,9 @@ def save_preferences(user_id: int, choices: Mapping[str, tuple[bool, str]]) -> i
                     user.email_conversation_messages = wanted
                     user.save(update_fields=["email_conversation_messages"])
             if (in_site, channel) == (get_kind(key).in_site, get_kind(key).email):
-                NotificationPreference.objects.filter(user_id=user_id, kind=key).delete()
+                NotificationPreference.objects.filter(
+                    user_id=user_id, kind=key
+                ).delete()
                 continue
             NotificationPreference.objects.update_or_create(
                 user_id=user_id,

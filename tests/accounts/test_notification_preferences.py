@@ -24,7 +24,9 @@ from tests.factories.accounts import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def _notify(users, kind=NotificationKind.INTEREST_RECEIVED, subject="有人对您的成果感兴趣"):
+def _notify(
+    users, kind=NotificationKind.INTEREST_RECEIVED, subject="有人对您的成果感兴趣"
+):
     return notify(
         [user.pk for user in users],
         kind=kind,
@@ -45,7 +47,9 @@ def test_every_raised_kind_is_registered_in_a_group():
     assert sorted(grouped_keys) == sorted(KINDS)
 
 
-def test_defaults_keep_todays_behaviour(eager_celery, django_capture_on_commit_callbacks):
+def test_defaults_keep_todays_behaviour(
+    eager_celery, django_capture_on_commit_callbacks
+):
     """Nobody loses mail by the upgrade: without a choice, in the site and email at once."""
     user = UserFactory()
     _raise([user], django_capture_on_commit_callbacks)
