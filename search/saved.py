@@ -131,7 +131,11 @@ def matching_searches(kind: str, item_id: int) -> list[int]:
     """
     candidates = list(
         SavedSearch.objects.filter(paused=False, user__is_active=True)
-        .exclude(matches__kind=kind, matches__item_id=item_id)
+        .exclude(
+            pk__in=SavedSearchMatch.objects.filter(kind=kind, item_id=item_id).values(
+                "saved_search_id"
+            )
+        )
         .order_by("pk")
         .values_list("pk", "params")
     )

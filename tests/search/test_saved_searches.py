@@ -270,3 +270,23 @@ def test_other_users_saved_searches_are_out_of_reach(client):
     search.refresh_from_db()
     assert not search.paused
     assert client.get(reverse("search:saved_search_create")).status_code == 405
+
+
+def test_bulk_publication_checks_every_published_listing(
+    backend, moderator, eager_celery, django_capture_on_commit_callbacks, index_now
+):
+    from market.services.listings import publish_listings
+
+    reader = UserFactory()
+    _save(reader)
+    first = OutcomeFactory(submitted=True, title=TITLE)
+    second = DemandFactory(submitted=True, title="寻求正极材料包覆工艺")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        publish_listings([first.pk, second.pk], by_user_id=moderator.pk)
+    index_now(first, second)
+    for callback in callbacks:
+        callback()
+    assert sorted(SavedSearchMatch.objects.values_list("kind", "item_id")) == sorted(
+        [("outcome", first.pk), ("demand", second.pk)]
+    )
+    assert len(_told(reader)) == 2
