@@ -146,12 +146,12 @@ def email_text(notification: Notification) -> str:
     return "\n".join(lines) + "\n"
 
 
-def wants_email(recipient: User, kind: str) -> bool:
-    """Whether the recipient still wants a ``kind`` notification emailed at once (the
-    choice may have changed since it was raised)."""
-    return channels_for([recipient.pk], kind).get(recipient.pk, (False, ""))[1] == (
-        EmailChannel.NOW
-    )
+def email_channel_now(recipient: User, kind: str) -> str:
+    """How the recipient wants a ``kind`` notification emailed now (the choice may
+    have changed since it was raised)."""
+    return channels_for([recipient.pk], kind).get(
+        recipient.pk, (False, EmailChannel.NONE.value)
+    )[1]
 
 
 def send_notification_email(notification_id: int) -> bool:
@@ -172,7 +172,11 @@ def send_notification_email(notification_id: int) -> bool:
         recipient = notification.recipient
         if not recipient.is_active or not recipient.email:
             return False
-        if not wants_email(recipient, notification.kind):
+        channel = email_channel_now(recipient, notification.kind)
+        if channel != EmailChannel.NOW:
+            # Changed since: it goes in the next digest, or nowhere.
+            notification.email_channel = channel
+            notification.save(update_fields=["email_channel"])
             return False
         # Sending under the row lock keeps a second worker from sending it twice.
         send_mail(

@@ -157,6 +157,22 @@ def test_digest_sends_one_mail_with_both_items_once(
     assert len(mail.outbox) == 1
 
 
+def test_a_choice_changed_before_the_email_went_out_is_followed(
+    django_capture_on_commit_callbacks,
+):
+    from accounts.notifications import send_notification_email
+
+    user = UserFactory()
+    (notification,) = _notify([user])
+    save_preferences(
+        user.pk, {NotificationKind.INTEREST_RECEIVED: (True, EmailChannel.DIGEST)}
+    )
+    assert send_notification_email(notification.pk) is False
+    assert mail.outbox == []
+    assert send_digests() == 1
+    assert len(mail.outbox) == 1
+
+
 def test_digest_sends_nothing_when_empty():
     UserFactory()
     assert send_digests() == 0
