@@ -68,3 +68,16 @@ def send_milestone_reminders() -> int:
     """Remind the winning team and the issuer of milestones due within 7 days and
     within 1 day (daily; each user once per milestone and reminder)."""
     return challenge_reminders.send_milestone_reminders()
+
+
+@shared_task(
+    expires=6 * 3600,
+    autoretry_for=(SMTPException, ConnectionError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def send_notification_digests() -> int:
+    """Email each digest user one digest of what waited for them (daily; a user's
+    items are marked sent with their email, so a rerun sends nothing twice)."""
+    return notifications.send_digests()

@@ -17,7 +17,7 @@ class SearchConfig(AppConfig):
             listings_changed,
             listings_status_changed,
         )
-        from search import labels, receivers, sync  # noqa: F401 - labels listens too
+        from search import labels, receivers, saved, sync  # noqa: F401 - labels too
         from search.models import DictionaryWord, Synonym
 
         listing_status_changed.connect(
@@ -28,6 +28,12 @@ class SearchConfig(AppConfig):
         )
         listings_status_changed.connect(
             sync.on_listings_status_changed, dispatch_uid="search.statuses_changed"
+        )
+        listing_status_changed.connect(
+            saved.on_listing_status_changed, dispatch_uid="search.saved_published"
+        )
+        listings_status_changed.connect(
+            saved.on_listings_status_changed, dispatch_uid="search.saved_published_many"
         )
         post_delete.connect(
             sync.on_listing_deleted, sender=Listing, dispatch_uid="search.deleted"

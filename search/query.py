@@ -89,6 +89,9 @@ class SearchRequest:
     corrected_from: str = ""
     # The visitor asked for exactly this text: no automatic correction.
     verbatim: bool = False
+    # (kind, id): search this one item only (a saved search checking a new listing);
+    # never read from query parameters.
+    only: tuple[str, int] | None = None
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> SearchRequest:

@@ -28,6 +28,7 @@ from market.models import ListingKind
 from market.selectors import SORTS as CATALOGUE_SORTS
 from search.labels import Labels
 from search.query import FACETS, Hit, SearchFilters, SearchRequest, SearchResults
+from search.saved import search_params
 from search.selectors import MAX_PREFIX, search_listings, suggestions
 
 # Facets shown as lists on the page, in this order; "kind" is the tabs above them.
@@ -346,6 +347,8 @@ def page_context(http_request: HttpRequest, outcome: SearchOutcome) -> dict[str,
         "sort": asked.sort,
         # The form's own fields are q and sort; the rest ride along hidden.
         "hidden_params": sorted(hidden.items()),
+        # What "save this search" keeps: the text and the filters.
+        "save_params": sorted(search_params(asked).items()),
         "page_number": page,
         "first_number": (page - 1) * asked.per_page + 1,
         "page_links": page_links if pages > 1 else [],

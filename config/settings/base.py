@@ -287,6 +287,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=9, minute=5),
         "options": {"expires": _NIGHTLY_EXPIRES},
     },
+    # The daily digest: one email per user of the notifications they chose to have
+    # collected (accounts.notification_kinds), at NOTIFICATION_DIGEST_HOUR.
+    "send-notification-digests": {
+        "task": "accounts.tasks.send_notification_digests",
+        "schedule": crontab(hour=8, minute=0),
+        "options": {"expires": _NIGHTLY_EXPIRES},
+    },
     # Index changes that the on-commit task could not send (search engine or broker
     # down) wait in the outbox; this drain sends them once both are back.
     "drain-search-outbox": {
@@ -314,6 +321,12 @@ CHALLENGE_MAX_CONSORTIUM_MEMBERS = 4
 # Deals: comparable past deals (same field and mode) show their median and range only
 # from this many deals on (fewer could reveal one party's price to the other).
 DEAL_COMPARABLES_MIN = 3
+
+# Notifications: the hour (CELERY_TIMEZONE, Beijing time) the daily digest goes out.
+NOTIFICATION_DIGEST_HOUR = 8
+# Saved searches: how many one user may keep (each is checked against every newly
+# published listing).
+SAVED_SEARCHES_PER_USER = 20
 
 # Search: "embedded" needs no server; "elasticsearch" talks to ELASTICSEARCH_URL.
 SEARCH_BACKEND = "embedded"

@@ -436,6 +436,15 @@ class EmbeddedBackend:
                 (score, index.docs[doc])
                 for doc, score in index.scores(analysed).items()
             ]
+        if request.only is not None:
+            # One item: the same query and filters, restricted to it.
+            kind, item_id = request.only
+            scored = [
+                item
+                for item in scored
+                if item[1].body.get("listing_id") == item_id
+                and item[1].body.get("kind") == kind
+            ]
         results = SearchResults(request=request, backend=self.name)
         visible = [item for item in scored if matches(item[1].body, request.filters)]
         results.total = len(visible)
