@@ -9,7 +9,6 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -150,7 +149,7 @@ class ProtectedMixin(serializers.Serializer):
 
     protected_details = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_protected_details(self, listing: Listing) -> str | None:
         return self.context.get("protected_details")
 

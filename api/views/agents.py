@@ -39,7 +39,6 @@ from matching.permissions import can_review, introduction_side
 from matching.services.answers import AnswerError, answer_introduction
 from matching.services.decisions import (
     NOTE_MAX_LENGTH,
-    AlreadyDone,
     DecisionError,
     claim_proposal,
     introduce,
@@ -209,8 +208,6 @@ class _ProposalAction(_Agent):
             data = dict(given.validated_data)
         try:
             self.step(proposal.pk, request.user.pk, data)
-        except AlreadyDone:
-            pass  # a double submit: nothing changed, the proposal is as asked
         except DecisionError as error:
             raise Conflict(str(error.message), code=error.code) from None
         except DjangoPermissionDenied:

@@ -58,7 +58,10 @@ def _own_queryset(model: type[Listing], user: Any) -> Any:
 def _model_errors(error: DjangoValidationError) -> ValidationError:
     if hasattr(error, "error_dict"):
         return ValidationError(
-            {name: [str(m) for m in e.messages] for name, e in error}  # type: ignore[attr-defined]
+            {
+                name: [str(m) for m in found]
+                for name, found in error.message_dict.items()
+            }
         )
     return ValidationError({"_": [str(m) for m in error.messages]})
 
