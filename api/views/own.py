@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from api import params
 from api.errors import Conflict
 from api.schema import errors
-from api.serializers import OWN_SERIALIZERS, WRITE_SERIALIZERS, ListingWrite
+from api.serializers import OWN_SERIALIZERS, WRITE_SERIALIZERS
 from api.views.public import _pk
 from config import throttle
 from market import permissions
@@ -270,7 +270,7 @@ class _OwnAction(GenericAPIView):
         )
 
 
-def _own_views(model: type[Listing], noun: str) -> tuple[type, ...]:
+def _own_views(model: type[Listing], noun: str) -> tuple[Any, ...]:
     own = OWN_SERIALIZERS[model]
     write = WRITE_SERIALIZERS[model]
     status_parameter = OpenApiParameter(
@@ -329,8 +329,6 @@ OwnOutcomeList, OwnOutcomeDetail, OwnOutcomeSubmit, OwnOutcomeWithdraw = _own_vi
 OwnDemandList, OwnDemandDetail, OwnDemandSubmit, OwnDemandWithdraw = _own_views(
     Demand, "demands"
 )
-assert issubclass(OwnOutcomeList, GenericAPIView)
-assert ListingWrite
 
 
 # -- 为您推荐 ----------------------------------------------------------------------

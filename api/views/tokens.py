@@ -17,7 +17,7 @@ from api.services import NAME_MAX_LENGTH, TokenError, create_token, revoke_token
 def _page(
     request: HttpRequest, *, key: str = "", error: str = "", name: str = ""
 ) -> HttpResponse:
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = ApiToken.objects.filter(user_id=int(request.user.pk or 0))
     response = render(
         request,
         "api/tokens.html",
@@ -42,7 +42,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         return _page(request)
     name = request.POST.get("name", "")
     try:
-        _token, key = create_token(request.user.pk, name=name)
+        _token, key = create_token(int(request.user.pk or 0), name=name)
     except TokenError as error:
         return _page(request, error=str(error.message), name=name[:NAME_MAX_LENGTH])
     return _page(request, key=key)
@@ -53,7 +53,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     """Revoke one of the user's tokens; another user's is a 404."""
     try:
-        token = revoke_token(token_id, user_id=request.user.pk)
+        token = revoke_token(token_id, user_id=int(request.user.pk or 0))
     except ApiToken.DoesNotExist:
         raise Http404 from None
     messages.success(

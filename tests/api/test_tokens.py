@@ -96,3 +96,10 @@ def test_session_writes_need_csrf(owner):
     assert response.status_code == 403
     assert "CSRF" in error_of(response)["message"]
     assert not Listing.objects.exists()
+
+
+def test_profile_links_to_the_token_page_in_chinese(client, owner):
+    client.force_login(owner)
+    assert "/accounts/api-tokens/" in client.get("/accounts/profile/").text
+    page = client.get("/accounts/api-tokens/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "创建令牌" in page.text and "您还没有令牌。" in page.text
