@@ -57,3 +57,10 @@ def test_errors_speak_the_requested_language(api):
     response = api.get("/api/v1/demands/?stage=moon", HTTP_ACCEPT_LANGUAGE="zh-hans")
     message = error_of(response)["message"]
     assert message != "The request has errors; see the fields."
+
+
+def test_the_search_pages_own_endpoints_share_the_error_format(client):
+    for url in ("/api/search/", "/api/search/suggest/"):
+        response = client.post(url, {"q": "x"})
+        assert response.status_code == 405
+        assert error_of(response)["code"] == "method_not_allowed"
