@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.views import agents, own, public
+from api.views import agents, deals, own, public
 
 app_name = "api"
 
@@ -64,6 +64,10 @@ v1 = [
         agents.IntroductionAnswer.as_view(),
         name="introduction_answer",
     ),
+    path("deals/", deals.DealList.as_view(), name="deals"),
+    path("deals/<int:pk>/", deals.DealDetail.as_view(), name="deal"),
+    path("deals/<int:pk>/move/", deals.DealMove.as_view(), name="deal_move"),
+    path("deals/<int:pk>/offers/", deals.DealOffers.as_view(), name="deal_offers"),
     path("agent/proposals/", agents.ProposalQueue.as_view(), name="proposals"),
     path("agent/proposals/<int:pk>/", agents.ProposalDetail.as_view(), name="proposal"),
     *[

@@ -24,6 +24,7 @@ from tests.factories import (
     OutcomeFactory,
     UserFactory,
 )
+from tests.factories.deals import deal_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,7 +44,8 @@ CHECKS = [
 
 def _seed(owner):
     organisation = owner.memberships.first().organisation
-    OutcomeFactory(published=True, organisation=organisation)
+    outcome = OutcomeFactory(published=True, organisation=organisation)
+    deal_at(outcome=outcome)
     DemandFactory(published=True)
     DemandFactory(organisation=organisation)
     ChallengeFactory(status="published")
