@@ -64,3 +64,27 @@ def test_the_search_pages_own_endpoints_share_the_error_format(client):
         response = client.post(url, {"q": "x"})
         assert response.status_code == 405
         assert error_of(response)["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "field=%EF%BC%90%EF%BC%94",
+        "region=32%00000",
+        "trl=%D9%A3",
+        "q=%00",
+        "q=" + "长" * 101,
+    ],
+)
+def test_odd_parameters_are_4xx_never_5xx(api, query):
+    for path in ("/api/v1/outcomes/", "/api/v1/challenges/", "/api/v1/search/"):
+        response = api.get(f"{path}?{query}")
+        assert 400 <= response.status_code < 500 or response.status_code == 200
+        if response.status_code >= 400:
+            error_of(response)
+
+
+def test_html_only_clients_get_406_json(api):
+    response = api.get("/api/v1/outcomes/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 406
+    assert error_of(response)["code"] == "not_acceptable"
