@@ -1,4 +1,4 @@
-"""URL configuration: health, language switch, accounts, Wagtail admin and pages."""
+"""URL configuration: health, language switch, accounts, the REST API, Wagtail admin and pages."""
 
 from django.conf import settings
 from django.conf.urls.static import static
@@ -23,6 +23,7 @@ from config.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/api-tokens/", include("api.token_urls")),
     path("accounts/", include("accounts.urls")),
     path("engage/", include("cms.engagement.urls")),
     # Before agents/: the matcher's queue lives under the agents' workspace.
@@ -36,6 +37,9 @@ urlpatterns = [
     path("challenges/", include("cms.challenge_urls")),
     path("review/", include("cms.review.urls")),
     path("", include("search.urls")),
+    # After search.urls: /api/search/ stays the search page's own lean endpoint
+    # (docs/api.md); everything else under /api/ is the REST API.
+    path("api/", include("api.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("contact/", contact, name="contact"),

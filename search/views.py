@@ -378,8 +378,15 @@ def _json_get_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
+            # The REST API's error shape (docs/api.md), without depending on it.
             response = JsonResponse(
-                {"error": _("Only GET requests are accepted here.")}, status=405
+                {
+                    "error": {
+                        "code": "method_not_allowed",
+                        "message": _("Only GET requests are accepted here."),
+                    }
+                },
+                status=405,
             )
             response["Allow"] = "GET, HEAD"
             return response
