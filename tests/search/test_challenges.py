@@ -326,9 +326,7 @@ def test_board_search_falls_back_to_the_database_when_the_engine_is_down(
     engine_down, client
 ):
     ChallengeFactory(title="固态电池界面", status=S.PUBLISHED)
-    ChallengeFactory(
-        title="另一个", status=S.PUBLISHED, deliverables="固态电池样品"
-    )
+    ChallengeFactory(title="另一个", status=S.PUBLISHED, deliverables="固态电池样品")
 
     response = client.get(BOARD, {"q": "固态电池"})
 
