@@ -18,7 +18,12 @@ from market.models import (
     OrganisationKind,
     TechField,
 )
-from market.services.challenges import publish_challenge, withdraw_challenge
+from market.services.challenges import (
+    close_challenge,
+    fail_challenge,
+    publish_challenge,
+    withdraw_challenge,
+)
 from search.backends import get_backend
 from search.documents import search_key
 from search.models import IndexOutbox, ListingText
@@ -132,7 +137,7 @@ def test_challenge_titles_are_suggested_with_their_kind(backend, sync_index, cli
     ]
 
 
-def test_withdrawn_challenge_leaves_the_index(backend, sync_index):
+def test_each_step_resends_a_challenge_and_withdrawal_removes_it(backend, sync_index):
     issuer_user = UserFactory()
     challenge = ChallengeFactory(title="海水淡化反渗透膜", status=S.SUBMITTED)
     sync_index()
@@ -143,10 +148,22 @@ def test_withdrawn_challenge_leaves_the_index(backend, sync_index):
     assert found(q="反渗透膜") == [key(challenge)]
     assert [s.text for s in suggestions("海水淡化")] == ["海水淡化反渗透膜"]
 
-    withdraw_challenge(challenge.pk, by_user_id=issuer_user.pk, reason="预算取消")
+    # Every step re-sends the document: its hit shows the new status.
+    close_challenge(challenge.pk, now=challenge.application_deadline)
     sync_index()
-    assert found(q="反渗透膜") == []
-    assert suggestions("海水淡化") == []
+    body = backend.stored_body("challenge", search_key("challenge", challenge.pk))
+    assert body["status"] == "closed"
+    fail_challenge(challenge.pk, by_user_id=issuer_user.pk, reason="无合适方案")
+    sync_index()
+    assert found(q="反渗透膜") == [key(challenge)]  # failed is still public
+
+    other = ChallengeFactory(title="海水淡化能量回收", status=S.PUBLISHED)
+    sync_index()
+    assert found(q="能量回收") == [key(other)]
+    withdraw_challenge(other.pk, by_user_id=issuer_user.pk, reason="预算取消")
+    sync_index()
+    assert found(q="能量回收") == []
+    assert [s.text for s in suggestions("海水淡化")] == ["海水淡化反渗透膜"]
     assert not IndexOutbox.objects.exists()
 
 
