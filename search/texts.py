@@ -151,11 +151,23 @@ def fill_body_texts(listing_ids: Iterable[int]) -> None:
     The words stay as they are and so does the version: only a new index reads the
     text (``search_reindex``), and a listing's next change rewrites its whole row.
     """
-    fields = _fields_of(sorted({int(pk) for pk in listing_ids}))
+    keys = sorted({int(pk) for pk in listing_ids})
+    # Listings: the plain text alone, no segmentation (a reindex may fill thousands).
+    listings = _specific([pk for pk in keys if pk > 0])
     rows = [
-        ListingText(listing_id=pk, body_text=values["body_text"])
-        for pk, values in fields.items()
+        ListingText(
+            listing_id=pk,
+            body_text=normalise(" ".join(p for p in body_parts(listing) if p)),
+        )
+        for pk, listing in listings.items()
     ]
+    # Challenges were indexed after the plain text was kept: none is expected here.
+    challenge_keys = [pk for pk in keys if pk < 0]
+    if challenge_keys:
+        rows += [
+            ListingText(listing_id=pk, body_text=values["body_text"])
+            for pk, values in _fields_of(challenge_keys).items()
+        ]
     ListingText.objects.bulk_update(rows, ["body_text"], batch_size=500)
 
 
