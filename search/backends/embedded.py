@@ -231,11 +231,8 @@ def _stamp() -> tuple[Any, ...]:
 
 # Challenges are scored over statistics of their own, as in their own Elasticsearch
 # index: a few hundred challenges must not change how outcomes and demands rank.
-_GROUPS = {CHALLENGE_INDEX: CHALLENGE_INDEX}
-
-
 def _group(index: str) -> str:
-    return _GROUPS.get(index, "listings")
+    return CHALLENGE_INDEX if index == CHALLENGE_INDEX else "listings"
 
 
 def _indices() -> list[_Index]:
