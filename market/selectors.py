@@ -464,11 +464,14 @@ HONOURED_STATUSES = ("accepted", "paid_out")
 _PRIVATE_STATUSES = ("draft", "submitted", "rejected")
 
 
-def board_challenges(filters: ChallengeFilters) -> QuerySet[Any]:
+def board_challenges(
+    filters: ChallengeFilters, *, found_ids: list[int] | None = None
+) -> QuerySet[Any]:
     """Public challenges matching ``filters``, newest publication first.
 
-    The text search is a database query over title, background and objectives until
-    challenges become a kind of the search index.
+    ``found_ids``: the challenges the search index found for ``filters.q`` (the
+    board's text search); without them the text is searched in the database (title,
+    background and objectives), as when the search engine is down.
     """
     from market.filters import BOUNTY_BANDS, CHALLENGE_STATUS_GROUPS
     from market.models import PUBLIC_CHALLENGE_STATUSES, Challenge
@@ -492,7 +495,9 @@ def board_challenges(filters: ChallengeFilters) -> QuerySet[Any]:
             queryset = queryset.filter(bounty_wan__lt=below)
     if filters.campaign:
         queryset = queryset.filter(campaign_id=filters.campaign)
-    for word in filters.q.split():
+    if found_ids is not None:
+        queryset = queryset.filter(pk__in=found_ids)
+    for word in filters.q.split() if found_ids is None else ():
         queryset = queryset.filter(
             Q(title__icontains=word)
             | Q(background__icontains=word)
