@@ -7,7 +7,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from accounts import emails, notifications
-from accounts.services import challenge_reminders
+from accounts.services import challenge_reminders, deal_reminders
 
 
 @shared_task(
@@ -68,3 +68,9 @@ def send_milestone_reminders() -> int:
     """Remind the winning team and the issuer of milestones due within 7 days and
     within 1 day (daily; each user once per milestone and reminder)."""
     return challenge_reminders.send_milestone_reminders()
+
+
+@shared_task(expires=4 * 60)
+def send_deal_follow_up_reminders() -> int:
+    """Remind agents of their deal follow-ups that fell due (periodic; each once)."""
+    return deal_reminders.send_deal_follow_up_reminders()

@@ -47,6 +47,10 @@ class NotificationKind(models.TextChoices):
     MILESTONE_ACCEPTED = "milestone_accepted", _("Milestone accepted")
     PAYOUT_RECORDED = "payout_recorded", _("Bounty payment recorded")
     SOLVER_INVITED = "solver_invited", _("Invitation to apply to a challenge")
+    DEAL_STAGE = "deal_stage", _("Deal stage changed")
+    DEAL_OFFER = "deal_offer", _("Offer on a deal")
+    DEAL_PAYMENT = "deal_payment", _("Payment recorded on a deal")
+    DEAL_FOLLOW_UP = "deal_follow_up", _("Deal follow-up due")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
