@@ -66,6 +66,7 @@ from market.services.deals import (
     ACTION_LABELS,
     NEXT_ACTION,
     DealError,
+    IllegalDealTransition,
     OfferData,
     StageData,
 )
@@ -266,6 +267,10 @@ def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     completed_on=data["completed_on"],
                 ),
             )
+        except IllegalDealTransition as error:
+            # Not the step the page offers: say so above the page.
+            messages.error(request, str(error.message))
+            form.add_error(None, str(error.message))
         except DealError as error:
             put_errors(form, error)
         else:

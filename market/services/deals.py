@@ -160,8 +160,9 @@ def illegal_reason(deal: Deal, action: str) -> str:
 
 
 def _require(errors: dict[str, Any], deal: Deal, name: str, message: Any) -> None:
+    # A value given but refused (negative, not a number) keeps its own message.
     if getattr(deal, name) in (None, ""):
-        errors[name] = message
+        errors.setdefault(name, message)
 
 
 @dataclass(frozen=True)
