@@ -22,8 +22,8 @@ OFFER_EVENTS = frozenset({"offer", "counter_offer", "offer_accepted"})
 def deal_audience(deal: Deal, *, actor_id: int | None) -> set[int]:
     """Active members of both parties and the deal's agent, but the one who acted."""
     users = member_ids(deal.supplier_id) | member_ids(deal.buyer_id)
-    if deal.agent_id is not None and deal.agent.is_active:
-        users.add(deal.agent_id)
+    if deal.agent is not None and deal.agent.is_active:
+        users.add(deal.agent.pk)
     users.discard(actor_id)  # type: ignore[arg-type]
     return users
 
