@@ -341,6 +341,9 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your offer was recorded."))
             return redirect("deals:detail", pk=deal.pk)
+    if form.has_error("responds_to"):
+        # A hidden choice: say it where the form shows it.
+        form.add_error(None, _("That offer is no longer open."))
     return _detail(request, deal, status=400, offer_form=form)
 
 

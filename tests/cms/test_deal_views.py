@@ -689,3 +689,17 @@ def test_an_organisation_only_page_never_lists_deals_of_others(client, agent):
     MembershipFactory(user=user, organisation=OrganisationFactory())
     client.force_login(user)
     assert client.get(reverse("deals:list")).context["deals"] == []
+
+
+def test_a_malformed_counter_offer_target_is_refused_and_said(client, agent):
+    deal = deal_at(DealStage.NEGOTIATION, agent=agent)
+    supplier, _buyer = members(deal)
+    client.force_login(supplier)
+    for target in ("abc", "999999"):
+        response = client.post(
+            reverse("deals:offer", args=[deal.pk]),
+            {"structure": "lump_sum", "total_wan": "10", "responds_to": target},
+        )
+        assert response.status_code == 400
+        assert response.context["offer_form"].non_field_errors()
+    assert not DealOffer.objects.exists()
