@@ -922,7 +922,7 @@ class PipelineColumn:
 
 def agent_pipeline(agent_id: int) -> tuple[list[PipelineColumn], list[Any]]:
     """The agent's deals by stage (the columns in order) and their terminated ones,
-    in one query."""
+    with their notes (two queries)."""
     from market.models import DEAL_STAGE_ORDER, DealStage
 
     columns = {
@@ -933,6 +933,7 @@ def agent_pipeline(agent_id: int) -> tuple[list[PipelineColumn], list[Any]]:
     for deal in (
         deals_with_parties()
         .filter(agent_id=agent_id)
+        .prefetch_related("notes")
         .order_by("stage_changed_at", "pk")
     ):
         if deal.stage == DealStage.TERMINATED:

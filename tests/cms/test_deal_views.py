@@ -703,3 +703,34 @@ def test_a_malformed_counter_offer_target_is_refused_and_said(client, agent):
         assert response.status_code == 400
         assert response.context["offer_form"].non_field_errors()
     assert not DealOffer.objects.exists()
+
+
+def test_the_pipeline_costs_the_same_queries_for_one_deal_or_many(client, agent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from market.services.deals import add_note
+
+    first = deal_at(DealStage.SIGNED, agent=agent)
+    add_note(first.pk, body="先问预算", by_user_id=agent.pk)
+    client.force_login(agent)
+    client.get(reverse("agents:pipeline"))  # sessions, permissions warmed
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(reverse("agents:pipeline")).content.decode()
+    assert "先问预算" in page
+    for stage in (DealStage.INTENT, DealStage.REGISTERED, DealStage.TERMINATED):
+        deal = deal_at(stage, agent=agent)
+        add_note(deal.pk, body="备注", by_user_id=agent.pk)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("agents:pipeline"))
+    assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_a_note_from_the_board_returns_to_the_board(client, agent):
+    deal = deal_at(DealStage.SIGNED, agent=agent)
+    client.force_login(agent)
+    response = client.post(
+        reverse("deals:note", args=[deal.pk]), {"body": "周五回电", "back": "board"}
+    )
+    assert response["Location"].startswith(reverse("agents:pipeline"))
+    assert DealNote.objects.get(deal=deal).body == "周五回电"
