@@ -80,6 +80,16 @@ def test_walkthrough_agent_registers_a_signed_deal_from_the_pipeline(
     assert "签约 → " in last.inner_text() and "赵经纪" in last.inner_text()
     assert "2026320500004321" in page.content()
     assert axe_violations(page, axe_source) == []
+
+    # On a phone the columns stack: nothing wider than the screen, the button reachable.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/agents/pipeline/")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390
+    button = page.locator(f"#deal-{deal.pk}").get_by_role("button", name="开始履行")
+    button.scroll_into_view_if_needed()
+    assert button.is_visible()
+    assert axe_violations(page, axe_source) == []
     context.close()
     assert violations == [], "\n".join(violations)
     deal.refresh_from_db()
