@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from cms.catalogue import listing_url
 from cms.deals.forms import (
     STEP_FIELDS,
     AmountsForm,
@@ -48,8 +49,10 @@ from market.models import (
 from market.permissions import (
     can_create_deal,
     can_manage_deal,
+    can_view,
     can_view_all_deals,
     can_view_deal,
+    conversation_side,
     deal_side,
     is_deal_agent,
     member_organisation_ids,
@@ -189,7 +192,16 @@ def _detail(
             offering and offer.status == OfferStatus.OPEN and offer.side != side
         )
     staff = manage or can_view_all_deals(user)
+    links = {
+        name: listing_url(listing, request)
+        for name, listing in (("outcome", deal.outcome), ("demand", deal.demand))
+        if listing is not None and can_view(user, listing)
+    }
     context = {
+        "outcome_url": links.get("outcome"),
+        "demand_url": links.get("demand"),
+        "conversation_readable": deal.conversation is not None
+        and conversation_side(user, deal.conversation) is not None,
         "deal": deal,
         "side": party,
         "offer_side": side,
