@@ -246,8 +246,13 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _deal(request, pk))
 
 
+def _from_board(request: HttpRequest, deal: Deal) -> bool:
+    """Sent from the pipeline board that shows this deal (the deal's agent's own)."""
+    return request.POST.get("back") == "board" and deal.agent_id == request.user.pk
+
+
 def _back(request: HttpRequest, deal: Deal) -> HttpResponse:
-    if request.POST.get("back") == "board":
+    if _from_board(request, deal):
         return redirect(f"{reverse('agents:pipeline')}#deal-{deal.pk}")
     return redirect("deals:detail", pk=deal.pk)
 
@@ -296,7 +301,7 @@ def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.non_field_errors():
         form.add_error(None, _("The deal was not moved: correct the fields marked."))
     deal.refresh_from_db()
-    if request.POST.get("back") == "board":
+    if _from_board(request, deal):
         return _board(request, failed={deal.pk: {action: form}}, status=400)
     return _detail(request, deal, status=400, move_forms={action: form})
 
