@@ -127,3 +127,26 @@ def test_the_reminder_task_runs_on_the_beat_schedule(settings):
     from accounts.tasks import send_deal_follow_up_reminders as task
 
     assert task.name == entry["task"]
+
+
+def test_a_deal_opened_by_an_agent_tells_both_parties(role_groups):
+    from market.services.deals import create_deal
+    from tests.factories.market import DemandFactory, OutcomeFactory
+
+    agent = UserFactory(roles=[Role.AGENT])
+    outcome, demand = OutcomeFactory(), DemandFactory()
+    supplier = MembershipFactory(organisation=outcome.organisation).user
+    buyer = MembershipFactory(organisation=demand.organisation).user
+    Notification.objects.all().delete()
+    deal = create_deal(
+        by_user_id=agent.pk,
+        agent_id=agent.pk,
+        supplier_id=outcome.organisation_id,
+        buyer_id=demand.organisation_id,
+        mode="transfer",
+        outcome_id=outcome.pk,
+        demand_id=demand.pk,
+    )
+    assert told(NotificationKind.DEAL_STAGE) == {supplier.pk, buyer.pk}
+    body = Notification.objects.filter(recipient=buyer).get().body
+    assert outcome.organisation.name in body and deal.title in body
