@@ -93,6 +93,7 @@ register_group("conversations", _("Conversations and introductions"))
 register_group("challenges", _("Challenges (揭榜挂帅)"))
 register_group("reviews", _("Expert review and objections"))
 register_group("delivery", _("Delivery and payment"))
+register_group("deals", _("Deals (技术转移交易)"))
 register_group("reminders", _("Reminders"))
 register_group("moderation", _("Moderation"))
 register_group("saved_searches", _("Saved searches"))
@@ -130,6 +131,10 @@ _GROUP_OF: dict[str, str] = {
     _K.CHALLENGE_PAID_OUT: "delivery",
     _K.MILESTONE_ACCEPTED: "delivery",
     _K.PAYOUT_RECORDED: "delivery",
+    _K.DEAL_STAGE: "deals",
+    _K.DEAL_OFFER: "deals",
+    _K.DEAL_PAYMENT: "deals",
+    _K.DEAL_FOLLOW_UP: "reminders",
     _K.LISTING_RENEWAL: "reminders",
     _K.APPLICATION_DEADLINE: "reminders",
     _K.MILESTONE_DUE: "reminders",

@@ -7,7 +7,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from accounts import emails, notifications
-from accounts.services import challenge_reminders
+from accounts.services import challenge_reminders, deal_reminders
 
 
 @shared_task(
@@ -81,3 +81,9 @@ def send_notification_digests() -> int:
     """Email each digest user one digest of what waited for them (daily; a user's
     items are marked sent with their email, so a rerun sends nothing twice)."""
     return notifications.send_digests()
+
+
+@shared_task(expires=4 * 60)
+def send_deal_follow_up_reminders() -> int:
+    """Remind agents of their deal follow-ups that fell due (periodic; each once)."""
+    return deal_reminders.send_deal_follow_up_reminders()

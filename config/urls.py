@@ -32,6 +32,7 @@ urlpatterns = [
     path("agents/", include("cms.engagement.agent_urls")),
     path("introductions/", include("matching.answer_urls")),
     path("workbench/", include("cms.workbench.urls")),
+    path("deals/", include("cms.deals.urls")),
     # Before challenges/: a challenge's proposed solvers come from the matcher.
     path("challenges/<int:challenge_id>/solvers/", include("matching.solver_urls")),
     path("challenges/", include("cms.challenge_urls")),

@@ -48,6 +48,10 @@ class NotificationKind(models.TextChoices):
     PAYOUT_RECORDED = "payout_recorded", _("Bounty payment recorded")
     SOLVER_INVITED = "solver_invited", _("Invitation to apply to a challenge")
     SAVED_SEARCH_MATCH = "saved_search_match", _("New listing for a saved search")
+    DEAL_STAGE = "deal_stage", _("Deal stage changed")
+    DEAL_OFFER = "deal_offer", _("Offer on a deal")
+    DEAL_PAYMENT = "deal_payment", _("Payment recorded on a deal")
+    DEAL_FOLLOW_UP = "deal_follow_up", _("Deal follow-up due")
 
 
 class EmailChannel(models.TextChoices):

@@ -299,6 +299,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=8, minute=0),
         "options": {"expires": _NIGHTLY_EXPIRES},
     },
+    # Agents' follow-ups on their deals, reminded once within 5 minutes of falling due.
+    "send-deal-follow-ups": {
+        "task": "accounts.tasks.send_deal_follow_up_reminders",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
     # Index changes that the on-commit task could not send (search engine or broker
     # down) wait in the outbox; this drain sends them once both are back.
     "drain-search-outbox": {
