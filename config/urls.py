@@ -35,6 +35,7 @@ urlpatterns = [
     path("challenges/<int:challenge_id>/solvers/", include("matching.solver_urls")),
     path("challenges/", include("cms.challenge_urls")),
     path("review/", include("cms.review.urls")),
+    path("statistics/", include("reports.urls")),
     path("", include("search.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "cms",
     "search",
     "matching",
+    "reports",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,149 @@
+"""The figures a report shows: title, columns, chart and who may read each.
+
+``FIGURES`` maps a figure's name (its address in ``/statistics/data/<name>.json``)
+to its selector; pages, downloads and JSON all go through ``compute``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from reports import selectors
+from reports.params import Cuts, Period
+
+Selector = Callable[[Period, Cuts], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str | Promise
+    # "label" (text), "count", "amount" (10k CNY), "percent" or "days"
+    kind: str = "count"
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    name: str
+    title: str | Promise
+    selector: Selector
+    columns: tuple[Column, ...]
+    # The category column and the columns drawn as bars.
+    chart_label: str
+    chart_series: tuple[str, ...]
+    # Public figures may be read by anyone (no institution cut); the others by
+    # managers, moderators and administrators.
+    public: bool = False
+    note: str | Promise = ""
+    group: str = field(default="listings")
+
+
+_KINDS = (
+    Column("outcomes", _("Research outcomes")),
+    Column("demands", _("Technology demands")),
+    Column("challenges", _("Challenges")),
+)
+_MONTH = Column("month", _("Month"), "label")
+_NAME = Column("name", _("Name"), "label")
+
+_SPECS = [
+    FigureSpec(
+        "funnel",
+        _("Funnel: listings posted in the period and how far they came"),
+        selectors.funnel,
+        (
+            Column("stage", _("Stage code"), "label"),
+            _NAME,
+            Column("listings", _("Listings")),
+        ),
+        "name",
+        ("listings",),
+        note=_(
+            "Each stage counts the listings posted in the period that reached it: "
+            "viewed at least once, an interest or consultation request, an "
+            "introduction by a transfer agent."
+        ),
+        group="funnel",
+    ),
+    FigureSpec(
+        "listings_by_month",
+        _("Outcomes, demands and challenges posted per month"),
+        selectors.listings_by_month,
+        (_MONTH, *_KINDS),
+        "month",
+        ("outcomes", "demands", "challenges"),
+        public=True,
+    ),
+    FigureSpec(
+        "listings_by_field",
+        _("Outcomes, demands and challenges posted per technology field"),
+        selectors.listings_by_field,
+        (Column("code", _("Field code"), "label"), _NAME, *_KINDS),
+        "name",
+        ("outcomes", "demands", "challenges"),
+        public=True,
+    ),
+    FigureSpec(
+        "listings_by_region",
+        _("Outcomes, demands and challenges posted per province"),
+        selectors.listings_by_region,
+        (Column("code", _("Region code"), "label"), _NAME, *_KINDS),
+        "name",
+        ("outcomes", "demands", "challenges"),
+        public=True,
+    ),
+    FigureSpec(
+        "proposal_acceptance",
+        _("Matcher's proposals accepted and rejected by agents per month"),
+        selectors.proposal_acceptance,
+        (
+            _MONTH,
+            Column("accepted", _("Accepted")),
+            Column("rejected", _("Rejected")),
+            Column("rate", _("Acceptance rate (%)"), "percent"),
+        ),
+        "month",
+        ("accepted", "rejected"),
+        note=_("Acceptance rate: accepted ÷ (accepted + rejected)."),
+        group="matching",
+    ),
+    FigureSpec(
+        "time_to_first_introduction",
+        _("Days from a demand's publication to its first introduction"),
+        selectors.time_to_first_introduction,
+        (
+            Column("month", _("Month of the first introduction"), "label"),
+            Column("demands", _("Demands introduced")),
+            Column("mean_days", _("Mean (days)"), "days"),
+            Column("median_days", _("Median (days)"), "days"),
+        ),
+        "month",
+        ("median_days",),
+        group="matching",
+    ),
+]
+
+FIGURES: dict[str, FigureSpec] = {spec.name: spec for spec in _SPECS}
+
+
+def register(spec: FigureSpec) -> None:
+    """Add a figure (the deal figures are added by ``reports.deals``)."""
+    FIGURES[spec.name] = spec
+
+
+def compute(name: str, period: Period, cuts: Cuts) -> list[dict[str, Any]]:
+    """The rows of one figure."""
+    return FIGURES[name].selector(period, cuts)
+
+
+def table(
+    spec: FigureSpec, rows: list[dict[str, Any]]
+) -> tuple[list[str], list[list[Any]]]:
+    """Header (column labels) and cells, in the columns' order: what a download holds."""
+    header = [str(column.label) for column in spec.columns]
+    return header, [[row.get(column.key) for column in spec.columns] for row in rows]

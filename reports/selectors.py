@@ -1,0 +1,338 @@
+"""The figures: one pure selector per figure, a period and cuts in, plain rows out.
+
+Every page, download and JSON answer calls these and nothing else, so what a manager
+reads, downloads and fetches are the same numbers. A row is a ``dict`` of plain
+values (``str``, ``int``, ``float``, ``Decimal``); months are ``"YYYY-MM"`` in the
+site's time zone. "Posted" means first published in the period, whatever the listing's
+status today (it was public then).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from market.models import (
+    Challenge,
+    InterestRequest,
+    Listing,
+    ListingKind,
+    Region,
+    TechField,
+)
+from market.regions import prefix, province_of
+from matching.models import Decision, DecisionAction, Introduction
+from reports.params import Cuts, Period
+
+Row = dict[str, Any]
+UNSPECIFIED = "—"
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def month_key(value: dt.datetime | dt.date) -> str:
+    """``"YYYY-MM"`` of a date, or of an instant in the site's time zone."""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(_zone())
+    return value.strftime("%Y-%m")
+
+
+def _months(period: Period) -> list[str]:
+    return [month.strftime("%Y-%m") for month in period.months()]
+
+
+def listing_cut_q(cuts: Cuts, path: str = "", organisation: str = "organisation") -> Q:
+    """Listings (at ``path``) in the cuts' field, region and institution."""
+    q = Q()
+    if cuts.field is not None:
+        q &= Q(**{f"{path}field": cuts.field}) | Q(
+            **{f"{path}field__parent": cuts.field}
+        )
+    if cuts.region is not None:
+        q &= Q(**{f"{path}region__code__startswith": prefix(cuts.region.code)})
+    if cuts.institution is not None:
+        q &= Q(**{f"{path}{organisation}": cuts.institution})
+    return q
+
+
+def posted_listings(period: Period, cuts: Cuts) -> QuerySet[Listing]:
+    """Listings first published in the period, in the cuts."""
+    return Listing.objects.filter(
+        listing_cut_q(cuts),
+        first_published_at__gte=period.start,
+        first_published_at__lt=period.end,
+    )
+
+
+def posted_challenges(period: Period, cuts: Cuts) -> QuerySet[Challenge]:
+    """Challenges published (发榜) in the period, in the cuts."""
+    return Challenge.objects.filter(
+        listing_cut_q(cuts, organisation="issuer"),
+        published_at__gte=period.start,
+        published_at__lt=period.end,
+    )
+
+
+# -- listings: outcomes, demands and challenges by month, field and region ----------
+
+
+def listings_by_month(period: Period, cuts: Cuts) -> list[Row]:
+    """Outcomes, demands and challenges posted in each month of the period."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    zone = _zone()
+    for row in (
+        posted_listings(period, cuts)
+        .annotate(month=TruncMonth("first_published_at", tzinfo=zone))
+        .values("month", "kind")
+        .annotate(n=Count("pk"))
+    ):
+        counts[month_key(row["month"])][row["kind"]] += row["n"]
+    for row in (
+        posted_challenges(period, cuts)
+        .annotate(month=TruncMonth("published_at", tzinfo=zone))
+        .values("month")
+        .annotate(n=Count("pk"))
+    ):
+        counts[month_key(row["month"])]["challenge"] += row["n"]
+    return [
+        {
+            "month": month,
+            "outcomes": counts[month][ListingKind.OUTCOME],
+            "demands": counts[month][ListingKind.DEMAND],
+            "challenges": counts[month]["challenge"],
+        }
+        for month in _months(period)
+    ]
+
+
+def _top_field_codes() -> dict[int, TechField]:
+    """Every field's id → its top-level field."""
+    fields = {field.pk: field for field in TechField.objects.all()}
+    return {
+        pk: fields.get(field.parent_id, field) if field.parent_id else field
+        for pk, field in fields.items()
+    }
+
+
+def listings_by_field(period: Period, cuts: Cuts) -> list[Row]:
+    """Outcomes, demands and challenges posted in the period per top-level field."""
+    tops = _top_field_codes()
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in (
+        posted_listings(period, cuts).values("field_id", "kind").annotate(n=Count("pk"))
+    ):
+        top = tops.get(row["field_id"])
+        counts[top.code if top else ""][row["kind"]] += row["n"]
+    for row in (
+        posted_challenges(period, cuts).values("field_id").annotate(n=Count("pk"))
+    ):
+        top = tops.get(row["field_id"])
+        counts[top.code if top else ""]["challenge"] += row["n"]
+    return _by_label(counts, _field_labels())
+
+
+def _field_labels() -> dict[str, str]:
+    return {
+        field.code: field.label
+        for field in TechField.objects.filter(parent__isnull=True).order_by("code")
+    }
+
+
+def _province_labels() -> dict[str, str]:
+    return {
+        region.code: region.label
+        for region in Region.objects.filter(code__endswith="0000").order_by("code")
+    }
+
+
+def _by_label(counts: dict[str, Counter[str]], labels: dict[str, str]) -> list[Row]:
+    """One row per label that has something (in the labels' order), unknown last."""
+    rows = [
+        {
+            "code": code,
+            "name": labels.get(code, code),
+            "outcomes": counts[code][ListingKind.OUTCOME],
+            "demands": counts[code][ListingKind.DEMAND],
+            "challenges": counts[code]["challenge"],
+        }
+        for code in [*labels, *sorted(set(counts) - set(labels) - {""}), ""]
+        if code in counts
+    ]
+    for row in rows:
+        if row["code"] == "":
+            row["name"] = UNSPECIFIED
+    return rows
+
+
+def listings_by_region(period: Period, cuts: Cuts) -> list[Row]:
+    """Outcomes, demands and challenges posted in the period per province."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in (
+        posted_listings(period, cuts)
+        .values("region__code", "kind")
+        .annotate(n=Count("pk"))
+    ):
+        code = row["region__code"]
+        counts[province_of(code) if code else ""][row["kind"]] += row["n"]
+    for row in (
+        posted_challenges(period, cuts).values("region__code").annotate(n=Count("pk"))
+    ):
+        counts[province_of(row["region__code"])]["challenge"] += row["n"]
+    return _by_label(counts, _province_labels())
+
+
+# -- the funnel ---------------------------------------------------------------------
+
+FUNNEL_STAGES = ("posted", "viewed", "interest", "introduction")
+
+
+def funnel_stage_labels() -> dict[str, str]:
+    return {
+        "posted": _("Posted"),
+        "viewed": _("Viewed"),
+        "interest": _("Interest shown"),
+        "introduction": _("Introduced by an agent"),
+    }
+
+
+def _introduced_q(path: str = "") -> Q:
+    """The listing took part in an introduction, on either side."""
+    return Q(
+        Exists(
+            Introduction.objects.filter(
+                Q(proposal__demand_id=OuterRef(f"{path}pk"))
+                | Q(proposal__outcome_id=OuterRef(f"{path}pk"))
+            )
+        )
+    )
+
+
+def funnel(period: Period, cuts: Cuts) -> list[Row]:
+    """Listings posted in the period and how many of them reached each later stage.
+
+    Viewed: its detail page was counted at least once; interest: someone sent an
+    interest or consultation request; introduction: an agent introduced it to a
+    counterpart (either side of the pair). Each stage counts listings, not events.
+    """
+    posted = posted_listings(period, cuts)
+    interested = InterestRequest.objects.filter(listing_id=OuterRef("pk"))
+    counts = posted.aggregate(
+        posted=Count("pk"),
+        viewed=Count("pk", filter=Q(view_count__gt=0)),
+        interest=Count("pk", filter=Q(Exists(interested))),
+        introduction=Count("pk", filter=_introduced_q()),
+    )
+    labels = funnel_stage_labels()
+    return [
+        {"stage": stage, "name": labels[stage], "listings": counts[stage]}
+        for stage in FUNNEL_STAGES
+    ]
+
+
+# -- the matcher: acceptance and time to the first introduction ----------------------
+
+
+def _pair_cut_q(cuts: Cuts, path: str) -> Q:
+    """A pair is in a cut when its demand or its outcome is."""
+    return listing_cut_q(cuts, f"{path}demand__") | listing_cut_q(
+        cuts, f"{path}outcome__"
+    )
+
+
+def proposal_acceptance(period: Period, cuts: Cuts) -> list[Row]:
+    """Agents' accept and reject decisions on proposals per month, and the rate.
+
+    The rate is accepted ÷ (accepted + rejected) in percent, one decimal; ``None``
+    for a month without either. Claims, releases and snoozes are not decisions here.
+    """
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in (
+        Decision.objects.filter(
+            _pair_cut_q(cuts, "proposal__"),
+            action__in=[DecisionAction.ACCEPT, DecisionAction.REJECT],
+            created_at__gte=period.start,
+            created_at__lt=period.end,
+        )
+        .annotate(month=TruncMonth("created_at", tzinfo=_zone()))
+        .values("month", "action")
+        .annotate(n=Count("pk"))
+    ):
+        counts[month_key(row["month"])][row["action"]] += row["n"]
+    rows = []
+    for month in _months(period):
+        accepted = counts[month][DecisionAction.ACCEPT]
+        rejected = counts[month][DecisionAction.REJECT]
+        rows.append(
+            {
+                "month": month,
+                "accepted": accepted,
+                "rejected": rejected,
+                "rate": _percent(accepted, accepted + rejected),
+            }
+        )
+    return rows
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def time_to_first_introduction(period: Period, cuts: Cuts) -> list[Row]:
+    """Demands first introduced in each month: how many, and the days it took.
+
+    Days from the demand's first publication to its first introduction (whole days
+    and fractions, one decimal): mean and median per month of that introduction.
+    """
+    firsts = (
+        Introduction.objects.filter(listing_cut_q(cuts, "proposal__demand__"))
+        .values("proposal__demand_id", "proposal__demand__first_published_at")
+        .annotate(first=Min("created_at"))
+        .filter(first__gte=period.start, first__lt=period.end)
+    )
+    waits: dict[str, list[float]] = defaultdict(list)
+    for row in firsts:
+        published = row["proposal__demand__first_published_at"]
+        if published is None:
+            continue
+        seconds = (row["first"] - published).total_seconds()
+        waits[month_key(row["first"])].append(max(seconds, 0) / 86400)
+    return [
+        {
+            "month": month,
+            "demands": len(waits[month]),
+            "mean_days": _round(statistics.fmean(waits[month]))
+            if waits[month]
+            else None,
+            "median_days": _round(statistics.median(waits[month]))
+            if waits[month]
+            else None,
+        }
+        for month in _months(period)
+    ]
+
+
+def _round(value: float) -> float:
+    return round(value, 1)
+
+
+def earliest_month() -> dt.date | None:
+    """The first month anything was posted (the start of the "all" preset)."""
+    firsts: Iterable[Any] = (
+        Listing.objects.aggregate(first=Min("first_published_at"))["first"],
+        Challenge.objects.aggregate(first=Min("published_at"))["first"],
+    )
+    known = [value for value in firsts if value is not None]
+    if not known:
+        return None
+    return min(value.astimezone(_zone()).date() for value in known).replace(day=1)
