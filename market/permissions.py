@@ -23,6 +23,7 @@ from market.models import (
     ChallengeApplication,
     ChallengeStatus,
     Conversation,
+    Deal,
     ExpertAssignment,
     FormalCheck,
     FormalCheckOutcome,
@@ -493,3 +494,64 @@ def can_view_delivery(user: Any, challenge: Challenge) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return can_record_delivery(user, challenge) or is_winning_team(user, challenge)
+
+
+# -- Deals ------------------------------------------------------------------------------
+
+
+def can_view_all_deals(user: Any) -> bool:
+    """Moderators and managers (``market.view_deal``) read every deal and pipeline."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return can_moderate(user) or user.has_perm("market.view_deal")
+
+
+def deal_side(user: Any, deal: Deal) -> str | None:
+    """ "supplier" or "buyer" when the user belongs to that party, else None."""
+    organisations = member_organisation_ids(user)
+    if deal.supplier_id in organisations:
+        return "supplier"
+    if deal.buyer_id in organisations:
+        return "buyer"
+    return None
+
+
+def is_deal_agent(user: Any, deal: Deal) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (
+        deal.agent_id is not None and deal.agent_id == user.pk
+    )
+
+
+def can_view_deal(user: Any, deal: Deal) -> bool:
+    """The parties' members, the responsible agent, moderators and managers."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        is_deal_agent(user, deal)
+        or deal_side(user, deal) is not None
+        or can_view_all_deals(user)
+    )
+
+
+def can_manage_deal(user: Any, deal: Deal) -> bool:
+    """Moving the stage, amounts, payments and notes: the deal's agent or a moderator."""
+    return is_deal_agent(user, deal) or can_moderate(user)
+
+
+def can_create_deal(user: Any) -> bool:
+    """Agents (and moderators) enter deals directly."""
+    return is_agent(user)
+
+
+def visible_deals(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """The deals of ``queryset`` that ``user`` may read."""
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    if can_view_all_deals(user):
+        return queryset
+    organisations = member_organisation_ids(user)
+    return queryset.filter(
+        Q(agent_id=user.pk)
+        | Q(supplier_id__in=organisations)
+        | Q(buyer_id__in=organisations)
+    )

@@ -28,3 +28,9 @@ challenge_objection = Signal()
 # payout_id (or None): something was recorded in an awarded challenge's delivery
 # (market.services.delivery) — milestones agreed or changed, an acceptance, a payout
 challenge_delivery = Signal()
+# deal_id, action, old_stage, new_stage, by_user_id (None: the system), reason: one
+# step of a deal (market.services.deals), sent inside its transaction
+deal_stage_changed = Signal()
+# deal_id, event ("offer", "counter_offer", "offer_accepted", "payment", "document"),
+# by_user_id, offer_id / payment_id / document_id (or None): something was recorded on a deal
+deal_event = Signal()

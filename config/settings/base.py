@@ -312,6 +312,9 @@ LISTING_RENEWAL_NOTICE_DAYS = 14
 # Challenges (揭榜挂帅): how many organisations an application may name besides its lead
 # (a challenge's issuer may set its own limit when it drafts the challenge).
 CHALLENGE_MAX_CONSORTIUM_MEMBERS = 4
+# Deals: comparable past deals (same field and mode) show their median and range only
+# from this many deals on (fewer could reveal one party's price to the other).
+DEAL_COMPARABLES_MIN = 3
 
 # Search: "embedded" needs no server; "elasticsearch" talks to ELASTICSEARCH_URL.
 SEARCH_BACKEND = "embedded"
