@@ -41,6 +41,8 @@ class FigureSpec:
     public: bool = False
     note: str | Promise = ""
     group: str = field(default="listings")
+    # Shown on the managers' dashboard (the public copies of a figure are not).
+    dashboard: bool = True
 
 
 _KINDS = (
@@ -125,6 +127,117 @@ _SPECS = [
         "month",
         ("median_days",),
         group="matching",
+    ),
+]
+
+_CONTRACTS = (
+    Column("contracts", _("Registered contracts")),
+    Column("contract_amount", _("Contract amount (10k CNY)"), "amount"),
+    Column(
+        "transaction_amount", _("Technology transaction amount (10k CNY)"), "amount"
+    ),
+)
+_REGISTERED_NOTE = _(
+    "Technology contracts registered (技术合同认定登记) in the period, by the date of "
+    "registration, whatever happened to them since."
+)
+_PUBLIC_NOTE = _(
+    "Registered technology contracts by the date of registration. Where fewer than "
+    "%(least)s contracts make a figure, its amounts are not shown: they could reveal "
+    "one contract's price."
+)
+
+_SPECS += [
+    FigureSpec(
+        "deals_by_stage",
+        _("Deals opened in the period, by their stage today"),
+        selectors.deals_by_stage,
+        (
+            Column("stage", _("Stage code"), "label"),
+            _NAME,
+            Column("deals", _("Deals opened")),
+        ),
+        "name",
+        ("deals",),
+        group="deals",
+    ),
+    FigureSpec(
+        "contracts_by_month",
+        _("Registered technology contracts and amounts per month"),
+        selectors.contracts_by_month,
+        (_MONTH, *_CONTRACTS),
+        "month",
+        ("contract_amount", "transaction_amount"),
+        note=_REGISTERED_NOTE,
+        group="deals",
+    ),
+    FigureSpec(
+        "contracts_by_field",
+        _("Registered technology contracts and amounts per technology field"),
+        selectors.contracts_by_field,
+        (Column("code", _("Field code"), "label"), _NAME, *_CONTRACTS),
+        "name",
+        ("contract_amount", "transaction_amount"),
+        note=_REGISTERED_NOTE,
+        group="deals",
+    ),
+    FigureSpec(
+        "contracts_by_mode",
+        _("Registered technology contracts and amounts per contract type"),
+        selectors.contracts_by_mode,
+        (Column("mode", _("Contract type code"), "label"), _NAME, *_CONTRACTS),
+        "name",
+        ("contract_amount", "transaction_amount"),
+        note=_REGISTERED_NOTE,
+        group="deals",
+    ),
+    FigureSpec(
+        "technology_flows",
+        _("Technology flows of the zone: output and absorption"),
+        selectors.technology_flows,
+        (Column("flow", _("Flow code"), "label"), _NAME, *_CONTRACTS),
+        "name",
+        ("contract_amount",),
+        note=_(
+            "Registered contracts whose seller (output) or buyer (absorption) was in "
+            "the zone's regions when the deal was made (setting "
+            "TECHMATCH_ZONE_REGION_CODES; empty without it)."
+        ),
+        group="deals",
+    ),
+    FigureSpec(
+        "top_institutions",
+        _("Top institutions by registered contract amount"),
+        selectors.top_institutions,
+        (Column("organisation", _("Organisation id"), "label"), _NAME, *_CONTRACTS),
+        "name",
+        ("contract_amount",),
+        note=_("Each contract counts for its seller and its buyer."),
+        group="deals",
+    ),
+    FigureSpec(
+        "public_contracts_by_month",
+        _("Registered technology contracts per month"),
+        selectors.public_contracts_by_month,
+        (_MONTH, *_CONTRACTS),
+        "month",
+        ("contracts",),
+        public=True,
+        dashboard=False,
+        note=_PUBLIC_NOTE,
+        group="deals",
+    ),
+    FigureSpec(
+        "public_contracts_by_field",
+        _("Registered technology contracts per technology field"),
+        selectors.public_contracts_by_field,
+        (Column("code", _("Field code"), "label"), _NAME, *_CONTRACTS),
+        "name",
+        ("contracts",),
+        public=True,
+        dashboard=False,
+        note=_PUBLIC_NOTE,
+        group="deals",
     ),
 ]
 

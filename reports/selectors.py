@@ -13,19 +13,27 @@ import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from market.models import (
+    DEAL_STAGE_ORDER,
     Challenge,
+    Deal,
+    DealMode,
+    DealPayment,
+    DealStage,
+    DealTransition,
     InterestRequest,
     Listing,
     ListingKind,
+    Organisation,
     Region,
     TechField,
 )
@@ -194,7 +202,16 @@ def listings_by_region(period: Period, cuts: Cuts) -> list[Row]:
 
 # -- the funnel ---------------------------------------------------------------------
 
-FUNNEL_STAGES = ("posted", "viewed", "interest", "introduction")
+FUNNEL_STAGES = (
+    "posted",
+    "viewed",
+    "interest",
+    "introduction",
+    "deal",
+    "signed",
+    "registered",
+    "paid",
+)
 
 
 def funnel_stage_labels() -> dict[str, str]:
@@ -203,6 +220,10 @@ def funnel_stage_labels() -> dict[str, str]:
         "viewed": _("Viewed"),
         "interest": _("Interest shown"),
         "introduction": _("Introduced by an agent"),
+        "deal": _("Reached a deal"),
+        "signed": _("Signed a contract"),
+        "registered": _("Registered a contract"),
+        "paid": _("Payment received"),
     }
 
 
@@ -223,15 +244,29 @@ def funnel(period: Period, cuts: Cuts) -> list[Row]:
 
     Viewed: its detail page was counted at least once; interest: someone sent an
     interest or consultation request; introduction: an agent introduced it to a
-    counterpart (either side of the pair). Each stage counts listings, not events.
+    counterpart (either side of the pair); deal: the outcome or demand of a deal at
+    any stage; signed, registered: of a deal with a signing or registration date
+    (whatever happened to it since); paid: of a deal with a recorded payment. Each
+    stage counts listings, not events, up to today.
     """
     posted = posted_listings(period, cuts)
     interested = InterestRequest.objects.filter(listing_id=OuterRef("pk"))
+    party = Q(outcome_id=OuterRef("pk")) | Q(demand_id=OuterRef("pk"))
+    deals = Deal.objects.filter(party)
+    paid = DealPayment.objects.filter(
+        Q(deal__outcome_id=OuterRef("pk")) | Q(deal__demand_id=OuterRef("pk"))
+    )
     counts = posted.aggregate(
         posted=Count("pk"),
         viewed=Count("pk", filter=Q(view_count__gt=0)),
         interest=Count("pk", filter=Q(Exists(interested))),
         introduction=Count("pk", filter=_introduced_q()),
+        deal=Count("pk", filter=Q(Exists(deals))),
+        signed=Count("pk", filter=Q(Exists(deals.filter(signed_on__isnull=False)))),
+        registered=Count(
+            "pk", filter=Q(Exists(deals.filter(registered_on__isnull=False)))
+        ),
+        paid=Count("pk", filter=Q(Exists(paid))),
     )
     labels = funnel_stage_labels()
     return [
@@ -336,3 +371,269 @@ def earliest_month() -> dt.date | None:
     if not known:
         return None
     return min(value.astimezone(_zone()).date() for value in known).replace(day=1)
+
+
+# -- deals ----------------------------------------------------------------------------
+#
+# A deal is placed in time by the date of the step a figure is about: opened (its
+# first recorded transition), signed (``signed_on``), registered (``registered_on``,
+# 技术合同认定登记). Registered contracts are what the torch statistics count.
+
+
+def deal_cut_q(cuts: Cuts, path: str = "") -> Q:
+    """Deals in the cuts: their field; either party's region; either party."""
+    q = Q()
+    if cuts.field is not None:
+        q &= Q(**{f"{path}field": cuts.field}) | Q(
+            **{f"{path}field__parent": cuts.field}
+        )
+    if cuts.region is not None:
+        area = prefix(cuts.region.code)
+        q &= Q(**{f"{path}supplier_region__code__startswith": area}) | Q(
+            **{f"{path}buyer_region__code__startswith": area}
+        )
+    if cuts.institution is not None:
+        q &= Q(**{f"{path}supplier": cuts.institution}) | Q(
+            **{f"{path}buyer": cuts.institution}
+        )
+    return q
+
+
+def registered_deals(period: Period, cuts: Cuts) -> QuerySet[Deal]:
+    """Deals whose contract was registered in the period (later termination or not)."""
+    return Deal.objects.filter(
+        deal_cut_q(cuts),
+        registered_on__gte=period.first,
+        registered_on__lt=period.end_date,
+    )
+
+
+def opened_deals(period: Period, cuts: Cuts) -> QuerySet[Deal]:
+    """Deals opened (their first recorded transition) in the period."""
+    opened = (
+        DealTransition.objects.filter(deal_id=OuterRef("pk"))
+        .order_by("at", "pk")
+        .values("at")[:1]
+    )
+    return (
+        Deal.objects.filter(deal_cut_q(cuts))
+        .annotate(opened_at=Subquery(opened))
+        .filter(opened_at__gte=period.start, opened_at__lt=period.end)
+    )
+
+
+def deal_stage_labels() -> dict[str, str]:
+    return {stage.value: str(stage.label) for stage in DealStage}
+
+
+def deals_by_stage(period: Period, cuts: Cuts) -> list[Row]:
+    """Deals opened in the period by the stage they are at today."""
+    counts = Counter(
+        dict(
+            opened_deals(period, cuts)
+            .values("stage")
+            .annotate(n=Count("pk"))
+            .values_list("stage", "n")
+        )
+    )
+    labels = deal_stage_labels()
+    return [
+        {"stage": stage, "name": labels[stage], "deals": counts[stage]}
+        for stage in [*DEAL_STAGE_ORDER, DealStage.TERMINATED]
+    ]
+
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal:
+    return sum((value for value in values if value is not None), Decimal("0.00"))
+
+
+def _amount_rows(groups: dict[str, list[Deal]], keys: list[str]) -> list[Row]:
+    return [
+        {
+            "key": key,
+            "contracts": len(groups[key]),
+            "contract_amount": _sum(deal.contract_amount_wan for deal in groups[key]),
+            "transaction_amount": _sum(
+                deal.transaction_amount_wan for deal in groups[key]
+            ),
+        }
+        for key in keys
+    ]
+
+
+def _registered(period: Period, cuts: Cuts) -> list[Deal]:
+    return list(
+        registered_deals(period, cuts).only(
+            "pk",
+            "field_id",
+            "mode",
+            "registered_on",
+            "contract_amount_wan",
+            "transaction_amount_wan",
+        )
+    )
+
+
+def contracts_by_month(period: Period, cuts: Cuts) -> list[Row]:
+    """Registered technology contracts per month of registration: how many, amounts."""
+    groups: dict[str, list[Deal]] = defaultdict(list)
+    for deal in _registered(period, cuts):
+        assert deal.registered_on is not None
+        groups[month_key(deal.registered_on)].append(deal)
+    return [
+        {"month": row["key"], **_amounts(row)}
+        for row in _amount_rows(groups, _months(period))
+    ]
+
+
+def contracts_by_field(period: Period, cuts: Cuts) -> list[Row]:
+    """Registered technology contracts per top-level field."""
+    tops = _top_field_codes()
+    groups: dict[str, list[Deal]] = defaultdict(list)
+    for deal in _registered(period, cuts):
+        top = tops.get(deal.field_id) if deal.field_id else None
+        groups[top.code if top else ""].append(deal)
+    labels = _field_labels()
+    keys = [code for code in [*labels, ""] if code in groups]
+    return [
+        {
+            "code": row["key"],
+            "name": labels.get(row["key"], UNSPECIFIED),
+            **_amounts(row),
+        }
+        for row in _amount_rows(groups, keys)
+    ]
+
+
+def _amounts(row: Row) -> Row:
+    return {
+        "contracts": row["contracts"],
+        "contract_amount": row["contract_amount"],
+        "transaction_amount": row["transaction_amount"],
+    }
+
+
+def contracts_by_mode(period: Period, cuts: Cuts) -> list[Row]:
+    """Registered technology contracts per contract type (技术开发, 转让, 许可 …)."""
+    groups: dict[str, list[Deal]] = defaultdict(list)
+    for deal in _registered(period, cuts):
+        groups[deal.mode].append(deal)
+    labels = {mode.value: str(mode.label) for mode in DealMode}
+    keys = [mode for mode in labels if mode in groups]
+    return [
+        {"mode": row["key"], "name": labels[row["key"]], **_amounts(row)}
+        for row in _amount_rows(groups, keys)
+    ]
+
+
+def zone_region_codes() -> list[str]:
+    """The region codes of the zone (setting ``TECHMATCH_ZONE_REGION_CODES``)."""
+    return list(getattr(settings, "TECHMATCH_ZONE_REGION_CODES", []) or [])
+
+
+def in_zone(code: str | None, zone: list[str]) -> bool:
+    """Whether a region code lies in one of the zone's regions."""
+    return bool(code) and any(str(code).startswith(prefix(area)) for area in zone)
+
+
+FLOWS = ("output", "output_outside", "absorption", "absorption_outside")
+
+
+def flow_labels() -> dict[str, str]:
+    return {
+        "output": _("Output: sellers in the zone"),
+        "output_outside": _("… of which to buyers outside the zone"),
+        "absorption": _("Absorption: buyers in the zone"),
+        "absorption_outside": _("… of which from sellers outside the zone"),
+    }
+
+
+def technology_flows(period: Period, cuts: Cuts) -> list[Row]:
+    """Registered contracts leaving and entering the zone (技术输出 / 技术吸纳).
+
+    Output: the supplier's region (when the deal was made) lies in the zone;
+    absorption: the buyer's. A party without a region is outside. Empty when no zone
+    is configured.
+    """
+    zone = zone_region_codes()
+    if not zone:
+        return []
+    groups: dict[str, list[Deal]] = defaultdict(list)
+    for deal in registered_deals(period, cuts).select_related(
+        "supplier_region", "buyer_region"
+    ):
+        seller = in_zone(
+            deal.supplier_region.code if deal.supplier_region else None, zone
+        )
+        buyer = in_zone(deal.buyer_region.code if deal.buyer_region else None, zone)
+        if seller:
+            groups["output"].append(deal)
+            if not buyer:
+                groups["output_outside"].append(deal)
+        if buyer:
+            groups["absorption"].append(deal)
+            if not seller:
+                groups["absorption_outside"].append(deal)
+    labels = flow_labels()
+    return [
+        {"flow": row["key"], "name": labels[row["key"]], **_amounts(row)}
+        for row in _amount_rows(groups, list(FLOWS))
+    ]
+
+
+TOP_INSTITUTIONS = 10
+
+
+def top_institutions(period: Period, cuts: Cuts) -> list[Row]:
+    """The ten organisations with the largest registered contract amount as a party.
+
+    Each contract counts for both its supplier and its buyer; ties by name.
+    """
+    groups: dict[str, list[Deal]] = defaultdict(list)
+    for deal in registered_deals(period, cuts).only(
+        "pk", "supplier_id", "buyer_id", "contract_amount_wan", "transaction_amount_wan"
+    ):
+        groups[str(deal.supplier_id)].append(deal)
+        groups[str(deal.buyer_id)].append(deal)
+    names = {
+        str(pk): name
+        for pk, name in Organisation.objects.filter(
+            pk__in=[int(key) for key in groups]
+        ).values_list("pk", "name")
+    }
+    rows = [
+        {
+            "organisation": int(row["key"]),
+            "name": names.get(row["key"], ""),
+            **_amounts(row),
+        }
+        for row in _amount_rows(groups, list(groups))
+    ]
+    rows.sort(key=lambda row: (-row["contract_amount"], row["name"]))
+    return rows[:TOP_INSTITUTIONS]
+
+
+# -- public deal figures: registered contracts, small cells without amounts ----------
+
+
+def public_min_deals() -> int:
+    """Below this many contracts a cell shows no amount (setting, default 3)."""
+    return int(getattr(settings, "REPORTS_PUBLIC_MIN_DEALS", 3))
+
+
+def _suppressed(rows: list[Row]) -> list[Row]:
+    least = public_min_deals()
+    for row in rows:
+        if 0 < row["contracts"] < least:
+            row["contract_amount"] = row["transaction_amount"] = None
+    return rows
+
+
+def public_contracts_by_month(period: Period, cuts: Cuts) -> list[Row]:
+    """Registered contracts per month; amounts hidden where fewer than the minimum."""
+    return _suppressed(contracts_by_month(period, cuts))
+
+
+def public_contracts_by_field(period: Period, cuts: Cuts) -> list[Row]:
+    """Registered contracts per field; amounts hidden where fewer than the minimum."""
+    return _suppressed(contracts_by_field(period, cuts))

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from market.models import Organisation, Region, TechField
-from reports import charts
+from reports import charts, selectors
 from reports.exports import CONTENT_TYPES, export
 from reports.figures import FIGURES, FigureSpec, compute, table
 from reports.params import ReportQuery, parse_report_query
@@ -53,6 +53,7 @@ def _figure_context(spec: FigureSpec, query: ReportQuery) -> dict[str, Any]:
     params = urlencode(query.as_params())
     return {
         "spec": spec,
+        "note": str(spec.note).replace("%(least)s", str(selectors.public_min_deals())),
         "header": header,
         "cells": cells,
         "chart": charts.bar_chart(
@@ -128,7 +129,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reports/dashboard.html",
         query,
         list(query.errors),
-        list(FIGURES.values()),
+        [spec for spec in FIGURES.values() if spec.dashboard],
         True,
     )
 

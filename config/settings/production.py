@@ -17,6 +17,7 @@ from config.env import (
     env_int,
     env_list,
     env_rate,
+    env_region_codes,
     env_str,
     env_url,
     env_urls,
@@ -90,6 +91,7 @@ MATCHING_RERANKER_MIN_DECISIONS = env_int(
 MATCHING_EXTRA_CORPUS = env_str("MATCHING_EXTRA_CORPUS", "")
 MATCHING_CLAIM_DAYS = env_int("MATCHING_CLAIM_DAYS", 14, minimum=1)
 MATCHING_EMBEDDER = env_str("MATCHING_EMBEDDER", "lsa")
+TECHMATCH_ZONE_REGION_CODES = env_region_codes("TECHMATCH_ZONE_REGION_CODES", [])
 if MATCHING_EMBEDDER != "lsa" and not (
     MATCHING_EMBEDDER.startswith("onnx:") and len(MATCHING_EMBEDDER) > len("onnx:")
 ):

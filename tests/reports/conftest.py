@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from accounts.roles import Role
 from accounts.services.roles import sync_role_groups
-from market.models import InterestKind, InterestRequest, Region, TechField
+from market.models import (
+    DealPayment,
+    DealStage,
+    DealTransition,
+    InterestKind,
+    InterestRequest,
+    Region,
+    TechField,
+)
 from tests.factories import UserFactory
 from tests.factories.challenges import ChallengeFactory
+from tests.factories.deals import deal_at
 from tests.factories.introductions import ProposalFactory, introduce
 from tests.factories.market import DemandFactory, OrganisationFactory, OutcomeFactory
 
@@ -118,3 +128,50 @@ def market(db):
         agent=agent,
     )
     return items
+
+
+@pytest.fixture
+def deals(market):
+    m = market
+    d = {
+        # Both parties in Suzhou: inside the zone.
+        "inside": deal_at(
+            DealStage.REGISTERED,
+            outcome=m["o_jan"],
+            demand=m["d_jan"],
+            contract="120",
+            transaction="100",
+            mode="transfer",
+            on=dt.date(2026, 1, 10),
+        ),
+        # Seller in Beijing, buyer in Suzhou: absorbed from outside.
+        "absorbed": deal_at(
+            DealStage.COMPLETED,
+            outcome=m["o_mar_midnight"],
+            demand=m["d_mar2"],
+            contract="80.50",
+            transaction="60",
+            mode="licence",
+            on=dt.date(2026, 2, 20),
+        ),
+        # Seller in Suzhou, buyer in Beijing: output to outside.
+        "output": deal_at(
+            DealStage.PERFORMING,
+            outcome=m["o_feb"],
+            demand=m["d_mar"],
+            contract="50",
+            transaction="40",
+            mode="transfer",
+            on=dt.date(2026, 3, 31),
+        ),
+        "signed_only": deal_at(DealStage.SIGNED, on=dt.date(2026, 2, 1)),
+        "later": deal_at(DealStage.REGISTERED, on=dt.date(2026, 4, 2), contract="999"),
+        "terminated": deal_at(DealStage.TERMINATED),
+    }
+    DealPayment.objects.create(
+        deal=d["inside"], amount_wan=Decimal("30"), paid_on=dt.date(2026, 2, 1)
+    )
+    # Opened in the period: all but "later" and "terminated" (opened today).
+    for key in ("inside", "absorbed", "output", "signed_only"):
+        DealTransition.objects.filter(deal=d[key]).update(at=at(2026, 1, 2))
+    return d
