@@ -8,6 +8,8 @@ import io
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from reports import selectors
@@ -226,3 +228,57 @@ def test_public_page_speaks_chinese(client, settings, market):
     settings.LANGUAGE_CODE = "zh-hans"
     page = client.get(PUBLIC, Q1, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "统计" in page
+
+
+_VALUES = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "2026-01",
+            "2026-1",
+            "0000-00",
+            "9999-12",
+            "2100-12",
+            "01",
+            "0401",
+            "320500",
+            "320506",
+            "1",
+            "0",
+            "-1",
+            "12m",
+            "all",
+            "%00",
+            "9" * 5000,
+        ]
+    ),
+    st.text(max_size=12),
+)
+_QUERIES = st.dictionaries(
+    st.sampled_from(["preset", "from", "to", "field", "region", "institution", "x"]),
+    _VALUES,
+    max_size=5,
+)
+
+
+def test_statistics_never_answer_5xx_to_generated_parameters(client, cast, market):
+    client.force_login(cast["manager"])
+    paths = [
+        PUBLIC,
+        DASHBOARD,
+        data("funnel", "json"),
+        data("contracts_by_field", "csv"),
+    ]
+
+    @settings(
+        max_examples=150,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(path=st.sampled_from(paths), query=_QUERIES)
+    def check(path, query):
+        response = client.get(path, query)
+        assert response.status_code in (200, 400), (path, query, response.status_code)
+
+    check()
