@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from market.models import Organisation, Region, TechField
+from market.models import Challenge, Deal, Listing, Organisation, Region, TechField
 from reports import charts, selectors
 from reports.exports import CONTENT_TYPES, export
 from reports.figures import FIGURES, FigureSpec, compute, table
@@ -80,8 +81,16 @@ def _filter_choices(with_institutions: bool) -> dict[str, Any]:
         "regions": list(Region.objects.filter(level__lte=2).order_by("code")),
     }
     if with_institutions:
+        # Organisations that posted something or took part in a deal: the others
+        # would only lengthen the list.
+        active = (
+            Exists(Listing.objects.filter(organisation=OuterRef("pk")))
+            | Exists(Challenge.objects.filter(issuer=OuterRef("pk")))
+            | Exists(Deal.objects.filter(supplier=OuterRef("pk")))
+            | Exists(Deal.objects.filter(buyer=OuterRef("pk")))
+        )
         choices["institutions"] = list(
-            Organisation.objects.order_by("name").only("pk", "name")
+            Organisation.objects.filter(active).order_by("name").only("pk", "name")
         )
     return choices
 

@@ -94,6 +94,11 @@ def test_production_settings_start_with_a_complete_environment():
         ("MATCHING_RERANKER_MIN_DECISIONS", "0", "must be at least 1"),
         ("MATCHING_EMBEDDER", "bert", "MATCHING_EMBEDDER must be lsa or onnx:"),
         ("MATCHING_EMBEDDER", "onnx:", "MATCHING_EMBEDDER must be lsa or onnx:"),
+        (
+            "TECHMATCH_ZONE_REGION_CODES",
+            "320500,苏州",
+            "TECHMATCH_ZONE_REGION_CODES: '苏州' is not a six-digit region code",
+        ),
     ],
 )
 def test_production_settings_refuse_a_bad_variable_naming_it(name, value, message):

@@ -282,3 +282,16 @@ def test_statistics_never_answer_5xx_to_generated_parameters(client, cast, marke
         assert response.status_code in (200, 400), (path, query, response.status_code)
 
     check()
+
+
+def test_institution_picker_lists_organisations_that_did_something(
+    client, cast, market
+):
+    from tests.factories.market import OrganisationFactory
+
+    idle = OrganisationFactory(name="从未发布的机构")
+    client.force_login(cast["manager"])
+    page = client.get(DASHBOARD, Q1).content.decode()
+    picker = page.split('name="institution"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{market["university"].pk}"' in picker
+    assert f'value="{idle.pk}"' not in picker
