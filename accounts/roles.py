@@ -83,6 +83,8 @@ _SEARCH_TERMS = [
 # The market statistics dashboard (/statistics/dashboard/): the zone's management
 # committee reads it; moderators and administrators too.
 _STATISTICS = ["reports.view_dashboard"]
+# Managers also read every deal and every agent's pipeline (market.permissions).
+_DEALS_READ = ["market.view_deal"]
 
 # Wagtail page permissions on the whole page tree, and image/document permissions on
 # the root collection, for the roles that curate the portal.
@@ -110,7 +112,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.AGENT: _ADMIN_ACCESS + _ORGANISATION_READ + _LISTING_READ,
     # Experts are put on challenges' review panels (issue 11).
     Role.EXPERT: ["market.serve_on_panel"],
-    Role.MANAGER: _STATISTICS,
+    Role.MANAGER: _STATISTICS + _DEALS_READ,
     Role.MODERATOR: _ADMIN_ACCESS
     + _ORGANISATION_MODERATE
     + _MEMBERS_MODERATE

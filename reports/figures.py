@@ -132,10 +132,8 @@ _SPECS = [
 
 _CONTRACTS = (
     Column("contracts", _("Registered contracts")),
-    Column("contract_amount", _("Contract amount (10k CNY)"), "amount"),
-    Column(
-        "transaction_amount", _("Technology transaction amount (10k CNY)"), "amount"
-    ),
+    Column("contract_amount", _("Contract turnover (10k CNY)"), "amount"),
+    Column("transaction_amount", _("Technology turnover (10k CNY)"), "amount"),
 )
 _REGISTERED_NOTE = _(
     "Technology contracts registered (技术合同认定登记) in the period, by the date of "

@@ -295,3 +295,11 @@ def test_institution_picker_lists_organisations_that_did_something(
     picker = page.split('name="institution"', 1)[1].split("</select>", 1)[0]
     assert f'value="{market["university"].pk}"' in picker
     assert f'value="{idle.pk}"' not in picker
+
+
+def test_manager_role_reads_statistics_and_deals_but_moderates_nothing(cast):
+    manager = cast["manager"]
+    assert manager.has_perm("reports.view_dashboard")
+    assert manager.has_perm("market.view_deal")
+    assert not manager.has_perm("market.moderate_listing")
+    assert not manager.has_perm("wagtailadmin.access_admin")
