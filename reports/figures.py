@@ -51,6 +51,19 @@ _KINDS = (
     Column("challenges", _("Challenges")),
 )
 _MONTH = Column("month", _("Month"), "label")
+_STAGES = tuple(
+    Column(stage, label)
+    for stage, label in (
+        ("posted", _("Posted")),
+        ("viewed", _("Viewed")),
+        ("interest", _("Interest shown")),
+        ("introduction", _("Introduced by an agent")),
+        ("deal", _("Reached a deal")),
+        ("signed", _("Signed a contract")),
+        ("registered", _("Registered a contract")),
+        ("paid", _("Payment received")),
+    )
+)
 _NAME = Column("name", _("Name"), "label")
 
 _SPECS = [
@@ -71,6 +84,37 @@ _SPECS = [
             "introduction by a transfer agent."
         ),
         group="funnel",
+    ),
+    *(
+        FigureSpec(
+            f"funnel_by_{cut}",
+            title,
+            selector,
+            (Column("code", code_label, "label"), _NAME, *_STAGES),
+            "name",
+            ("posted", "introduction", "deal", "registered"),
+            group="funnel",
+        )
+        for cut, title, code_label, selector in (
+            (
+                "field",
+                _("Funnel per technology field"),
+                _("Field code"),
+                selectors.funnel_by_field,
+            ),
+            (
+                "region",
+                _("Funnel per province"),
+                _("Region code"),
+                selectors.funnel_by_region,
+            ),
+            (
+                "institution",
+                _("Funnel of the twenty institutions that posted most"),
+                _("Organisation id"),
+                selectors.funnel_by_institution,
+            ),
+        )
     ),
     FigureSpec(
         "listings_by_month",

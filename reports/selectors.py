@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -249,30 +249,106 @@ def funnel(period: Period, cuts: Cuts) -> list[Row]:
     (whatever happened to it since); paid: of a deal with a recorded payment. Each
     stage counts listings, not events, up to today.
     """
-    posted = posted_listings(period, cuts)
+    counts = posted_listings(period, cuts).aggregate(**_stage_counts())
+    labels = funnel_stage_labels()
+    return [
+        {"stage": stage, "name": labels[stage], "listings": counts[stage]}
+        for stage in FUNNEL_STAGES
+    ]
+
+
+def _stage_counts() -> dict[str, Count]:
+    """Per stage, the listings (of a queryset of listings) that reached it."""
     interested = InterestRequest.objects.filter(listing_id=OuterRef("pk"))
     party = Q(outcome_id=OuterRef("pk")) | Q(demand_id=OuterRef("pk"))
     deals = Deal.objects.filter(party)
     paid = DealPayment.objects.filter(
         Q(deal__outcome_id=OuterRef("pk")) | Q(deal__demand_id=OuterRef("pk"))
     )
-    counts = posted.aggregate(
-        posted=Count("pk"),
-        viewed=Count("pk", filter=Q(view_count__gt=0)),
-        interest=Count("pk", filter=Q(Exists(interested))),
-        introduction=Count("pk", filter=_introduced_q()),
-        deal=Count("pk", filter=Q(Exists(deals))),
-        signed=Count("pk", filter=Q(Exists(deals.filter(signed_on__isnull=False)))),
-        registered=Count(
+    return {
+        "posted": Count("pk"),
+        "viewed": Count("pk", filter=Q(view_count__gt=0)),
+        "interest": Count("pk", filter=Q(Exists(interested))),
+        "introduction": Count("pk", filter=_introduced_q()),
+        "deal": Count("pk", filter=Q(Exists(deals))),
+        "signed": Count("pk", filter=Q(Exists(deals.filter(signed_on__isnull=False)))),
+        "registered": Count(
             "pk", filter=Q(Exists(deals.filter(registered_on__isnull=False)))
         ),
-        paid=Count("pk", filter=Q(Exists(paid))),
-    )
-    labels = funnel_stage_labels()
+        "paid": Count("pk", filter=Q(Exists(paid))),
+    }
+
+
+def _funnel_grouped(
+    period: Period, cuts: Cuts, column: str, key: Callable[[Any], str]
+) -> dict[str, Counter[str]]:
+    """Stage counts per group: ``column`` of the listing, mapped to a group by ``key``."""
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in (
+        posted_listings(period, cuts)
+        .order_by()
+        .values(column)
+        .annotate(**_stage_counts())
+    ):
+        group = groups[key(row[column])]
+        for stage in FUNNEL_STAGES:
+            group[stage] += row[stage]
+    return groups
+
+
+def _funnel_rows(
+    groups: dict[str, Counter[str]], keys: list[str], labels: dict[str, str]
+) -> list[Row]:
     return [
-        {"stage": stage, "name": labels[stage], "listings": counts[stage]}
-        for stage in FUNNEL_STAGES
+        {
+            "code": code,
+            "name": labels.get(code) or UNSPECIFIED,
+            **{stage: groups[code][stage] for stage in FUNNEL_STAGES},
+        }
+        for code in keys
     ]
+
+
+def funnel_by_field(period: Period, cuts: Cuts) -> list[Row]:
+    """The funnel per top-level field (sub-fields counted in theirs)."""
+    tops = _top_field_codes()
+
+    def top_code(field_id: int | None) -> str:
+        top = tops.get(field_id) if field_id else None
+        return top.code if top else ""
+
+    groups = _funnel_grouped(period, cuts, "field_id", top_code)
+    labels = _field_labels()
+    return _funnel_rows(groups, [c for c in [*labels, ""] if c in groups], labels)
+
+
+def funnel_by_region(period: Period, cuts: Cuts) -> list[Row]:
+    """The funnel per province of the listing's region."""
+    groups = _funnel_grouped(
+        period, cuts, "region__code", lambda code: province_of(code) if code else ""
+    )
+    labels = _province_labels()
+    keys = [*[c for c in labels if c in groups], *([""] if "" in groups else [])]
+    return _funnel_rows(groups, keys, labels)
+
+
+FUNNEL_INSTITUTIONS = 20
+
+
+def funnel_by_institution(period: Period, cuts: Cuts) -> list[Row]:
+    """The funnel of the twenty institutions that posted most (ties by name)."""
+    groups = _funnel_grouped(period, cuts, "organisation_id", str)
+    names = {
+        str(pk): name
+        for pk, name in Organisation.objects.filter(
+            pk__in=[int(key) for key in groups]
+        ).values_list("pk", "name")
+    }
+    keys = sorted(groups, key=lambda k: (-groups[k]["posted"], names.get(k, "")))
+    rows = _funnel_rows(groups, keys[:FUNNEL_INSTITUTIONS], names)
+    for row in rows:
+        row["code"] = int(row["code"])
+    return rows
 
 
 # -- the matcher: acceptance and time to the first introduction ----------------------

@@ -178,3 +178,27 @@ def test_named_and_exact_deal_figures_are_for_managers_only(client, cast, name):
     assert client.get(url).status_code == 403
     client.force_login(cast["manager"])
     assert client.get(url).status_code == 200
+
+
+def test_funnel_per_field_region_and_institution_by_hand(deals, market):
+    by_field = {r["code"]: r for r in selectors.funnel_by_field(Q1, ALL)}
+    stages = ("posted", "viewed", "interest", "introduction", "deal", "registered")
+    assert [by_field["04"][s] for s in stages] == [4, 4, 2, 2, 4, 4]
+    assert [by_field["01"][s] for s in stages] == [2, 0, 0, 0, 2, 2]
+    assert by_field["04"]["paid"] == 2 and by_field["01"]["paid"] == 0
+    # The parts add up to the whole funnel.
+    whole = {r["stage"]: r["listings"] for r in selectors.funnel(Q1, ALL)}
+    for rows in (
+        selectors.funnel_by_field(Q1, ALL),
+        selectors.funnel_by_region(Q1, ALL),
+    ):
+        for stage, total in whole.items():
+            assert sum(row[stage] for row in rows) == total, stage
+    by_org = selectors.funnel_by_institution(Q1, ALL)
+    # firm posted 3 (d_jan, d_mar, d_mar2), university 2, other 1: most first.
+    assert [(r["name"], r["posted"]) for r in by_org] == [
+        (market["firm"].name, 3),
+        (market["university"].name, 2),
+        (market["other"].name, 1),
+    ]
+    assert by_org[0]["code"] == market["firm"].pk
