@@ -51,23 +51,30 @@ def bar_chart(
     )
     scale = (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / largest if largest > 0 else 0.0
     group = len(series) * (BAR_HEIGHT + BAR_GAP) + GROUP_GAP
-    legend = LEGEND_HEIGHT if len(series) > 1 else 0
-    height = legend + len(rows) * group
     parts: list[str] = []
-    if legend:
+    legend = 0
+    if len(series) > 1:
+        # Legend entries side by side, wrapped onto further lines when too wide.
         x = 0
         for index, (_key, name) in enumerate(series):
+            entry = 14 + _text_width(name) + 16
+            if x and x + entry > WIDTH:
+                x, legend = 0, legend + LEGEND_HEIGHT
             parts.append(
                 format_html(
-                    '<rect class="series-{}" x="{}" y="4" width="10" height="10"/>'
-                    '<text x="{}" y="13">{}</text>',
+                    '<rect class="series-{}" x="{}" y="{}" width="10" height="10"/>'
+                    '<text x="{}" y="{}">{}</text>',
                     index,
                     x,
+                    legend + 4,
                     x + 14,
+                    legend + 13,
                     name,
                 )
             )
-            x += 14 + 13 * len(name) + 16
+            x += entry
+        legend += LEGEND_HEIGHT
+    height = legend + len(rows) * group
     for position, row in enumerate(rows):
         top = legend + position * group
         parts.append(
@@ -105,5 +112,10 @@ def bar_chart(
     )
 
 
-def _shorten(text: str, limit: int = 9) -> str:
+def _text_width(text: str) -> int:
+    """Roughly how wide ``text`` is drawn at 12px: CJK characters full, others half."""
+    return sum(12 if ord(char) > 0x2E80 else 7 for char in text)
+
+
+def _shorten(text: str, limit: int = 8) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"

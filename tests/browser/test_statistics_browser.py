@@ -57,7 +57,7 @@ def test_manager_reads_the_dashboard_on_a_phone(
     assert table.is_visible()
     assert "2026-02" in table.inner_text()
     assert axe_violations(tab, axe_source) == []
-    tab.screenshot(path="/tmp/st_dashboard_phone.png", full_page=False)
+    tab.screenshot(path="/tmp/st_dashboard_phone.png", full_page=True)
     context.close()
     assert violations == []
 
