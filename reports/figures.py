@@ -68,6 +68,19 @@ _NAME = Column("name", _("Name"), "label")
 
 _SPECS = [
     FigureSpec(
+        "key_figures",
+        _("Key figures of the period"),
+        selectors.key_figures,
+        (
+            Column("measure", _("Measure code"), "label"),
+            _NAME,
+            Column("value", _("Value")),
+        ),
+        "name",
+        (),
+        group="summary",
+    ),
+    FigureSpec(
         "funnel",
         _("Funnel: listings posted in the period and how far they came"),
         selectors.funnel,

@@ -405,6 +405,24 @@ def time_to_first_introduction(period: Period, cuts: Cuts) -> list[Row]:
     Days from the demand's first publication to its first introduction (whole days
     and fractions, one decimal): mean and median per month of that introduction.
     """
+    waits = _waits_for_first_introduction(period, cuts)
+    return [
+        {
+            "month": month,
+            "demands": len(waits[month]),
+            "mean_days": _round(statistics.fmean(waits[month]))
+            if waits[month]
+            else None,
+            "median_days": _round(statistics.median(waits[month]))
+            if waits[month]
+            else None,
+        }
+        for month in _months(period)
+    ]
+
+
+def _waits_for_first_introduction(period: Period, cuts: Cuts) -> dict[str, list[float]]:
+    """Per month of a demand's first introduction, the days each demand waited."""
     firsts = (
         Introduction.objects.filter(listing_cut_q(cuts, "proposal__demand__"))
         .values("proposal__demand_id", "proposal__demand__first_published_at")
@@ -418,18 +436,57 @@ def time_to_first_introduction(period: Period, cuts: Cuts) -> list[Row]:
             continue
         seconds = (row["first"] - published).total_seconds()
         waits[month_key(row["first"])].append(max(seconds, 0) / 86400)
+    return waits
+
+
+def key_figures(period: Period, cuts: Cuts) -> list[Row]:
+    """The period's totals: what was posted, the matcher's acceptance rate, the days to
+    a first introduction and the registered contracts with their amounts."""
+    posted = listings_by_month(period, cuts)
+    decided = proposal_acceptance(period, cuts)
+    accepted = sum(row["accepted"] for row in decided)
+    rejected = sum(row["rejected"] for row in decided)
+    waits = [
+        wait
+        for month in _waits_for_first_introduction(period, cuts).values()
+        for wait in month
+    ]
+    contracts = contracts_by_month(period, cuts)
+    values: list[tuple[str, str, Any]] = [
+        ("outcomes", _("Research outcomes posted"), sum(r["outcomes"] for r in posted)),
+        ("demands", _("Technology demands posted"), sum(r["demands"] for r in posted)),
+        ("challenges", _("Challenges published"), sum(r["challenges"] for r in posted)),
+        ("accepted", _("Proposals accepted by agents"), accepted),
+        ("rejected", _("Proposals rejected by agents"), rejected),
+        (
+            "acceptance_rate",
+            _("Acceptance rate of proposals (%)"),
+            _percent(accepted, accepted + rejected),
+        ),
+        ("introduced", _("Demands introduced for the first time"), len(waits)),
+        (
+            "median_days",
+            _("Median days to the first introduction"),
+            _round(statistics.median(waits)) if waits else None,
+        ),
+        (
+            "contracts",
+            _("Technology contracts registered"),
+            sum(r["contracts"] for r in contracts),
+        ),
+        (
+            "contract_amount",
+            _("Contract turnover (10k CNY)"),
+            _sum(r["contract_amount"] for r in contracts),
+        ),
+        (
+            "transaction_amount",
+            _("Technology turnover (10k CNY)"),
+            _sum(r["transaction_amount"] for r in contracts),
+        ),
+    ]
     return [
-        {
-            "month": month,
-            "demands": len(waits[month]),
-            "mean_days": _round(statistics.fmean(waits[month]))
-            if waits[month]
-            else None,
-            "median_days": _round(statistics.median(waits[month]))
-            if waits[month]
-            else None,
-        }
-        for month in _months(period)
+        {"measure": key, "name": name, "value": value} for key, name, value in values
     ]
 
 

@@ -61,7 +61,9 @@ def _figure_context(spec: FigureSpec, query: ReportQuery) -> dict[str, Any]:
             rows,
             spec.chart_label,
             [(key, str(columns[key].label)) for key in spec.chart_series],
-        ),
+        )
+        if spec.chart_series
+        else "",
         "downloads": {
             fmt: reverse("reports:data", args=[spec.name, fmt]) + "?" + params
             for fmt in ("csv", "xlsx", "json")

@@ -17,6 +17,8 @@ from reports import selectors
 from reports.params import Cuts, Period
 from tests.factories.deals import deal_at
 
+from .conftest import at
+
 pytestmark = pytest.mark.django_db
 
 Q1 = Period(dt.date(2026, 1, 1), dt.date(2026, 3, 1))
@@ -202,3 +204,22 @@ def test_funnel_per_field_region_and_institution_by_hand(deals, market):
         (market["other"].name, 1),
     ]
     assert by_org[0]["code"] == market["firm"].pk
+
+
+def test_key_figures_are_the_period_totals(deals, market):
+    from matching.models import Decision, DecisionAction
+    from tests.factories.introductions import ProposalFactory
+
+    for action in (DecisionAction.ACCEPT, DecisionAction.ACCEPT, DecisionAction.REJECT):
+        decision = Decision.objects.create(
+            proposal=ProposalFactory(), agent=market["agent"], action=action, score=0.5
+        )
+        Decision.objects.filter(pk=decision.pk).update(created_at=at(2026, 2, 2))
+    values = {r["measure"]: r["value"] for r in selectors.key_figures(Q1, ALL)}
+    assert (values["outcomes"], values["demands"], values["challenges"]) == (3, 3, 1)
+    assert (values["accepted"], values["rejected"]) == (2, 1)
+    assert values["acceptance_rate"] == 66.7
+    assert values["introduced"] == 1 and values["median_days"] == 14.5
+    assert values["contracts"] == 3
+    assert values["contract_amount"] == Decimal("250.50")  # 120 + 80.50 + 50
+    assert values["transaction_amount"] == Decimal("200")  # 100 + 60 + 40
