@@ -23,7 +23,8 @@ Selector = Callable[[Period, Cuts], list[dict[str, Any]]]
 class Column:
     key: str
     label: str | Promise
-    # "label" (text), "count", "amount" (10k CNY), "percent" or "days"
+    # "code" (for machines: in downloads, not on the page), "label" (text),
+    # "count", "amount" (10k CNY), "percent" or "days"
     kind: str = "count"
 
 
@@ -72,7 +73,7 @@ _SPECS = [
         _("Key figures of the period"),
         selectors.key_figures,
         (
-            Column("measure", _("Measure code"), "label"),
+            Column("measure", _("Measure code"), "code"),
             _NAME,
             Column("value", _("Value")),
         ),
@@ -85,7 +86,7 @@ _SPECS = [
         _("Funnel: listings posted in the period and how far they came"),
         selectors.funnel,
         (
-            Column("stage", _("Stage code"), "label"),
+            Column("stage", _("Stage code"), "code"),
             _NAME,
             Column("listings", _("Listings")),
         ),
@@ -103,7 +104,7 @@ _SPECS = [
             f"funnel_by_{cut}",
             title,
             selector,
-            (Column("code", code_label, "label"), _NAME, *_STAGES),
+            (Column("code", code_label, "code"), _NAME, *_STAGES),
             "name",
             ("posted", "introduction", "deal", "registered"),
             group="funnel",
@@ -142,7 +143,7 @@ _SPECS = [
         "listings_by_field",
         _("Outcomes, demands and challenges posted per technology field"),
         selectors.listings_by_field,
-        (Column("code", _("Field code"), "label"), _NAME, *_KINDS),
+        (Column("code", _("Field code"), "code"), _NAME, *_KINDS),
         "name",
         ("outcomes", "demands", "challenges"),
         public=True,
@@ -151,7 +152,7 @@ _SPECS = [
         "listings_by_region",
         _("Outcomes, demands and challenges posted per province"),
         selectors.listings_by_region,
-        (Column("code", _("Region code"), "label"), _NAME, *_KINDS),
+        (Column("code", _("Region code"), "code"), _NAME, *_KINDS),
         "name",
         ("outcomes", "demands", "challenges"),
         public=True,
@@ -208,7 +209,7 @@ _SPECS += [
         _("Deals opened in the period, by their stage today"),
         selectors.deals_by_stage,
         (
-            Column("stage", _("Stage code"), "label"),
+            Column("stage", _("Stage code"), "code"),
             _NAME,
             Column("deals", _("Deals opened")),
         ),
@@ -230,7 +231,7 @@ _SPECS += [
         "contracts_by_field",
         _("Registered technology contracts and amounts per technology field"),
         selectors.contracts_by_field,
-        (Column("code", _("Field code"), "label"), _NAME, *_CONTRACTS),
+        (Column("code", _("Field code"), "code"), _NAME, *_CONTRACTS),
         "name",
         ("contract_amount", "transaction_amount"),
         note=_REGISTERED_NOTE,
@@ -240,7 +241,7 @@ _SPECS += [
         "contracts_by_mode",
         _("Registered technology contracts and amounts per contract type"),
         selectors.contracts_by_mode,
-        (Column("mode", _("Contract type code"), "label"), _NAME, *_CONTRACTS),
+        (Column("mode", _("Contract type code"), "code"), _NAME, *_CONTRACTS),
         "name",
         ("contract_amount", "transaction_amount"),
         note=_REGISTERED_NOTE,
@@ -250,7 +251,7 @@ _SPECS += [
         "technology_flows",
         _("Technology flows of the zone: output and absorption"),
         selectors.technology_flows,
-        (Column("flow", _("Flow code"), "label"), _NAME, *_CONTRACTS),
+        (Column("flow", _("Flow code"), "code"), _NAME, *_CONTRACTS),
         "name",
         ("contract_amount",),
         note=_(
@@ -264,7 +265,7 @@ _SPECS += [
         "top_institutions",
         _("Top institutions by registered contract amount"),
         selectors.top_institutions,
-        (Column("organisation", _("Organisation id"), "label"), _NAME, *_CONTRACTS),
+        (Column("organisation", _("Organisation id"), "code"), _NAME, *_CONTRACTS),
         "name",
         ("contract_amount",),
         note=_("Each contract counts for its seller and its buyer."),
@@ -286,7 +287,7 @@ _SPECS += [
         "public_contracts_by_field",
         _("Registered technology contracts per technology field"),
         selectors.public_contracts_by_field,
-        (Column("code", _("Field code"), "label"), _NAME, *_CONTRACTS),
+        (Column("code", _("Field code"), "code"), _NAME, *_CONTRACTS),
         "name",
         ("contracts",),
         public=True,
@@ -307,6 +308,16 @@ def register(spec: FigureSpec) -> None:
 def compute(name: str, period: Period, cuts: Cuts) -> list[dict[str, Any]]:
     """The rows of one figure."""
     return FIGURES[name].selector(period, cuts)
+
+
+def page_table(
+    spec: FigureSpec, rows: list[dict[str, Any]]
+) -> tuple[list[str], list[list[Any]]]:
+    """What the page's table shows: the download's columns but the codes."""
+    shown = [column for column in spec.columns if column.kind != "code"]
+    return [str(column.label) for column in shown], [
+        [row.get(column.key) for column in shown] for row in rows
+    ]
 
 
 def table(

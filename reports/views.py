@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 from market.models import Challenge, Deal, Listing, Organisation, Region, TechField
 from reports import charts, selectors
 from reports.exports import CONTENT_TYPES, export
-from reports.figures import FIGURES, FigureSpec, compute, table
+from reports.figures import FIGURES, FigureSpec, compute, page_table, table
 from reports.params import ReportQuery, parse_report_query
 from reports.permissions import can_read_figure, can_view_dashboard
 
@@ -49,7 +49,7 @@ def _public_errors(query: ReportQuery) -> list[str]:
 
 def _figure_context(spec: FigureSpec, query: ReportQuery) -> dict[str, Any]:
     rows = compute(spec.name, query.period, query.cuts)
-    header, cells = table(spec, rows)
+    header, cells = page_table(spec, rows)
     columns = {column.key: column for column in spec.columns}
     params = urlencode(query.as_params())
     return {
