@@ -31,6 +31,8 @@ PRESETS = ("12m", "this_year", "last_year", "all")
 DEFAULT_PRESET = "12m"
 # The earliest month a period may start (older months hold nothing).
 EARLIEST = dt.date(2000, 1, 1)
+# The longest period, in months: monthly figures stay a readable size.
+MAX_MONTHS = 240
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,11 @@ def preset_period(preset: str, today: dt.date | None = None) -> Period:
     if preset == "all":
         from reports.selectors import earliest_month
 
-        return Period(min(earliest_month() or this_month, this_month), this_month)
+        first = max(
+            min(earliest_month() or this_month, this_month),
+            _month_back(this_month, MAX_MONTHS - 1),
+        )
+        return Period(first, this_month)
     return Period(_month_back(this_month, 11), this_month)
 
 
@@ -162,6 +168,8 @@ def parse_report_query(params: Mapping[str, Any]) -> ReportQuery:
         if first is not None and last is not None:
             if first > last:
                 errors.append(_("The first month comes after the last month."))
+            elif len(Period(first, last).months()) > MAX_MONTHS:
+                errors.append(_("Choose a period of at most 20 years."))
             else:
                 period = Period(first, last)
                 preset = ""

@@ -173,6 +173,7 @@ def test_period_presets_and_malformed_values():
         {"from": "2026-13"},
         {"to": "26-01"},
         {"from": "2026-05", "to": "2026-01"},
+        {"from": "2000-01", "to": "2100-12"},
         {"preset": "forever"},
         {"field": "x1"},
         {"field": "9999"},
