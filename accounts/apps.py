@@ -11,10 +11,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from accounts import receivers
+        from accounts import notification_kinds, receivers  # noqa: F401 - registers
+        from accounts.notifications import notify
         from accounts.selectors import active_organisation_ids
         from accounts.services.roles import sync_role_groups_after_migrate
         from market.membership import register_membership_source
+        from market.notifier import register_notifier
 
         # Permissions are created in post_migrate, so groups can only be wired after it.
         post_migrate.connect(
@@ -22,3 +24,4 @@ class AccountsConfig(AppConfig):
         )
         receivers.connect()
         register_membership_source(active_organisation_ids)
+        register_notifier(notify)

@@ -10,11 +10,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import challenge_receivers, receivers
+from accounts import challenge_receivers, deal_receivers, receivers
 from accounts.models import Membership, MembershipRole
 from accounts.roles import Role
 from accounts.services.roles import grant_role, sync_role_groups
 from market.demo_content import load_demo_catalogue, load_demo_challenges
+from market.demo_deals import load_demo_deals
 from market.models import Organisation, OrganisationKind
 from market.signals import (
     challenge_delivery,
@@ -338,6 +339,8 @@ USERS = [
 # operator on their behalf, as a regional technology market does for its partners.
 CATALOGUE_OPERATOR = "admin@techmatch.local"
 CATALOGUE_MODERATOR = "moderator@techmatch.local"
+# The transfer agent who carries the demo deals.
+DEMO_AGENT = "agent@techmatch.local"
 
 # The receiver that turns listing status changes into notifications (accounts.receivers).
 _NOTIFY_LISTING_STATUS = "accounts.notify_listing_status"
@@ -487,4 +490,12 @@ def load_demo(*, catalogue: bool = True) -> dict[str, int]:
         created |= load_demo_catalogue(moderator_id=moderator_id, author_ids=authors)
     with _challenge_notifications_muted():
         created |= load_demo_challenges(moderator_id=moderator_id, author_ids=authors)
+    agent_id = (
+        User.objects.filter(email=DEMO_AGENT).values_list("pk", flat=True).first()
+    )
+    deal_receivers.disconnect()
+    try:
+        created |= load_demo_deals(agent_id=agent_id)
+    finally:
+        deal_receivers.connect()
     return created

@@ -370,3 +370,64 @@ class MembershipReasonForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One site switch and one email choice per kind of notification a user can change."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from accounts.models import EmailChannel
+        from accounts.notification_kinds import grouped
+
+        super().__init__(*args, **kwargs)
+        self.groups: list[tuple[Any, list[tuple[Any, Any, Any]]]] = []
+        for group, kinds in grouped():
+            rows = []
+            for kind in kinds:
+                if kind.fixed:
+                    rows.append((kind, None, None))
+                    continue
+                site = self.fields[f"{kind.key}__site"] = forms.BooleanField(
+                    label=_("In the site"), required=False
+                )
+                mail = self.fields[f"{kind.key}__email"] = forms.ChoiceField(
+                    label=_("Email"), choices=EmailChannel.choices
+                )
+                rows.append((kind, site, mail))
+            self.groups.append((group, rows))
+
+    def bound_groups(self) -> list[tuple[Any, list[tuple[Any, Any, Any]]]]:
+        """The groups with each kind's bound fields (None for a fixed kind)."""
+        return [
+            (
+                group,
+                [
+                    (
+                        kind,
+                        self[f"{kind.key}__site"] if site else None,
+                        self[f"{kind.key}__email"] if mail else None,
+                    )
+                    for kind, site, mail in rows
+                ],
+            )
+            for group, rows in self.groups
+        ]
+
+    def choices(self) -> dict[str, tuple[bool, str]]:
+        """The cleaned choices: kind → (in the site?, email channel)."""
+        return {
+            name.removesuffix("__email"): (
+                bool(self.cleaned_data[name.removesuffix("__email") + "__site"]),
+                self.cleaned_data[name],
+            )
+            for name in self.fields
+            if name.endswith("__email")
+        }
+
+    @staticmethod
+    def initial_from(current: dict[str, tuple[bool, str]]) -> dict[str, Any]:
+        initial: dict[str, Any] = {}
+        for key, (in_site, channel) in current.items():
+            initial[f"{key}__site"] = in_site
+            initial[f"{key}__email"] = channel
+        return initial

@@ -1,15 +1,26 @@
-"""The notifications page: newest first; opening it marks what it shows as read."""
+"""The notifications page (newest first; opening it marks what it shows as read) and
+the page where a user chooses how each kind of notification reaches them."""
 
 from __future__ import annotations
 
+from http import HTTPStatus
+from typing import cast
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Notification
+from accounts.forms import NotificationPreferencesForm
+from accounts.models import Notification, User
 from accounts.notifications import mark_read
+from accounts.services.notification_preferences import (
+    current_preferences,
+    save_preferences,
+)
 from market.params import parse_page
 
 PAGE_SIZE = 30
@@ -29,4 +40,30 @@ def notifications(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/notifications.html",
         {"page": page, "notifications": items},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """How each kind of notification reaches the user: in the site, by email at once,
+    in the daily digest, or not at all. A form with errors saves nothing."""
+    user = cast(User, request.user)
+    if request.method == "POST":
+        form = NotificationPreferencesForm(request.POST)
+        if form.is_valid():
+            save_preferences(user.pk, form.choices())
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("accounts:notification_preferences")
+        status = HTTPStatus.BAD_REQUEST
+    else:
+        form = NotificationPreferencesForm(
+            initial=NotificationPreferencesForm.initial_from(current_preferences(user))
+        )
+        status = HTTPStatus.OK
+    return render(
+        request,
+        "accounts/notification_preferences.html",
+        {"form": form, "groups": form.bound_groups()},
+        status=status,
     )

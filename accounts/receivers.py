@@ -486,9 +486,10 @@ def on_organisation_verified(
 
 def connect() -> None:
     """Connect the receivers once (called from AccountsConfig.ready)."""
-    from accounts import challenge_receivers
+    from accounts import challenge_receivers, deal_receivers
 
     challenge_receivers.connect()
+    deal_receivers.connect()
     listing_status_changed.connect(
         on_listing_status_changed, dispatch_uid="accounts.notify_listing_status"
     )

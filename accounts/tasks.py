@@ -7,7 +7,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from accounts import emails, notifications
-from accounts.services import challenge_reminders
+from accounts.services import challenge_reminders, deal_reminders
 
 
 @shared_task(
@@ -68,3 +68,22 @@ def send_milestone_reminders() -> int:
     """Remind the winning team and the issuer of milestones due within 7 days and
     within 1 day (daily; each user once per milestone and reminder)."""
     return challenge_reminders.send_milestone_reminders()
+
+
+@shared_task(
+    expires=6 * 3600,
+    autoretry_for=(SMTPException, ConnectionError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def send_notification_digests() -> int:
+    """Email each digest user one digest of what waited for them (daily; a user's
+    items are marked sent with their email, so a rerun sends nothing twice)."""
+    return notifications.send_digests()
+
+
+@shared_task(expires=4 * 60)
+def send_deal_follow_up_reminders() -> int:
+    """Remind agents of their deal follow-ups that fell due (periodic; each once)."""
+    return deal_reminders.send_deal_follow_up_reminders()

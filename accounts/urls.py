@@ -45,6 +45,11 @@ urlpatterns = [
         notification_views.notifications,
         name="notifications",
     ),
+    path(
+        "notifications/settings/",
+        notification_views.preferences,
+        name="notification_preferences",
+    ),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",

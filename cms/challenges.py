@@ -12,6 +12,7 @@ campaign save replaces.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -303,14 +304,38 @@ def _active_filters(
 # --- Views -----------------------------------------------------------------------------
 
 
+# The board's text search through the search index: the search app registers it
+# (``register_board_search``, from its AppConfig.ready(); cms imports no search). It
+# answers the ids of the challenges found, or None when the engine is down.
+BoardSearch = Callable[[str], "list[int] | None"]
+_board_search: list[BoardSearch] = []
+
+
+def register_board_search(search: BoardSearch) -> None:
+    """Let ``search`` find the challenges of the board's ``q`` (the last one counts)."""
+    _board_search[:] = [search]
+
+
+def _found_ids(q: str) -> list[int] | None:
+    """The challenges the index finds for ``q``; None: search the database."""
+    if not q or not _board_search:
+        return None
+    return _board_search[0](q)
+
+
 @require_http_methods(["GET", "HEAD"])
 def board(request: HttpRequest) -> HttpResponse:
     """榜单大厅: public challenges, filtered, searched and paginated."""
     mark_cacheable(request, kinds=(CHALLENGES,), params=BOARD_PARAMS, under=UNDER)
     filters = ChallengeFilters.from_params(request.GET)
-    results = Paginator(board_challenges(filters), BOARD_PER_PAGE).get_page(
-        parse_page(request.GET.get("page"))
-    )
+    found_ids = _found_ids(filters.q)
+    # Words were searched in the database: the search engine is down.
+    degraded = bool(filters.q) and found_ids is None and bool(_board_search)
+    if degraded:
+        request._cms_cacheable = None  # type: ignore[attr-defined]  # not kept
+    results = Paginator(
+        board_challenges(filters, found_ids=found_ids), BOARD_PER_PAGE
+    ).get_page(parse_page(request.GET.get("page")))
     groups = _filter_groups(request, filters)
     url = request.build_absolute_uri(reverse("challenges:board"))
     return render(
@@ -335,6 +360,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "canonical_url": url
             + (f"?page={results.number}" if results.number > 1 else ""),
             "noindex": filters.active,
+            "search_degraded": degraded,
         },
     )
 

@@ -36,6 +36,7 @@ SLOTS: dict[str, str] = {
     "listing_detail_aside": "cms/listing_detail.html, below the contact details",
     "workbench_home": "workbench/home.html, below the list of listings",
     "agent_workspace": "the agents' workspace page",
+    "agent_pipeline": "deals/pipeline.html, the agent's pipeline board, above the columns",
     "conversation_thread": "engagement/conversation.html, above the messages",
     "challenge_workbench": "workbench/challenges/detail.html, the issuer's view of a challenge",
 }

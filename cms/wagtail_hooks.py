@@ -1,6 +1,6 @@
 """Wagtail hooks of the portal: listing and challenge attachments follow their owner's
 visibility; an application's proposal PDF is as confidential as the application; a
-challenge's delivery evidence is never public."""
+challenge's delivery evidence is never public; a deal's documents are its readers'."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from wagtail import hooks
 from market.models import (
     ChallengeApplication,
     ChallengeAttachment,
+    DealDocument,
     DeliveryEvidence,
     Listing,
 )
@@ -19,6 +20,7 @@ from market.permissions import (
     can_view,
     can_view_application,
     can_view_challenge,
+    can_view_deal,
     can_view_delivery,
 )
 
@@ -80,4 +82,17 @@ def protect_challenge_attachments(document: Any, request: HttpRequest) -> None:
         if can_view_challenge(request.user, attachment.challenge):
             return
     if attachments:
+        raise Http404("No such document.")
+
+
+@hooks.register("before_serve_document")
+def protect_deal_documents(document: Any, request: HttpRequest) -> None:
+    """A deal's contract, registration certificate or invoice is served to whoever may
+    read the deal (its parties' members, its agent, moderators, managers); 404 to
+    anyone else, who could otherwise fetch it by counting document ids."""
+    rows = DealDocument.objects.filter(document=document).select_related("deal")
+    for row in rows:
+        if can_view_deal(request.user, row.deal):
+            return
+    if rows:
         raise Http404("No such document.")

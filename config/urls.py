@@ -1,4 +1,4 @@
-"""URL configuration: health, language switch, accounts, Wagtail admin and pages."""
+"""URL configuration: health, language switch, accounts, the REST API, Wagtail admin and pages."""
 
 from django.conf import settings
 from django.conf.urls.static import static
@@ -23,6 +23,7 @@ from config.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/api-tokens/", include("api.token_urls")),
     path("accounts/", include("accounts.urls")),
     path("engage/", include("cms.engagement.urls")),
     # Before agents/: the matcher's queue lives under the agents' workspace.
@@ -31,12 +32,16 @@ urlpatterns = [
     path("agents/", include("cms.engagement.agent_urls")),
     path("introductions/", include("matching.answer_urls")),
     path("workbench/", include("cms.workbench.urls")),
+    path("deals/", include("cms.deals.urls")),
     # Before challenges/: a challenge's proposed solvers come from the matcher.
     path("challenges/<int:challenge_id>/solvers/", include("matching.solver_urls")),
     path("challenges/", include("cms.challenge_urls")),
     path("review/", include("cms.review.urls")),
     path("statistics/", include("reports.urls")),
     path("", include("search.urls")),
+    # After search.urls: /api/search/ stays the search page's own lean endpoint
+    # (docs/api.md); everything else under /api/ is the REST API.
+    path("api/", include("api.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("contact/", contact, name="contact"),

@@ -464,11 +464,14 @@ HONOURED_STATUSES = ("accepted", "paid_out")
 _PRIVATE_STATUSES = ("draft", "submitted", "rejected")
 
 
-def board_challenges(filters: ChallengeFilters) -> QuerySet[Any]:
+def board_challenges(
+    filters: ChallengeFilters, *, found_ids: list[int] | None = None
+) -> QuerySet[Any]:
     """Public challenges matching ``filters``, newest publication first.
 
-    The text search is a database query over title, background and objectives until
-    challenges become a kind of the search index.
+    ``found_ids``: the challenges the search index found for ``filters.q`` (the
+    board's text search); without them the text is searched in the database (title,
+    background and objectives), as when the search engine is down.
     """
     from market.filters import BOUNTY_BANDS, CHALLENGE_STATUS_GROUPS
     from market.models import PUBLIC_CHALLENGE_STATUSES, Challenge
@@ -492,7 +495,9 @@ def board_challenges(filters: ChallengeFilters) -> QuerySet[Any]:
             queryset = queryset.filter(bounty_wan__lt=below)
     if filters.campaign:
         queryset = queryset.filter(campaign_id=filters.campaign)
-    for word in filters.q.split():
+    if found_ids is not None:
+        queryset = queryset.filter(pk__in=found_ids)
+    for word in filters.q.split() if found_ids is None else ():
         queryset = queryset.filter(
             Q(title__icontains=word)
             | Q(background__icontains=word)
@@ -899,3 +904,115 @@ def delivery_overview(challenge: Any) -> DeliveryOverview:
             )
         ),
     )
+
+
+# -- Deals ------------------------------------------------------------------------------
+
+
+def deals_with_parties() -> QuerySet[Any]:
+    """Deals with what a list shows (parties, agent, field) fetched in the same query."""
+    from market.models import Deal
+
+    return Deal.objects.select_related("supplier", "buyer", "agent", "field")
+
+
+@dataclass
+class PipelineColumn:
+    """One stage of an agent's pipeline and its deals."""
+
+    stage: str
+    label: Any
+    deals: list[Any]
+
+
+def agent_pipeline(agent_id: int) -> tuple[list[PipelineColumn], list[Any]]:
+    """The agent's deals by stage (the columns in order) and their terminated ones,
+    with their notes (two queries)."""
+    from market.models import DEAL_STAGE_ORDER, DealStage
+
+    columns = {
+        stage: PipelineColumn(stage, DealStage(stage).label, [])
+        for stage in DEAL_STAGE_ORDER
+    }
+    terminated: list[Any] = []
+    for deal in (
+        deals_with_parties()
+        .filter(agent_id=agent_id)
+        .prefetch_related("notes")
+        .order_by("stage_changed_at", "pk")
+    ):
+        if deal.stage == DealStage.TERMINATED:
+            terminated.append(deal)
+        else:
+            columns[deal.stage].deals.append(deal)
+    terminated.sort(key=lambda deal: deal.stage_changed_at, reverse=True)
+    return list(columns.values()), terminated
+
+
+@dataclass
+class AgentPipelineSummary:
+    """A manager's line for one agent: deals and contract amounts by stage, commission."""
+
+    agent: Any
+    counts: dict[str, int]
+    amounts: dict[str, Decimal]
+    commission_wan: Decimal
+    open_count: int
+
+    def cells(self) -> list[tuple[int, Decimal]]:
+        from market.models import DEAL_STAGE_ORDER, DealStage
+
+        return [
+            (self.counts.get(stage, 0), self.amounts.get(stage, Decimal("0")))
+            for stage in (*DEAL_STAGE_ORDER, DealStage.TERMINATED)
+        ]
+
+
+def pipelines_by_agent() -> tuple[list[AgentPipelineSummary], AgentPipelineSummary]:
+    """Every agent's pipeline (deals without an agent under ``None``) and the totals.
+
+    Commission counts the signed stages only (a terminated or unsigned deal earns none).
+    """
+    from django.contrib.auth import get_user_model
+
+    from market.models import SIGNED_STAGES, Deal
+
+    rows: dict[int | None, AgentPipelineSummary] = {}
+    total = AgentPipelineSummary(None, {}, {}, Decimal("0"), 0)
+    for deal in Deal.objects.only(
+        "agent_id",
+        "stage",
+        "contract_amount_wan",
+        "transaction_amount_wan",
+        "commission_rate",
+        "commission_fixed_wan",
+    ):
+        line = rows.setdefault(
+            deal.agent_id,
+            AgentPipelineSummary(deal.agent_id, {}, {}, Decimal("0"), 0),
+        )
+        amount = deal.contract_amount_wan or Decimal("0")
+        for summary in (line, total):
+            summary.counts[deal.stage] = summary.counts.get(deal.stage, 0) + 1
+            summary.amounts[deal.stage] = (
+                summary.amounts.get(deal.stage, Decimal("0")) + amount
+            )
+            if deal.is_open:
+                summary.open_count += 1
+            if deal.stage in SIGNED_STAGES and deal.commission_wan is not None:
+                summary.commission_wan += deal.commission_wan
+    users = get_user_model().objects.in_bulk([pk for pk in rows if pk is not None])
+    for agent_id, line in rows.items():
+        line.agent = users.get(agent_id) if agent_id is not None else None
+    lines = sorted(
+        rows.values(),
+        key=lambda line: (line.agent is None, str(line.agent or "")),
+    )
+    return lines, total
+
+
+def deal_timeline(deal_id: int) -> QuerySet[Any]:
+    """A deal's recorded stage changes, oldest first, with who made them."""
+    from market.models import DealTransition
+
+    return DealTransition.objects.filter(deal_id=deal_id).select_related("by_user")

@@ -1,4 +1,5 @@
-"""A party's answer to an introduction, posted from the conversation page's panel."""
+"""A party's answer to an introduction, posted from the conversation page's panel, and
+the agent's "start a deal" once both parties accepted."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from market.services.deals import DealError
 from matching.models import Introduction, IntroductionResponse
-from matching.permissions import introduction_side
+from matching.permissions import can_review, introduction_side
 from matching.services.answers import AnswerError, answer_introduction
+from matching.services.deals import start_deal
 
 
 @login_required
@@ -49,3 +52,35 @@ def answer(request: HttpRequest, introduction_id: int) -> HttpResponse:
     if introduction.conversation_id is None:
         return redirect("engage:conversations")
     return redirect("engage:conversation", conversation_id=introduction.conversation_id)
+
+
+@login_required
+@require_POST
+def start_deal_view(request: HttpRequest, introduction_id: int) -> HttpResponse:
+    """An agent (or moderator) starts the deal of an introduction both sides accepted."""
+    if not can_review(request.user):
+        raise PermissionDenied
+    introduction = (
+        Introduction.objects.filter(pk=introduction_id)
+        .only("pk", "conversation_id")
+        .first()
+    )
+    if introduction is None:
+        raise Http404
+    try:
+        deal = start_deal(
+            introduction.pk,
+            by_user_id=int(request.user.pk),  # type: ignore[arg-type]
+            mode=request.POST.get("mode", ""),
+        )
+    except DealError as error:
+        messages.error(request, str(error.message))
+        for message in error.errors.values():
+            messages.error(request, str(message))
+        if introduction.conversation_id is None:
+            return redirect("agents:pipeline")
+        return redirect(
+            "engage:conversation", conversation_id=introduction.conversation_id
+        )
+    messages.success(request, _("The deal was started."))
+    return redirect("deals:detail", pk=deal.pk)

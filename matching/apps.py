@@ -39,3 +39,4 @@ class MatchingConfig(AppConfig):
         register_panel("agent_workspace", panels.workspace_panel, order=-10)
         register_panel("agent_workspace", panels.challenges_solvers_panel, order=10)
         register_panel("challenge_workbench", panels.solvers_panel)
+        register_panel("agent_pipeline", panels.pipeline_panel)

@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from market.models import Listing, ListingKind, ListingStatus, Side
+from market.models import DealMode, Listing, ListingKind, ListingStatus, Side
 from market.permissions import member_organisation_ids
 from matching.engine.terms import highlight
 from matching.models import DeclineReason, IntroductionResponse, MatchGap
@@ -163,9 +163,22 @@ def introduction_panel(
         side is not None
         and getattr(introduction, f"{side}_response") == IntroductionResponse.PENDING
     )
+    staff = context.get("side") in (Side.AGENT, Side.MODERATOR) and can_review(
+        request.user
+    )
+    deal = None
+    if introduction.confirmed_at is not None:
+        from matching.services.deals import deal_of_introduction
+
+        deal = deal_of_introduction(introduction)
     return render_to_string(
         "matching/introduction_panel.html",
         {
+            "deal": deal,
+            "can_start_deal": staff
+            and deal is None
+            and introduction.confirmed_at is not None,
+            "deal_modes": DealMode.choices,
             "introduction": introduction,
             "proposal": proposal,
             "side": side,
@@ -238,5 +251,47 @@ def challenges_solvers_panel(
     return render_to_string(
         "matching/_challenge_solvers_links.html",
         {"challenges": challenges},
+        request=request,
+    )
+
+
+def pipeline_panel(request: HttpRequest | None, **context: Any) -> str | None:
+    """The agent's pipeline: their claimed proposals and their introductions (waiting
+    for answers, and accepted by both without a deal yet, each with "start a deal")."""
+    from market.models import Deal, DealStage
+    from matching.models import Introduction, Proposal, ProposalState
+
+    if request is None or not can_review(request.user):
+        return None
+    user_id = request.user.pk
+    claimed = Proposal.objects.filter(
+        claimed_by_id=user_id, state=ProposalState.CLAIMED
+    ).count()
+    introductions = Introduction.objects.filter(agent_id=user_id)
+    waiting = (
+        introductions.filter(confirmed_at__isnull=True)
+        .exclude(demand_response=IntroductionResponse.DECLINED)
+        .exclude(outcome_response=IntroductionResponse.DECLINED)
+        .count()
+    )
+    with_deal = (
+        Deal.objects.filter(conversation_id__isnull=False)
+        .exclude(stage=DealStage.TERMINATED)
+        .values("conversation_id")
+    )
+    ready = list(
+        introductions.filter(confirmed_at__isnull=False)
+        .exclude(conversation_id__in=with_deal)
+        .select_related("proposal__demand", "proposal__outcome")
+        .order_by("-confirmed_at")[:10]
+    )
+    return render_to_string(
+        "matching/_pipeline_panel.html",
+        {
+            "claimed": claimed,
+            "waiting": waiting,
+            "ready": ready,
+            "deal_modes": DealMode.choices,
+        },
         request=request,
     )

@@ -38,10 +38,39 @@ from market.models import (
 )
 from search.analysis import STOPWORDS, char_runs, normalise
 from search.models import ListingText
+from search.query import CHALLENGE
 
-# Index (alias) base names by listing kind: the kind's plural ("outcomes").
-INDEXES: dict[str, str] = {spec.key: spec.plural for spec in registry}
+# Challenges (榜单) are no listing kind (``market.kinds`` describes ``Listing``
+# subclasses) but a kind of document (``search.query.CHALLENGE``):
+# ``search.challenges`` builds theirs.
+CHALLENGE_INDEX = "challenges"
+
+# Index (alias) base names by document kind: a listing kind's plural ("outcomes"),
+# then the challenges'.
+INDEXES: dict[str, str] = {
+    **{spec.key: spec.plural for spec in registry},
+    CHALLENGE: CHALLENGE_INDEX,
+}
 KINDS: dict[str, str] = {index: kind for kind, index in INDEXES.items()}
+
+
+def search_key(kind: str, pk: int) -> int:
+    """The one integer that keys an item's text, outbox and embedded rows.
+
+    A listing's is its primary key; a challenge's its primary key negated (challenge
+    7 → -7), so the two never collide in the tables keyed by one integer.
+    """
+    return -int(pk) if kind == CHALLENGE else int(pk)
+
+
+def item_id(kind: str, key: int) -> int:
+    """The primary key of the item a search key (``search_key``) stands for."""
+    return -int(key) if kind == CHALLENGE else int(key)
+
+
+def is_challenge_key(key: int) -> bool:
+    return int(key) < 0
+
 
 # Character bigrams of each run of the text (``search.analysis.char_runs``: the runs are
 # separate values, so no bigram spans punctuation or two keywords): the recall of a
@@ -66,7 +95,7 @@ char_bigrams = analyzer(
 
 
 class ListingDocument(Document):
-    """A published outcome or demand as the public search sees it."""
+    """A published outcome or demand, or a public challenge, as the search sees it."""
 
     listing_id = Long()
     kind = Keyword()
@@ -104,6 +133,9 @@ class ListingDocument(Document):
     published_at = Date()
     view_count = Integer()
     terms = Keyword()
+    # Challenges only: their status and application deadline (shown on the hit).
+    status = Keyword()
+    deadline = Date(index=False)
     suggest = Completion(
         analyzer="simple",
         preserve_separators=False,
@@ -336,21 +368,39 @@ def body_of(
 
 
 def build_changes(listing_ids: Iterable[int]) -> Iterator[Change]:
-    """The change each listing needs, from current database state, in ``listing_ids`` order.
+    """The change each item needs, from current database state, in ``listing_ids`` order.
 
-    A published listing gets its body; a listing that is not published or no longer
-    exists gets a delete. Both carry the listing's text version. Rows, not model
-    objects: a reindex builds 150,000 of these.
+    The ids are search keys (``search_key``): listings' primary keys, and challenges'
+    negated. A published listing (a public challenge) gets its body; one that is not
+    or no longer exists gets a delete. Both carry the item's text version. Rows, not
+    model objects: a reindex builds 150,000 of these.
     """
     ids = list(dict.fromkeys(int(i) for i in listing_ids))
     if not ids:
         return
+    found: dict[int, list[Change]] = {}
+    listing_ids_ = [pk for pk in ids if not is_challenge_key(pk)]
+    if listing_ids_:
+        for change in _listing_changes(listing_ids_):
+            found.setdefault(change.listing_id, []).append(change)
+    challenge_keys = [pk for pk in ids if is_challenge_key(pk)]
+    if challenge_keys:
+        from search.challenges import challenge_changes
+
+        for change in challenge_changes(challenge_keys):
+            found.setdefault(change.listing_id, []).append(change)
+    for pk in ids:
+        yield from found.get(pk, [])
+
+
+def _listing_changes(ids: list[int]) -> Iterator[Change]:
     kinds = dict(Listing.objects.filter(pk__in=ids).values_list("pk", "kind"))
     published: dict[int, dict[str, Any]] = {}
     for kind in set(kinds.values()):
         published.update(_rows(kind, [pk for pk, k in kinds.items() if k == kind]))
     texts = _texts(ids)
     modes = _modes(list(published))
+    listing_indexes = [INDEXES[spec.key] for spec in registry]
     for pk in ids:
         text = texts.get(pk)
         version = text["version"] if text is not None else 1
@@ -361,15 +411,24 @@ def build_changes(listing_ids: Iterable[int]) -> Iterator[Change]:
             yield Change(pk, INDEXES[row["kind"]], version, body)
         else:
             # Gone or not public: delete from every kind's index it could be in.
-            targets = [INDEXES[known_kind]] if known_kind else list(INDEXES.values())
+            targets = [INDEXES[known_kind]] if known_kind else listing_indexes
             for index in targets:
                 yield Change(pk, index, version, None)
 
 
 def published_ids(kind: str) -> QuerySet[Any]:
-    """Ids of a kind's published listings, in primary-key order (for reindexing)."""
+    """Primary keys of a kind's public items, in primary-key order (for reindexing)."""
+    if kind == CHALLENGE:
+        from search.challenges import public_ids
+
+        return public_ids()
     return (
         Listing.objects.filter(kind=kind, status=ListingStatus.PUBLISHED)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def published_keys(kind: str) -> list[int]:
+    """Search keys (``search_key``) of a kind's public items."""
+    return [search_key(kind, pk) for pk in published_ids(kind)]

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 from market.models import (
     CooperationMode,
@@ -196,7 +196,13 @@ class Labels:
         return label
 
 
+# The kind filter's value for challenges (search.query.CHALLENGE): not a ListingKind.
+CHALLENGE_LABEL = gettext_lazy("Challenge")
+
+
 def _choice_label(facet: str, value: str) -> str | None:
+    if facet == "kind" and value == "challenge":
+        return str(CHALLENGE_LABEL)
     choices = {
         "kind": ListingKind,
         "stage": MaturityStage,

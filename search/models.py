@@ -6,6 +6,7 @@ must outlive the listing itself, so that its deletion reaches the index too.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -120,3 +121,58 @@ class DictionaryWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SavedSearch(models.Model):
+    """A user's search (text and filters) kept under a name; they are told once about
+    each newly published listing it finds (``SavedSearchMatch``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
+    )
+    name = models.CharField(_("name"), max_length=60)
+    # The search's parameters (q and the filters, as on the search page's address).
+    params = models.JSONField(_("search parameters"), default=dict)
+    paused = models.BooleanField(_("paused"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_notified_at = models.DateTimeField(_("last told"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["paused"], name="saved_search_active")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedSearchMatch(models.Model):
+    """A listing a saved search has told its user about: at most once per pair, so a
+    re-published or edited listing is never announced twice."""
+
+    saved_search = models.ForeignKey(
+        SavedSearch,
+        verbose_name=_("saved search"),
+        on_delete=models.CASCADE,
+        related_name="matches",
+    )
+    kind = models.CharField(_("kind"), max_length=20)
+    item_id = models.BigIntegerField(_("item"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved search match")
+        verbose_name_plural = _("saved search matches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["saved_search", "kind", "item_id"],
+                name="saved_search_match_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.saved_search_id} · {self.kind} {self.item_id}"

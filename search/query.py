@@ -50,6 +50,11 @@ _FUNCTION_CHARS = frozenset(w for w in STOPWORDS if len(w) == 1 and has_cjk(w))
 
 SORTS = ("relevance", "newest", "price", "-price")
 
+# What a search's kind filter may name: the listing kinds, and challenges (榜单),
+# which are no listing kind but have an index of their own (search.challenges).
+CHALLENGE = "challenge"
+SEARCH_KINDS = (*kinds.keys(), CHALLENGE)
+
 # Characters that have a meaning in Lucene's query syntax or in HTML; a query is text,
 # so they are separators here.
 _SYNTAX = re.compile(r"[\"'<>{}\[\]()^~*?:\\!&|=;`$%@]+")
@@ -59,7 +64,7 @@ _SYNTAX = re.compile(r"[\"'<>{}\[\]()^~*?:\\!&|=;`$%@]+")
 class SearchFilters(CatalogueFilters):
     """The catalogue's filters, plus the kind and organisation kind a search adds."""
 
-    kind: str = ""  # "outcome", "demand" or both
+    kind: str = ""  # "outcome", "demand", "challenge" or all (SEARCH_KINDS)
     org: str = ""  # OrganisationKind value
 
     # Links keep the order they had: kind first.
@@ -70,7 +75,7 @@ class SearchFilters(CatalogueFilters):
         kind, org = param_text(params, "kind"), param_text(params, "org")
         return {
             **super().parse(params),
-            "kind": kind if kind in kinds else "",
+            "kind": kind if kind in SEARCH_KINDS else "",
             "org": org if org in OrganisationKind.values else "",
         }
 
@@ -89,6 +94,9 @@ class SearchRequest:
     corrected_from: str = ""
     # The visitor asked for exactly this text: no automatic correction.
     verbatim: bool = False
+    # (kind, id): search this one item only (a saved search checking a new listing);
+    # never read from query parameters.
+    only: tuple[str, int] | None = None
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> SearchRequest:
@@ -292,6 +300,9 @@ class Hit:
     # lack them and show ``amount`` alone.
     amount_from: float | None = None
     amount_to: float | None = None
+    # Challenges only: the status and the application deadline (ISO 8601, UTC).
+    status: str = ""
+    deadline: str | None = None
 
 
 @dataclass(frozen=True)
@@ -302,7 +313,7 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """An as-you-type suggestion: a title (with its listing) or a keyword."""
+    """An as-you-type suggestion: a title (with its item's search key) or a keyword."""
 
     text: str
     kind: str  # "title" or "keyword"

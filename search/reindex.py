@@ -11,19 +11,26 @@ from typing import Any
 from django.db import connection, transaction
 
 from search.backends import SearchBackend, get_backend
-from search.documents import INDEXES, Change, build_changes, published_ids
+from search.documents import (
+    INDEXES,
+    Change,
+    build_changes,
+    published_ids,
+    published_keys,
+    search_key,
+)
 from search.sync import record_changes
 from search.texts import record_texts
 
 
 def changes_of(kind: str, *, batch: int = 1000) -> Iterator[Change]:
-    """Every published listing of ``kind`` as a change, read in batches of ``batch``."""
+    """Every public item of ``kind`` as a change, read in batches of ``batch``."""
     last = 0
     while True:
         ids = list(published_ids(kind).filter(pk__gt=last)[:batch])
         if not ids:
             return
-        yield from build_changes(ids)
+        yield from build_changes([search_key(kind, pk) for pk in ids])
         last = ids[-1]
 
 
@@ -98,8 +105,8 @@ def reindex(
 
 
 def resegment(kind: str, *, batch: int = 500) -> int:
-    """Segment every published listing of ``kind`` again (after dictionary changes)."""
-    ids = list(published_ids(kind))
+    """Segment every public item of ``kind`` again (after dictionary changes)."""
+    ids = published_keys(kind)
     for start in range(0, len(ids), batch):
         with transaction.atomic():
             record_texts(ids[start : start + batch])
@@ -137,7 +144,7 @@ def check(kind: str, *, backend: SearchBackend | None = None) -> CheckReport:
 
     backend = backend or get_backend()
     report = CheckReport(kind, indices=backend.kind_indices(kind))
-    expected_ids = set(published_ids(kind))
+    expected_ids = set(published_keys(kind))
     versions = dict(
         ListingText.objects.filter(pk__in=expected_ids).values_list("pk", "version")
     )

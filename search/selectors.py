@@ -11,16 +11,34 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from market import regions
-from market.models import STAGE_LEVELS, Listing, ListingStatus
+from market.models import (
+    PUBLIC_CHALLENGE_STATUSES,
+    STAGE_LEVELS,
+    Challenge,
+    Listing,
+    ListingStatus,
+)
 from market.selectors import NEGOTIABLE, PRICE_BANDS
+from search.analysis import normalise
 from search.backends import SearchBackend, SearchUnavailable, get_backend
 from search.backends.common import hit_from
-from search.query import SearchFilters, SearchRequest, SearchResults, Suggestion, plan
+from search.documents import item_id, search_key
+from search.query import (
+    CHALLENGE,
+    MAX_QUERY_LENGTH,
+    SearchFilters,
+    SearchRequest,
+    SearchResults,
+    Suggestion,
+    plan,
+)
 from search.spelling import did_you_mean, finds_little, is_short, worth_offering
 
 logger = logging.getLogger(__name__)
 
 MAX_PREFIX = 30
+# The most challenges the board's text search takes from the index.
+BOARD_SEARCH_LIMIT = 1000
 
 
 def search_listings(request: SearchRequest) -> SearchResults:
@@ -98,6 +116,8 @@ def database_search(request: SearchRequest) -> SearchResults:
             "titles and summaries only, without counts or suggestions."
         )
     )
+    if request.filters.kind == CHALLENGE:
+        return _challenges_from_database(request, results)
     queryset: Any = Listing.objects.filter(status=ListingStatus.PUBLISHED)
     queryset = _narrowed(queryset, request.filters)
     words = plan(request.q).variants[0] if plan(request.q).variants else ()
@@ -144,6 +164,90 @@ def database_search(request: SearchRequest) -> SearchResults:
             )
         )
     return results
+
+
+def _challenges_from_database(
+    request: SearchRequest, results: SearchResults
+) -> SearchResults:
+    """The reduced search of the public challenges (their tab, the engine down):
+    title and objectives, field, region and organisation type."""
+    filters = request.filters
+    queryset: Any = Challenge.objects.filter(status__in=PUBLIC_CHALLENGE_STATUSES)
+    if filters.field:
+        queryset = queryset.filter(
+            Q(field__code=filters.field) | Q(field__parent__code=filters.field)
+        )
+    if filters.region:
+        queryset = queryset.filter(
+            region__code__startswith=regions.prefix(filters.region)
+        )
+    if filters.org:
+        queryset = queryset.filter(issuer__kind=filters.org)
+    if filters.stage or filters.trl is not None or filters.mode or filters.price:
+        queryset = queryset.none()  # a challenge has no maturity, mode or price
+    words = plan(request.q).variants[0] if plan(request.q).variants else ()
+    for word in words[:8]:
+        queryset = queryset.filter(
+            Q(title__icontains=word) | Q(objectives__icontains=word)
+        )
+    newest = ("-published_at", "-pk")
+    if request.sort in ("price", "-price"):
+        by_bounty = "bounty_wan" if request.sort == "price" else "-bounty_wan"
+        queryset = queryset.order_by(by_bounty, *newest)
+    else:
+        queryset = queryset.order_by(*newest)
+    results.total = queryset.count()
+    rows = queryset.select_related("issuer", "field")[
+        request.offset : request.offset + request.per_page
+    ]
+    for row in rows:
+        bounty = float(row.bounty_wan)
+        results.hits.append(
+            hit_from(
+                {
+                    "listing_id": search_key(CHALLENGE, row.pk),
+                    "kind": CHALLENGE,
+                    "title": row.title,
+                    "summary": row.objectives,
+                    "organisation": "" if row.owner_hidden else row.issuer.name,
+                    "field": row.field.code,
+                    "amount": bounty,
+                    "amount_from": bounty,
+                    "amount_to": bounty,
+                    "status": row.status,
+                    "deadline": row.application_deadline.isoformat(),
+                    "published_at": row.published_at.isoformat()
+                    if row.published_at
+                    else None,
+                },
+                title_html=None,
+                snippet_html=None,
+                score=None,
+            )
+        )
+    return results
+
+
+def challenge_ids(q: str) -> list[int] | None:
+    """Ids of the public challenges the index finds for ``q``, best first (at most
+    ``BOARD_SEARCH_LIMIT``); None when the engine cannot answer.
+
+    The board (``cms.challenges``) narrows and sorts them as it does its database
+    rows, and searches its database itself when it gets None.
+    """
+    request = SearchRequest(
+        q=normalise(q.replace("\x00", " "))[:MAX_QUERY_LENGTH],
+        filters=SearchFilters(kind=CHALLENGE),
+        sort="relevance",
+        per_page=BOARD_SEARCH_LIMIT,
+        verbatim=True,
+    )
+    try:
+        results = get_backend().search(request)
+    except SearchUnavailable:
+        logger.warning("search engine unavailable, board searches the database")
+        return None
+    return [item_id(CHALLENGE, hit.listing_id) for hit in results.hits]
 
 
 def _narrowed(queryset: Any, filters: SearchFilters) -> Any:
@@ -200,4 +304,4 @@ def suggestions(prefix: str, kind: str = "", size: int = 8) -> list[Suggestion]:
         return []
 
 
-__all__ = ["database_search", "search_listings", "suggestions"]
+__all__ = ["challenge_ids", "database_search", "search_listings", "suggestions"]

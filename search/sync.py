@@ -169,7 +169,8 @@ def before_organisation_saved(sender: Any, *, instance: Any, **kwargs: Any) -> N
 
 
 def on_organisation_saved(sender: Any, *, instance: Any, **kwargs: Any) -> None:
-    """An organisation's name or kind changed: reindex its public listings."""
+    """An organisation's name or kind changed: reindex its public listings and
+    challenges."""
     before = getattr(instance, "_search_before", None)
     after = tuple(getattr(instance, name) for name in _ORGANISATION_FIELDS)
     if before is None or tuple(before) == after:
@@ -181,7 +182,9 @@ def on_organisation_saved(sender: Any, *, instance: Any, **kwargs: Any) -> None:
             organisation_id=instance.pk, status=ListingStatus.PUBLISHED
         ).values_list("pk", flat=True)
     )
-    record_changes(ids)
+    from search.challenges import keys_of_issuer
+
+    record_changes([*ids, *keys_of_issuer(instance.pk)])
 
 
 def on_listing_deleted(sender: Any, *, instance: Any, **kwargs: Any) -> None:
@@ -190,7 +193,8 @@ def on_listing_deleted(sender: Any, *, instance: Any, **kwargs: Any) -> None:
 
 
 def resegment_containing(word: str) -> int:
-    """Re-segment the published listings that mention ``word``; how many there were."""
+    """Re-segment the published listings and public challenges that mention ``word``;
+    how many there were."""
     from django.db.models import Q
 
     from market.models import Listing, ListingStatus
@@ -207,6 +211,9 @@ def resegment_containing(word: str) -> int:
         )
         .values_list("pk", flat=True)
     )
+    from search.challenges import keys_containing
+
+    ids += keys_containing(word)
     for start in range(0, len(ids), BATCH):
         with transaction.atomic():
             record_changes(ids[start : start + BATCH])

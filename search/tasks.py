@@ -39,3 +39,41 @@ def drain_search_outbox() -> dict[str, int]:
 def resegment_containing(word: str) -> int:
     """Re-segment and reindex the published listings whose text contains ``word``."""
     return sync.resegment_containing(word)
+
+
+class NotIndexedYet(Exception):
+    """The new item is not searchable yet (its index write is on its way)."""
+
+
+@shared_task(
+    autoretry_for=(NotIndexedYet,),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=8,
+    acks_late=True,
+)
+def match_saved_searches(kind: str, item_id: int) -> int:
+    """Tell the saved searches that find newly published item ``(kind, item_id)``,
+    each once; waits (retries) until the item is searchable, quietly gives up when it
+    is no longer public."""
+    from search import saved
+    from search.backends import SearchUnavailable
+
+    if not _still_public(kind, item_id):
+        return 0
+    try:
+        return saved.notify_new_item(kind, item_id)
+    except (saved.ItemNotSearchable, SearchUnavailable) as error:
+        raise NotIndexedYet(str(error)) from error
+
+
+def _still_public(kind: str, item_id: int) -> bool:
+    """Whether the item is published now (unpublished meanwhile: nobody is told)."""
+    from market.kinds import registry
+
+    if kind not in registry:
+        return True  # a kind the listing registry does not hold: the index decides
+    return (
+        registry.get(kind).model.objects.filter(pk=item_id, status="published").exists()
+    )

@@ -1,5 +1,8 @@
 """Segmented text, computed when a listing is saved and kept in ``ListingText``.
 
+Challenges keep theirs in the same table under a negative key
+(``search.documents.search_key``); ``search.challenges`` says what their text is.
+
 jieba is the slow part of indexing (about a millisecond per listing); doing it at save
 time keeps reindexing a read-and-send job. Protected details are never segmented: what
 is confidential must not be findable.
@@ -83,6 +86,25 @@ def _specific(ids: list[int]) -> dict[int, Listing]:
     return found
 
 
+def _fields_of(keys: list[int]) -> dict[int, dict[str, str]]:
+    """The ``ListingText`` fields of the items that exist, by search key.
+
+    Listings by their primary key; challenges (negative keys, see
+    ``search.documents.search_key``) through ``search.challenges``.
+    """
+    listing_ids = [pk for pk in keys if pk > 0]
+    found = {
+        pk: segmented_fields(listing)
+        for pk, listing in (_specific(listing_ids) if listing_ids else {}).items()
+    }
+    challenge_keys = [pk for pk in keys if pk < 0]
+    if challenge_keys:
+        from search.challenges import segmented_texts
+
+        found.update(segmented_texts(challenge_keys))
+    return found
+
+
 def record_texts(listing_ids: Iterable[int], *, segment_text: bool = True) -> None:
     """Segment the listings' text (if they exist) and count one more change of each.
 
@@ -104,16 +126,14 @@ def record_texts(listing_ids: Iterable[int], *, segment_text: bool = True) -> No
             row.pk: row
             for row in ListingText.objects.select_for_update().filter(pk__in=ids)
         }
-        listings = _specific(ids) if segment_text else {}
+        fields = _fields_of(ids) if segment_text else {}
         rows = []
         for pk in ids:
             # Deleted since (a listing removed meanwhile): written again, as before.
             row = current.get(pk) or ListingText(listing_id=pk, version=0)
             row.version += 1
-            listing = listings.get(pk)
-            if listing is not None:
-                for name, value in segmented_fields(listing).items():
-                    setattr(row, name, value)
+            for name, value in fields.get(pk, {}).items():
+                setattr(row, name, value)
             rows.append(row)
         # One upsert for all (an import publishes thousands at once), not a save each.
         ListingText.objects.bulk_create(
@@ -131,7 +151,9 @@ def fill_body_texts(listing_ids: Iterable[int]) -> None:
     The words stay as they are and so does the version: only a new index reads the
     text (``search_reindex``), and a listing's next change rewrites its whole row.
     """
-    listings = _specific(sorted({int(pk) for pk in listing_ids}))
+    keys = sorted({int(pk) for pk in listing_ids})
+    # Listings: the plain text alone, no segmentation (a reindex may fill thousands).
+    listings = _specific([pk for pk in keys if pk > 0])
     rows = [
         ListingText(
             listing_id=pk,
@@ -139,6 +161,13 @@ def fill_body_texts(listing_ids: Iterable[int]) -> None:
         )
         for pk, listing in listings.items()
     ]
+    # Challenges were indexed after the plain text was kept: none is expected here.
+    challenge_keys = [pk for pk in keys if pk < 0]
+    if challenge_keys:
+        rows += [
+            ListingText(listing_id=pk, body_text=values["body_text"])
+            for pk, values in _fields_of(challenge_keys).items()
+        ]
     ListingText.objects.bulk_update(rows, ["body_text"], batch_size=500)
 
 
@@ -148,10 +177,9 @@ def ensure_texts(listing_ids: Iterable[int]) -> dict[int, ListingText]:
     texts = {row.pk: row for row in ListingText.objects.filter(pk__in=ids)}
     missing = [pk for pk in ids if pk not in texts]
     if missing:
-        listings = _specific(missing)
         new = [
-            ListingText(listing_id=pk, **segmented_fields(listing))
-            for pk, listing in listings.items()
+            ListingText(listing_id=pk, **values)
+            for pk, values in _fields_of(missing).items()
         ]
         ListingText.objects.bulk_create(new, ignore_conflicts=True)
         texts.update(

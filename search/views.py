@@ -7,6 +7,7 @@ renders it with the links a visitor clicks (facet toggles, tabs, sort, pages).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -18,16 +19,29 @@ import orjson
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from cms.catalogue import catalogue_urls, stage_label, wan, wan_range
+from cms.challenges import status_group_label
 from market import regions
 from market.models import ListingKind
 from market.selectors import SORTS as CATALOGUE_SORTS
-from search.labels import Labels
-from search.query import FACETS, Hit, SearchFilters, SearchRequest, SearchResults
+from market.services.challenges import beijing_time
+from search.documents import item_id
+from search.labels import CHALLENGE_LABEL, Labels
+from search.query import (
+    CHALLENGE,
+    FACETS,
+    SEARCH_KINDS,
+    Hit,
+    SearchFilters,
+    SearchRequest,
+    SearchResults,
+)
+from search.saved import search_params
 from search.selectors import MAX_PREFIX, search_listings, suggestions
 
 # Facets shown as lists on the page, in this order; "kind" is the tabs above them.
@@ -49,7 +63,7 @@ def run_search(http_request: HttpRequest) -> SearchOutcome:
     """Search with the query parameters of ``http_request``; the page's and API's core."""
     search_request = SearchRequest.from_params(http_request.GET)
     results = search_listings(search_request)
-    urls = catalogue_urls(http_request)
+    urls = item_urls(http_request)
     return SearchOutcome(
         search_request, results, search_data(search_request, results, urls)
     )
@@ -104,14 +118,22 @@ def _selected(filters: SearchFilters, facet: str, value: str) -> bool:
     return str(getattr(filters, facet, "") or "") == value
 
 
-def detail_url(urls: dict[str, str], kind: str, listing_id: int | None) -> str | None:
-    """A listing's detail address (as ``cms.catalogue.listing_url`` builds it)."""
+def item_urls(http_request: HttpRequest) -> dict[str, str]:
+    """Kind → the address its items' pages are under: the catalogue pages of the
+    listing kinds, the board (榜单大厅) of the challenges."""
+    return {**catalogue_urls(http_request), CHALLENGE: reverse("challenges:board")}
+
+
+def detail_url(urls: dict[str, str], kind: str, key: int | None) -> str | None:
+    """An item's detail address from its search key (``search.documents.search_key``),
+    as ``cms.catalogue.listing_url`` and the challenge URLs build it."""
     base = urls.get(kind)
-    return f"{base}{listing_id}/" if base and listing_id else None
+    return f"{base}{item_id(kind, key)}/" if base and key else None
 
 
 def price_text(hit: Hit) -> str:
-    """The price of an outcome or budget of a demand as people read it."""
+    """The price of an outcome, budget of a demand or bounty of a challenge as people
+    read it."""
     label = ""
     low, high = hit.amount_from, hit.amount_to
     try:
@@ -136,8 +158,8 @@ def hit_data(hit: Hit, urls: dict[str, str], labels: Labels) -> dict[str, Any]:
     """One result, JSON-ready; ``title_html`` and ``snippet_html`` are already escaped."""
     regions = sorted(hit.region_codes)
     maturity = hit.maturity
-    return {
-        "id": hit.listing_id,
+    data = {
+        "id": item_id(hit.kind, hit.listing_id),
         "kind": hit.kind,
         "kind_label": labels.facet("kind", hit.kind),
         "title": hit.title,
@@ -170,6 +192,25 @@ def hit_data(hit: Hit, urls: dict[str, str], labels: Labels) -> dict[str, Any]:
         "keywords": list(hit.keywords),
         "published_at": hit.published_at,
         "score": hit.score,
+    }
+    if hit.kind == CHALLENGE:
+        data.update(challenge_data(hit))
+    return data
+
+
+def challenge_data(hit: Hit) -> dict[str, Any]:
+    """What a challenge's hit shows beyond a listing's: its status and deadline."""
+    deadline = None
+    if hit.deadline:
+        try:
+            deadline = beijing_time(dt.datetime.fromisoformat(hit.deadline))
+        except ValueError:
+            deadline = None
+    return {
+        "status": hit.status or None,
+        "status_label": status_group_label(hit.status) if hit.status else "",
+        "deadline": hit.deadline,
+        "deadline_label": deadline or "",
     }
 
 
@@ -306,14 +347,15 @@ def page_context(http_request: HttpRequest, outcome: SearchOutcome) -> dict[str,
             "current": not filters.kind,
         }
     ]
-    for kind in ListingKind:
+    kinds = [(kind.value, kind.label) for kind in ListingKind]
+    for value, label in [*kinds, (CHALLENGE, CHALLENGE_LABEL)]:
         tabs.append(
             {
-                "value": kind.value,
-                "label": kind.label,
-                "count": kind_counts.get(kind.value, 0) if has_counts else None,
-                "url": link(kind=kind.value),
-                "current": filters.kind == kind.value,
+                "value": value,
+                "label": label,
+                "count": kind_counts.get(value, 0) if has_counts else None,
+                "url": link(kind=value),
+                "current": filters.kind == value,
             }
         )
     sorts = [("newest", CATALOGUE_SORTS["newest"])]
@@ -346,6 +388,8 @@ def page_context(http_request: HttpRequest, outcome: SearchOutcome) -> dict[str,
         "sort": asked.sort,
         # The form's own fields are q and sort; the rest ride along hidden.
         "hidden_params": sorted(hidden.items()),
+        # What "save this search" keeps: the text and the filters.
+        "save_params": sorted(search_params(asked).items()),
         "page_number": page,
         "first_number": (page - 1) * asked.per_page + 1,
         "page_links": page_links if pages > 1 else [],
@@ -375,8 +419,15 @@ def _json_get_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
+            # The REST API's error shape (docs/api.md), without depending on it.
             response = JsonResponse(
-                {"error": _("Only GET requests are accepted here.")}, status=405
+                {
+                    "error": {
+                        "code": "method_not_allowed",
+                        "message": _("Only GET requests are accepted here."),
+                    }
+                },
+                status=405,
             )
             response["Allow"] = "GET, HEAD"
             return response
@@ -405,13 +456,12 @@ def search_api(request: HttpRequest) -> HttpResponse:
 
 @_json_get_only
 def suggest_api(request: HttpRequest) -> HttpResponse:
-    """As-you-type suggestions: titles (with their address) and keywords."""
+    """As-you-type suggestions: titles (with their kind and address) and keywords."""
     q = request.GET.get("q", "")
     kind = request.GET.get("kind", "")
-    found = suggestions(
-        q.strip()[:MAX_PREFIX], kind if kind in ListingKind.values else ""
-    )
-    urls = catalogue_urls(request) if found else {}
+    found = suggestions(q.strip()[:MAX_PREFIX], kind if kind in SEARCH_KINDS else "")
+    urls = item_urls(request) if found else {}
+    labels = Labels()
     items = []
     for suggestion in found:
         item: dict[str, Any] = {"text": suggestion.text, "type": suggestion.kind}
@@ -419,5 +469,7 @@ def suggest_api(request: HttpRequest) -> HttpResponse:
             item["url"] = detail_url(
                 urls, suggestion.listing_kind, suggestion.listing_id
             )
+            item["kind"] = suggestion.listing_kind
+            item["kind_label"] = labels.facet("kind", suggestion.listing_kind)
         items.append(item)
     return _json({"suggestions": items})

@@ -7,7 +7,12 @@ from accounts.models.membership import (
     MembershipRequestStatus,
     MembershipRole,
 )
-from accounts.models.notification import Notification, NotificationKind
+from accounts.models.notification import (
+    EmailChannel,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
 from accounts.models.reminder import (
     ChallengeReminder,
     ChallengeReminderKind,
@@ -20,6 +25,7 @@ __all__ = [
     "AgentProfile",
     "ChallengeReminder",
     "ChallengeReminderKind",
+    "EmailChannel",
     "Membership",
     "MembershipRequest",
     "MembershipRequestStatus",
@@ -28,5 +34,6 @@ __all__ = [
     "MilestoneReminderKind",
     "Notification",
     "NotificationKind",
+    "NotificationPreference",
     "User",
 ]

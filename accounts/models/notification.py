@@ -47,6 +47,19 @@ class NotificationKind(models.TextChoices):
     MILESTONE_ACCEPTED = "milestone_accepted", _("Milestone accepted")
     PAYOUT_RECORDED = "payout_recorded", _("Bounty payment recorded")
     SOLVER_INVITED = "solver_invited", _("Invitation to apply to a challenge")
+    SAVED_SEARCH_MATCH = "saved_search_match", _("New listing for a saved search")
+    DEAL_STAGE = "deal_stage", _("Deal stage changed")
+    DEAL_OFFER = "deal_offer", _("Offer on a deal")
+    DEAL_PAYMENT = "deal_payment", _("Payment recorded on a deal")
+    DEAL_FOLLOW_UP = "deal_follow_up", _("Deal follow-up due")
+
+
+class EmailChannel(models.TextChoices):
+    """How a notification reaches the mailbox."""
+
+    NOW = "now", _("Email at once")
+    DIGEST = "digest", _("Email in the daily digest")
+    NONE = "none", _("No email")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -54,11 +67,16 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
         return self.filter(read_at__isnull=True)
 
     def for_user(self, user_id: int) -> NotificationQuerySet:
-        return self.filter(recipient_id=user_id)
+        """The user's notifications shown in the site (not the email-only ones)."""
+        return self.filter(recipient_id=user_id, in_site=True)
 
 
 class Notification(models.Model):
-    """One message to one user; ``emailed_at`` makes the email task safe to rerun."""
+    """One message to one user; ``emailed_at`` makes the email task safe to rerun.
+
+    ``in_site`` false: kept only to be emailed (the user turned the site off for its
+    kind); ``email_channel`` is what the user's preferences said when it was raised.
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -66,13 +84,21 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind.choices)
+    # No choices: kinds live in accounts.notification_kinds, where other apps add theirs.
+    kind = models.CharField(_("kind"), max_length=40)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    in_site = models.BooleanField(_("shown in the site"), default=True)
+    email_channel = models.CharField(
+        _("email"),
+        max_length=10,
+        choices=EmailChannel.choices,
+        default=EmailChannel.NOW,
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -85,7 +111,49 @@ class Notification(models.Model):
             models.Index(
                 fields=["recipient", "-created_at"], name="notification_recent"
             ),
+            models.Index(
+                fields=["email_channel", "emailed_at"],
+                name="notification_digest",
+                condition=models.Q(email_channel="digest", emailed_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.recipient} · {self.subject}"
+
+    @property
+    def kind_label(self) -> str:
+        from accounts.notification_kinds import label_of
+
+        return str(label_of(self.kind))
+
+
+class NotificationPreference(models.Model):
+    """A user's choice of channels for one kind (no row: the kind's default)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    in_site = models.BooleanField(_("shown in the site"), default=True)
+    email_channel = models.CharField(
+        _("email"),
+        max_length=10,
+        choices=EmailChannel.choices,
+        default=EmailChannel.NOW,
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"], name="notification_preference_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.kind}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from accounts.models import User
+from accounts.models import EmailChannel, NotificationPreference, User
 
 
 def update_profile(
@@ -23,5 +23,15 @@ def update_profile(
         if email_conversation_messages is not None:
             user.email_conversation_messages = email_conversation_messages
             fields.append("email_conversation_messages")
+            # A choice made on the preferences page follows the profile's switch.
+            rows = NotificationPreference.objects.filter(
+                user_id=user_id, kind="conversation_message"
+            )
+            if email_conversation_messages:
+                rows.filter(email_channel=EmailChannel.NONE).update(
+                    email_channel=EmailChannel.NOW
+                )
+            else:
+                rows.update(email_channel=EmailChannel.NONE)
         user.save(update_fields=fields)
     return user

@@ -16,6 +16,11 @@ INSTALLED_APPS = [
     "search",
     "matching",
     "reports",
+    # The public REST API (an edge adapter over the apps above).
+    "api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -288,6 +293,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=9, minute=5),
         "options": {"expires": _NIGHTLY_EXPIRES},
     },
+    # The daily digest: one email per user of the notifications they chose to have
+    # collected (accounts.notification_kinds), at NOTIFICATION_DIGEST_HOUR.
+    "send-notification-digests": {
+        "task": "accounts.tasks.send_notification_digests",
+        "schedule": crontab(hour=8, minute=0),
+        "options": {"expires": _NIGHTLY_EXPIRES},
+    },
+    # Agents' follow-ups on their deals, reminded once within 5 minutes of falling due.
+    "send-deal-follow-ups": {
+        "task": "accounts.tasks.send_deal_follow_up_reminders",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
     # Index changes that the on-commit task could not send (search engine or broker
     # down) wait in the outbox; this drain sends them once both are back.
     "drain-search-outbox": {
@@ -320,6 +338,12 @@ DEAL_COMPARABLES_MIN = 3
 # a public figure shows amounts for.
 TECHMATCH_ZONE_REGION_CODES: list[str] = []
 REPORTS_PUBLIC_MIN_DEALS = 3
+
+# Notifications: the hour (CELERY_TIMEZONE, Beijing time) the daily digest goes out.
+NOTIFICATION_DIGEST_HOUR = 8
+# Saved searches: how many one user may keep (each is checked against every newly
+# published listing).
+SAVED_SEARCHES_PER_USER = 20
 
 # Search: "embedded" needs no server; "elasticsearch" talks to ELASTICSEARCH_URL.
 SEARCH_BACKEND = "embedded"
@@ -385,6 +409,11 @@ THROTTLE_MESSAGES_IP = (60, 3600)
 # The same kind of request about the same listing again within this many seconds is
 # refused (market.services.engagement).
 THROTTLE_DUPLICATE_WINDOW = 24 * 3600
+# The REST API (api/, docs/api.md): requests per client address without a token,
+# per token (or signed-in user) with one; over the limit the API answers 429 with
+# Retry-After.
+THROTTLE_API_ANON = (60, 60)
+THROTTLE_API_USER = (600, 60)
 # Reverse proxies in front of the site that append to X-Forwarded-For; 0 = use the
 # connection's address (REMOTE_ADDR) and ignore the header, which clients can forge.
 TRUSTED_PROXY_COUNT = 0
@@ -417,3 +446,34 @@ LOGGING = {
 
 # `load_demo` creates accounts with a published password; production turns this off.
 DEMO_DATA_ALLOWED = True
+
+# The REST API (api/): token or session authentication, one JSON error format,
+# page/size pagination, the rate limits of config/throttle.py (docs/api.md).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageSizePagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "TechMatch API",
+    "DESCRIPTION": "Outcomes, demands, challenges, search and one's own items "
+    "(docs/api.md).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"MaturityEnum": "market.models.listing.Maturity"},
+    "PREPROCESSING_HOOKS": ["api.schema.only_api"],
+}

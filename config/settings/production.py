@@ -7,6 +7,7 @@ The variables are listed, with their defaults, in the README's configuration tab
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
@@ -25,10 +26,13 @@ from config.env import (
 
 from .base import *  # noqa: F403
 from .base import (
+    CELERY_BEAT_SCHEDULE,
     LOGGING,
     REDIS_CACHE_OPTIONS,
     THROTTLE_ACCOUNT_MAIL_ADDRESS,
     THROTTLE_ACCOUNT_MAIL_IP,
+    THROTTLE_API_ANON,
+    THROTTLE_API_USER,
     THROTTLE_DUPLICATE_WINDOW,
     THROTTLE_LOGIN_ACCOUNT,
     THROTTLE_LOGIN_IP,
@@ -90,6 +94,15 @@ MATCHING_RERANKER_MIN_DECISIONS = env_int(
 )
 MATCHING_EXTRA_CORPUS = env_str("MATCHING_EXTRA_CORPUS", "")
 MATCHING_CLAIM_DAYS = env_int("MATCHING_CLAIM_DAYS", 14, minimum=1)
+NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 8)
+if NOTIFICATION_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured(
+        "Environment variable NOTIFICATION_DIGEST_HOUR must be an hour from 0 to 23."
+    )
+CELERY_BEAT_SCHEDULE["send-notification-digests"]["schedule"] = crontab(
+    hour=NOTIFICATION_DIGEST_HOUR, minute=0
+)
+SAVED_SEARCHES_PER_USER = env_int("SAVED_SEARCHES_PER_USER", 20, minimum=1)
 MATCHING_EMBEDDER = env_str("MATCHING_EMBEDDER", "lsa")
 TECHMATCH_ZONE_REGION_CODES = env_region_codes("TECHMATCH_ZONE_REGION_CODES", [])
 if MATCHING_EMBEDDER != "lsa" and not (
@@ -139,6 +152,8 @@ THROTTLE_MESSAGES_ACCOUNT = env_rate(
     "THROTTLE_MESSAGES_ACCOUNT", THROTTLE_MESSAGES_ACCOUNT
 )
 THROTTLE_MESSAGES_IP = env_rate("THROTTLE_MESSAGES_IP", THROTTLE_MESSAGES_IP)
+THROTTLE_API_ANON = env_rate("THROTTLE_API_ANON", THROTTLE_API_ANON)
+THROTTLE_API_USER = env_rate("THROTTLE_API_USER", THROTTLE_API_USER)
 THROTTLE_DUPLICATE_WINDOW = env_duration(
     "THROTTLE_DUPLICATE_WINDOW", THROTTLE_DUPLICATE_WINDOW
 )

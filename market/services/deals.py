@@ -29,6 +29,8 @@ from market.models import (
     ChallengeStatus,
     Conversation,
     Deal,
+    DealDocument,
+    DealDocumentKind,
     DealFollowUp,
     DealMode,
     DealNote,
@@ -158,8 +160,9 @@ def illegal_reason(deal: Deal, action: str) -> str:
 
 
 def _require(errors: dict[str, Any], deal: Deal, name: str, message: Any) -> None:
+    # A value given but refused (negative, not a number) keeps its own message.
     if getattr(deal, name) in (None, ""):
-        errors[name] = message
+        errors.setdefault(name, message)
 
 
 @dataclass(frozen=True)
@@ -838,3 +841,77 @@ def set_follow_up(
     return DealFollowUp.objects.create(
         deal_id=deal_id, agent_id=agent_id, due_at=due_at, what=what[:200]
     )
+
+
+def finish_follow_up(follow_up_id: int, *, agent_id: int) -> DealFollowUp:
+    """The agent marks their follow-up done (no reminder is sent afterwards)."""
+    with transaction.atomic():
+        follow_up = (
+            DealFollowUp.objects.select_for_update()
+            .filter(pk=follow_up_id, agent_id=agent_id)
+            .first()
+        )
+        if follow_up is None:
+            raise DealError(_("This follow-up does not exist."), code="not_found")
+        if follow_up.done_at is None:
+            follow_up.done_at = timezone.now()
+            follow_up.save(update_fields=["done_at"])
+    return follow_up
+
+
+# -- Documents ---------------------------------------------------------------------------
+
+MAX_DEAL_DOCUMENTS_AT_ONCE = 10
+
+
+def add_documents(
+    deal_id: int, files: Sequence[Any], *, kind: str, by_user_id: int | None
+) -> list[DealDocument]:
+    """Check each PDF like a listing's upload and attach them to the deal; any bad
+    file refuses the whole upload (nothing stored)."""
+    from django.core.exceptions import ValidationError
+
+    from market.uploads import store_document, title_from_filename
+
+    errors: dict[str, Any] = {}
+    if kind not in DealDocumentKind.values:
+        errors["kind"] = _("Choose what the document is.")
+    if not files:
+        errors["files"] = _("Choose a PDF file.")
+    elif len(files) > MAX_DEAL_DOCUMENTS_AT_ONCE:
+        errors["files"] = _("Attach at most %(max)s files at a time.") % {
+            "max": MAX_DEAL_DOCUMENTS_AT_ONCE
+        }
+    if errors:
+        raise DealError(
+            _("Nothing was uploaded: correct the fields marked."), errors=errors
+        )
+    stored: list[DealDocument] = []
+    with transaction.atomic():
+        deal = _lock(deal_id)
+        for upload in files:
+            name = getattr(upload, "name", "") or ""
+            try:
+                document = store_document(
+                    upload,
+                    title=title_from_filename(name),
+                    uploaded_by_user_id=by_user_id,
+                )
+            except ValidationError as error:
+                raise DealError(
+                    _("Nothing was uploaded: correct the fields marked."),
+                    code="invalid_file",
+                    errors={"files": [f"{name}: {m}" for m in error.messages]},
+                ) from None
+            row = DealDocument.objects.create(
+                deal=deal, kind=kind, document=document, uploaded_by_id=by_user_id
+            )
+            stored.append(row)
+            deal_event.send(
+                sender=Deal,
+                deal_id=deal.pk,
+                event="document",
+                by_user_id=by_user_id,
+                document_id=row.pk,
+            )
+    return stored

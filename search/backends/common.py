@@ -30,6 +30,8 @@ SOURCE_FIELDS = [
     "modes",
     "keywords",
     "published_at",
+    "status",
+    "deadline",
 ]
 
 _ADJACENT_MARKS = re.compile(r"</mark>(\s*)<mark>")
@@ -76,6 +78,8 @@ def hit_from(
         score=score,
         amount_from=source.get("amount_from"),
         amount_to=source.get("amount_to"),
+        status=str(source.get("status") or ""),
+        deadline=source.get("deadline"),
     )
 
 

@@ -383,6 +383,18 @@ def search_body(request: SearchRequest, analysed: QueryPlan) -> dict[str, Any]:
     query: dict[str, Any] = (
         {"match_all": {}} if analysed.empty else text_query(analysed)
     )
+    if request.only is not None:
+        # One item: the same query and filters, restricted to it; no facets.
+        kind, item_id = request.only
+        query = {
+            "bool": {
+                "must": [query],
+                "filter": [
+                    {"term": {"kind": kind}},
+                    {"term": {"listing_id": item_id}},
+                ],
+            }
+        }
     body: dict[str, Any] = {
         "query": query,
         "post_filter": {"bool": {"filter": filter_clauses(request.filters)}},
@@ -393,6 +405,8 @@ def search_body(request: SearchRequest, analysed: QueryPlan) -> dict[str, Any]:
         "track_total_hits": True,
         "_source": SOURCE_FIELDS,
     }
+    if request.only is not None:
+        body["aggs"] = {}
     if not analysed.empty:
         body["highlight"] = _highlight(analysed)
         # The snippet comes highlighted (its first characters when nothing matched):

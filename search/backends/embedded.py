@@ -35,7 +35,7 @@ from search.backends.common import (
     hit_from,
     price_bands,
 )
-from search.documents import INDEXES, Change
+from search.documents import CHALLENGE_INDEX, INDEXES, Change
 from search.models import EmbeddedDocument
 from search.query import (
     FACETS,
@@ -229,17 +229,32 @@ def _stamp() -> tuple[Any, ...]:
     return (found["latest"], found["count"], found["version"])
 
 
-def _index() -> _Index:
+# Challenges are scored over statistics of their own, as in their own Elasticsearch
+# index: a few hundred challenges must not change how outcomes and demands rank.
+def _group(index: str) -> str:
+    return CHALLENGE_INDEX if index == CHALLENGE_INDEX else "listings"
+
+
+def _indices() -> list[_Index]:
+    """The in-memory indices: the listings' and the challenges'."""
     stamp = _stamp()
     if _cache["stamp"] != stamp or _cache["index"] is None:
         with _lock:
             if _cache["stamp"] != stamp or _cache["index"] is None:
                 rows = EmbeddedDocument.objects.values_list(
-                    "listing_id", "version", "body"
+                    "listing_id", "version", "body", "index"
                 )
-                _cache["index"] = _Index(rows.iterator(chunk_size=2000))
+                groups: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
+                for key, version, body, index in rows.iterator(chunk_size=2000):
+                    groups.setdefault(_group(index), []).append((key, version, body))
+                _cache["index"] = [_Index(group) for group in groups.values()]
                 _cache["stamp"] = stamp
     return _cache["index"]  # type: ignore[no-any-return]
+
+
+def _all_docs() -> Iterator[_Doc]:
+    for index in _indices():
+        yield from index.docs.values()
 
 
 def facet_values_of(facet: str, body: Mapping[str, Any]) -> tuple[str, ...]:
@@ -426,15 +441,24 @@ class EmbeddedBackend:
 
     def search(self, request: SearchRequest) -> SearchResults:
         """Results of ``request`` with facets, highlights and exact totals."""
-        index = _index()
         analysed = plan(request.q)
-        scored: list[tuple[float, _Doc]]
-        if analysed.empty:
-            scored = [(0.0, doc) for doc in index.docs.values()]
-        else:
+        scored: list[tuple[float, _Doc]] = []
+        for index in _indices():
+            if analysed.empty:
+                scored += [(0.0, doc) for doc in index.docs.values()]
+            else:
+                scored += [
+                    (score, index.docs[doc])
+                    for doc, score in index.scores(analysed).items()
+                ]
+        if request.only is not None:
+            # One item: the same query and filters, restricted to it.
+            kind, item_id = request.only
             scored = [
-                (score, index.docs[doc])
-                for doc, score in index.scores(analysed).items()
+                item
+                for item in scored
+                if item[1].body.get("listing_id") == item_id
+                and item[1].body.get("kind") == kind
             ]
         results = SearchResults(request=request, backend=self.name)
         visible = [item for item in scored if matches(item[1].body, request.filters)]
@@ -485,7 +509,7 @@ class EmbeddedBackend:
         if not prefix:
             return []
         found: list[tuple[int, str, Suggestion]] = []
-        for doc in _index().docs.values():
+        for doc in _all_docs():
             body = doc.body
             if kind and body.get("kind") != kind:
                 continue
@@ -520,7 +544,7 @@ class EmbeddedBackend:
     def vocabulary(self) -> dict[str, int]:
         """Indexed keywords and title words with their document counts."""
         counts: Counter[str] = Counter()
-        for doc in _index().docs.values():
+        for doc in _all_docs():
             counts.update(doc.body.get("terms") or ())
         return dict(counts)
 

@@ -99,6 +99,9 @@ def test_production_settings_start_with_a_complete_environment():
             "320500,苏州",
             "TECHMATCH_ZONE_REGION_CODES: '苏州' is not a six-digit region code",
         ),
+        ("NOTIFICATION_DIGEST_HOUR", "24", "NOTIFICATION_DIGEST_HOUR must be an hour"),
+        ("NOTIFICATION_DIGEST_HOUR", "8am", "NOTIFICATION_DIGEST_HOUR='8am' is not a"),
+        ("SAVED_SEARCHES_PER_USER", "0", "must be at least 1"),
     ],
 )
 def test_production_settings_refuse_a_bad_variable_naming_it(name, value, message):
@@ -174,3 +177,18 @@ def test_production_settings_take_several_elasticsearch_nodes_and_replicas():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["http://es1:9200,http://es2:9200", "1"]
+
+
+def test_production_digest_hour_and_saved_search_limit_are_configurable():
+    probe = (
+        "import django; from django.conf import settings; django.setup(); "
+        "entry = settings.CELERY_BEAT_SCHEDULE['send-notification-digests']; "
+        "print(sorted(entry['schedule'].hour), settings.SAVED_SEARCHES_PER_USER)"
+    )
+    result = start(
+        {"NOTIFICATION_DIGEST_HOUR": "19", "SAVED_SEARCHES_PER_USER": "5"}, probe
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["[19]", "5"]
+    result = start({}, probe)
+    assert result.stdout.split() == ["[8]", "20"]

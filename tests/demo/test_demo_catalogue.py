@@ -429,3 +429,26 @@ def test_load_demo_second_run_adds_no_challenge(demo):
         Challenge.objects.count(),
         ChallengeApplication.objects.count(),
     ) == before
+
+
+def test_demo_deals_sit_at_every_stage_over_the_last_year(demo):
+    from market.models import DEAL_STAGE_ORDER, Deal, DealStage
+
+    deals = list(Deal.objects.select_related("agent"))
+    stages = Counter(deal.stage for deal in deals)
+    assert set(stages) == {*DEAL_STAGE_ORDER, DealStage.TERMINATED}
+    assert {deal.agent.email for deal in deals} == {"agent@techmatch.local"}
+    assert len({deal.mode for deal in deals}) >= 4
+    assert len({deal.field_id for deal in deals}) >= 4
+    assert len({deal.buyer_region_id for deal in deals}) >= 3
+    now = timezone.now()
+    ages = [(now - deal.created_at).days for deal in deals]
+    assert max(ages) <= 366 and max(ages) >= 300 and min(ages) <= 31
+    assert all(deal.transitions.count() >= 1 for deal in deals)
+    assert any(deal.offers.exists() for deal in deals)
+    assert any(deal.payments.exists() for deal in deals)
+    registered = [d for d in deals if d.registration_number]
+    assert registered and all(d.transaction_amount_wan for d in registered)
+    count = len(deals)
+    load_demo()
+    assert Deal.objects.count() == count

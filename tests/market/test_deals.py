@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.roles import Role
 from market import permissions
@@ -513,3 +514,25 @@ def test_an_awarded_challenge_becomes_a_development_deal_with_the_issuer_buying(
     with pytest.raises(DealError) as refused:
         deals.create_from_award(published.pk, by_user_id=agent.pk)
     assert refused.value.code == "not_awarded"
+
+
+def test_a_refused_amount_keeps_its_own_message_when_the_step_needs_it(agent):
+    deal = deal_at(DealStage.SIGNED, agent=agent)
+    for value, message in (
+        ("-5", "An amount cannot be negative."),
+        ("abc", "Enter a number."),
+    ):
+        with pytest.raises(DealError) as refused:
+            deals.move(
+                deal.pk,
+                "register",
+                by_user_id=agent.pk,
+                data=StageData(
+                    registration_number="2026320500001234",
+                    registered_on=timezone.localdate(),
+                    transaction_amount_wan=value,
+                ),
+            )
+        assert str(refused.value.errors["transaction_amount_wan"]) == gettext(message)
+    deal.refresh_from_db()
+    assert deal.stage == DealStage.SIGNED

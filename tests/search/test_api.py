@@ -216,6 +216,8 @@ def test_suggest_api_offers_titles_with_links_and_keywords(client, backend, list
         "text": reducer.title,
         "type": "title",
         "url": f"/outcomes/{reducer.pk}/",
+        "kind": "outcome",
+        "kind_label": "科技成果",
     } in titles
     assert {"text": "湿法冶金", "type": "keyword"} in keywords
     assert [s.get("url") for s in demands["suggestions"]] == [

@@ -132,7 +132,8 @@ def test_search_page_facets_count_and_narrow(client, backend, catalogue):
         "07": 1,
         "08": 1,
     }
-    assert [tab["count"] for tab in everything.context["tabs"]] == [4, 3, 1]
+    # All, outcomes, demands, challenges (榜单).
+    assert [tab["count"] for tab in everything.context["tabs"]] == [4, 3, 1, 0]
 
     # Following the field's link narrows the results and marks the value chosen.
     narrowed = client.get(html.unescape(fields["07"]["url"]))

@@ -91,6 +91,13 @@
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
         option.textContent = item.text;
+        if (item.kind === "challenge" && item.kind_label) {
+          // A challenge's title says it is one (榜单): it leads to the board, not a catalogue.
+          var kind = document.createElement("span");
+          kind.className = "suggest-kind";
+          kind.textContent = " · " + item.kind_label;
+          option.appendChild(kind);
+        }
         // mousedown, not click: the input must not lose the focus (and close the list).
         option.addEventListener("mousedown", function (event) {
           event.preventDefault();

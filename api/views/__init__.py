@@ -1,0 +1,1 @@
+"""The API's views: public reads, one's own items, the agents' queue, tokens."""
