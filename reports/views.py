@@ -22,8 +22,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from market.models import Challenge, Deal, Listing, Organisation, Region, TechField
+from market.spreadsheets import CONTENT_TYPES
 from reports import charts, selectors
-from reports.exports import CONTENT_TYPES, export
+from reports.exports import export
 from reports.figures import FIGURES, FigureSpec, compute, page_table, table
 from reports.params import ReportQuery, parse_report_query
 from reports.permissions import can_read_figure, can_view_dashboard
