@@ -17,7 +17,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from market.membership import active_organisation_ids
@@ -34,24 +33,14 @@ from market.models import (
 )
 from market.sanitize import sanitize_rich_text
 from market.services.challenges import beijing_time
+from market.services.errors import ServiceError
 
 HUNDRED = Decimal("100")
 
 
-class ApplicationError(Exception):
+class ApplicationError(ServiceError):
     """A request about an application that is refused; ``message`` is shown to the
     user, ``errors`` maps form fields to their messages."""
-
-    def __init__(
-        self,
-        message: str | Promise,
-        code: str = "invalid",
-        errors: dict[str, list[str]] | None = None,
-    ) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
-        self.errors = errors or {}
 
 
 @dataclass(frozen=True)

@@ -38,28 +38,18 @@ from market.models import (
     ReviewCriterion,
 )
 from market.sanitize import rich_text_to_plain, sanitize_rich_text
+from market.services.errors import ServiceError
 from market.signals import challenge_objection, challenge_status_changed
 
 S = ChallengeStatus
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
-class ChallengeError(Exception):
+class ChallengeError(ServiceError):
     """A request the challenge life cycle refuses; ``message`` is shown to the user.
 
     ``errors`` maps a form field to its message when the refusal concerns fields.
     """
-
-    def __init__(
-        self,
-        message: str | Promise,
-        code: str = "invalid",
-        errors: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
-        self.errors = errors or {}
 
 
 class IllegalChallengeTransition(ChallengeError):

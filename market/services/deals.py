@@ -47,27 +47,17 @@ from market.models import (
     PaymentStructure,
     TerminationReason,
 )
+from market.services.errors import ServiceError
 from market.signals import deal_event, deal_stage_changed
 
 D = DealStage
 
 
-class DealError(Exception):
+class DealError(ServiceError):
     """A request on a deal that is refused; ``message`` is shown to the user.
 
     ``errors`` maps a form field to its message when the refusal concerns fields.
     """
-
-    def __init__(
-        self,
-        message: str | Promise,
-        code: str = "invalid",
-        errors: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
-        self.errors = errors or {}
 
 
 class IllegalDealTransition(DealError):
