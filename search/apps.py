@@ -67,6 +67,10 @@ class SearchConfig(AppConfig):
             challenges.on_challenge_status_changed,
             dispatch_uid="search.challenge_status_changed",
         )
+        challenge_status_changed.connect(
+            saved.on_challenge_status_changed,
+            dispatch_uid="search.saved_challenge_published",
+        )
         post_delete.connect(
             challenges.on_challenge_deleted,
             sender=Challenge,

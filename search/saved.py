@@ -21,15 +21,18 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from market import membership, notifier
 from market.kinds import registry as kinds
+from market.models import Challenge
 from search.backends import get_backend
-from search.labels import Labels
+from search.documents import search_key
+from search.labels import CHALLENGE_LABEL, Labels
 from search.models import SavedSearch, SavedSearchMatch
-from search.query import SearchRequest
+from search.query import CHALLENGE, SearchRequest
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +106,12 @@ def set_paused(user_id: int, saved_search_id: int, *, paused: bool) -> bool:
 
 def _item_organisation(kind: str, item_id: int) -> int | None:
     """The organisation that published the item (None: unknown kind or gone)."""
+    if kind == CHALLENGE:
+        return (
+            Challenge.objects.filter(pk=item_id)
+            .values_list("issuer_id", flat=True)
+            .first()
+        )
     if kind not in kinds:
         return None
     model = kinds.get(kind).model
@@ -111,6 +120,12 @@ def _item_organisation(kind: str, item_id: int) -> int | None:
 
 
 def _item_context(kind: str, item_id: int) -> dict[str, Any]:
+    if kind == CHALLENGE:
+        return {
+            "item": Challenge.objects.filter(pk=item_id).first(),
+            "kind_label": CHALLENGE_LABEL,
+            "url": reverse("challenges:detail", args=[item_id]),
+        }
     spec = kinds.get(kind) if kind in kinds else None
     item = spec.model.objects.filter(pk=item_id).first() if spec else None
     from cms.catalogue import catalogue_urls
@@ -142,7 +157,10 @@ def matching_searches(kind: str, item_id: int) -> list[int]:
     if not candidates:
         return []
     backend = get_backend()
-    presence = SearchRequest(only=(kind, item_id), per_page=1)
+    key = search_key(
+        kind, item_id
+    )  # what the document holds (a challenge's is negative)
+    presence = SearchRequest(only=(kind, key), per_page=1)
     found: list[int] = []
     for start in range(0, len(candidates), CHUNK):
         chunk = candidates[start : start + CHUNK]
@@ -151,7 +169,7 @@ def matching_searches(kind: str, item_id: int) -> list[int]:
                 SearchRequest.from_params(
                     {k: str(v) for k, v in (params or {}).items()}
                 ),
-                only=(kind, item_id),
+                only=(kind, key),
                 per_page=1,
                 page=1,
             )
@@ -246,3 +264,11 @@ def on_listings_status_changed(
         by_kind.setdefault(kind, []).append(pk)
     for kind, ids in by_kind.items():
         on_published(kind, ids)
+
+
+def on_challenge_status_changed(
+    sender: Any, *, challenge_id: int, new_status: str, **kwargs: Any
+) -> None:
+    """A challenge was published (发榜): check the saved searches once it is indexed."""
+    if new_status == "published":
+        on_published(CHALLENGE, [challenge_id])

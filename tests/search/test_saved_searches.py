@@ -290,3 +290,44 @@ def test_bulk_publication_checks_every_published_listing(
         [("outcome", first.pk), ("demand", second.pk)]
     )
     assert len(_told(reader)) == 2
+
+
+def test_saved_search_of_challenges_is_told_once_when_one_is_published(
+    backend, moderator, eager_celery, django_capture_on_commit_callbacks
+):
+    from market.models import ChallengeStatus
+    from market.services.challenges import publish_challenge
+    from search.documents import search_key
+    from tests.factories.challenges import ChallengeFactory
+
+    reader = UserFactory()
+    issuer_member = UserFactory()
+    search = _save(reader, q="反渗透膜", kind="challenge")
+    _save(issuer_member, q="反渗透膜", kind="challenge")
+    _save(reader, name="成果", q="反渗透膜", kind="outcome")
+    challenge = ChallengeFactory(
+        title="海水淡化反渗透膜", status=ChallengeStatus.SUBMITTED
+    )
+    MembershipFactory(user=issuer_member, organisation=challenge.issuer)
+    unrelated = ChallengeFactory(
+        title="工业机器人减速器", status=ChallengeStatus.SUBMITTED
+    )
+
+    for item in (challenge, unrelated):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            publish_challenge(item.pk, by_user_id=moderator.pk)
+        drain_all()
+        backend.refresh()
+        for callback in callbacks:
+            callback()
+
+    (notification,) = _told(reader)
+    assert "海水淡化反渗透膜" in notification.subject
+    assert notification.url == reverse("challenges:detail", args=[challenge.pk])
+    assert list(SavedSearchMatch.objects.values_list("saved_search", "item_id")) == [
+        (search.pk, challenge.pk)
+    ]
+    assert _told(issuer_member) == []  # the issuer's own challenge
+    # Checked again (a later step re-sends it): still once.
+    assert match_saved_searches("challenge", challenge.pk) == 0
+    assert search_key("challenge", challenge.pk) < 0  # what the index holds
