@@ -537,7 +537,8 @@ class DealPayments(GenericAPIView):
     def get(self, request: Request, pk: int) -> Response:
         deal = _readable(request, pk)
         rows = DealPayment.objects.filter(deal=deal).order_by("paid_on", "pk")
-        return Response(self.get_serializer(rows, many=True).data)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
         summary="Record a payment of a signed deal (the deal's agent or a moderator)",
@@ -625,8 +626,13 @@ class DealNotes(GenericAPIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         deal = _staff(request, pk)
-        rows = DealNote.objects.filter(deal=deal).select_related("author")
-        return Response(self.get_serializer(rows, many=True).data)
+        rows = (
+            DealNote.objects.filter(deal=deal)
+            .select_related("author")
+            .order_by("created_at", "pk")
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
         summary="Write a note on the deal (the deal's agent or a moderator)",
@@ -670,8 +676,11 @@ class DealFollowUps(GenericAPIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         deal = _managed(request, pk)
-        rows = DealFollowUp.objects.filter(deal=deal, agent_id=request.user.pk)
-        return Response(self.get_serializer(rows.order_by("due_at"), many=True).data)
+        rows = DealFollowUp.objects.filter(
+            deal=deal, agent_id=request.user.pk
+        ).order_by("due_at", "pk")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
         summary="Set a follow-up: one reminder at the time given (the deal's agent "

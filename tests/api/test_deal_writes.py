@@ -346,7 +346,7 @@ def test_payments_of_a_signed_deal(api, agent):
     )
     assert paid.status_code == 201, paid.content
     api.as_user(supplier)
-    listed = api.get(url).json()
+    listed = api.get(url).json()["results"]
     assert [(row["amount_wan"], row["note"]) for row in listed] == [("30.00", "首付款")]
 
 
@@ -401,7 +401,7 @@ def test_notes_are_the_agents_and_never_the_parties(api, cast):
     assert empty.status_code == 400 and "body" in error_of(empty)["fields"]
     written = api.post(url, {"body": "买方希望分期付款"}, format="json")
     assert written.status_code == 201, written.content
-    assert [n["body"] for n in api.get(url).json()] == ["买方希望分期付款"]
+    assert [n["body"] for n in api.get(url).json()["results"]] == ["买方希望分期付款"]
     api.as_user(cast["moderator"])
     assert api.get(url).status_code == 200
     for who, status in (
@@ -442,7 +442,7 @@ def test_follow_ups_of_the_agent(api, cast):
     )
     assert made.status_code == 201, made.content
     follow_up = made.json()["id"]
-    assert [f["what"] for f in api.get(url).json()] == ["催买方回复"]
+    assert [f["what"] for f in api.get(url).json()["results"]] == ["催买方回复"]
     api.as_user(cast["buyer"])
     assert api.get(url).status_code == 403
     assert api.post(f"{url}{follow_up}/done/").status_code == 403
