@@ -62,8 +62,8 @@ lint: venv-dev ## ruff (lint + format check)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-typecheck: venv-dev ## mypy with django-stubs on services, selectors, search, matching and the API
-	$(VENV)/bin/mypy accounts/services market/services accounts/selectors.py market/selectors.py market/kinds.py market/filters.py market/regions.py market/membership.py market/scoring.py cms/panels.py search matching config/env.py config/throttle.py api
+typecheck: venv-dev ## mypy with django-stubs on services, selectors, search, matching, reports and the API
+	$(VENV)/bin/mypy accounts/services market/services accounts/selectors.py market/selectors.py market/kinds.py market/filters.py market/regions.py market/membership.py market/scoring.py cms/panels.py search matching reports config/env.py config/throttle.py api
 
 pytest: venv-dev compile-messages ## Run pytest only (services must be up)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -274,6 +274,13 @@ USERS = [
         title="科技大市场审核员",
     ),
     DemoUser(
+        "manager@techmatch.local",
+        "管委会 吴静",
+        Role.MANAGER,
+        "星海高新区科技创新局",
+        title="园区管委会科技统计负责人",
+    ),
+    DemoUser(
         "researcher@techmatch.local",
         "李建华 教授",
         Role.RESEARCHER,

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     AGENT = "agent", _("Transfer agent")
     EXPERT = "expert", _("Expert")
     MODERATOR = "moderator", _("Moderator")
+    MANAGER = "manager", _("Market manager")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
@@ -79,6 +80,12 @@ _SEARCH_TERMS = [
     for action in ("view", "add", "change", "delete")
 ]
 
+# The market statistics dashboard (/statistics/dashboard/): the zone's management
+# committee reads it; moderators and administrators too.
+_STATISTICS = ["reports.view_dashboard"]
+# Managers also read every deal and every agent's pipeline (market.permissions).
+_DEALS_READ = ["market.view_deal"]
+
 # Wagtail page permissions on the whole page tree, and image/document permissions on
 # the root collection, for the roles that curate the portal.
 PAGE_PERMISSION_ROLES = (Role.MODERATOR, Role.ADMINISTRATOR)
@@ -105,12 +112,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.AGENT: _ADMIN_ACCESS + _ORGANISATION_READ + _LISTING_READ,
     # Experts are put on challenges' review panels (issue 11).
     Role.EXPERT: ["market.serve_on_panel"],
+    Role.MANAGER: _STATISTICS + _DEALS_READ,
     Role.MODERATOR: _ADMIN_ACCESS
     + _ORGANISATION_MODERATE
     + _MEMBERS_MODERATE
     + _LISTING_MODERATE
     + _CHALLENGE_MODERATE
-    + _SEARCH_TERMS,
+    + _SEARCH_TERMS
+    + _STATISTICS,
     Role.ADMINISTRATOR: _ADMIN_ACCESS
     + _ORGANISATION_MODERATE
     + _MEMBERS_MODERATE
@@ -118,6 +127,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _CHALLENGE_MODERATE
     + _REFERENCE_DATA
     + _SEARCH_TERMS
+    + _STATISTICS
     + [
         "market.delete_organisation",
         "accounts.view_user",

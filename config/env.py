@@ -72,6 +72,17 @@ def env_list(name: str, default: list[str] | object = _MISSING) -> list[str]:
     return [item.strip() for item in str(value).split(",") if item.strip()]
 
 
+def env_region_codes(name: str, default: list[str] | object = _MISSING) -> list[str]:
+    """A comma-separated list of GB/T 2260 region codes (six ASCII digits each)."""
+    codes = env_list(name, default)
+    for code in codes:
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise ImproperlyConfigured(
+                f"Environment variable {name}: {code!r} is not a six-digit region code"
+            )
+    return codes
+
+
 def env_choice(
     name: str, choices: tuple[str, ...], default: str | object = _MISSING
 ) -> str:

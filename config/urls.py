@@ -37,6 +37,7 @@ urlpatterns = [
     path("challenges/<int:challenge_id>/solvers/", include("matching.solver_urls")),
     path("challenges/", include("cms.challenge_urls")),
     path("review/", include("cms.review.urls")),
+    path("statistics/", include("reports.urls")),
     path("", include("search.urls")),
     # After search.urls: /api/search/ stays the search page's own lean endpoint
     # (docs/api.md); everything else under /api/ is the REST API.

@@ -7,21 +7,14 @@ then and the pair's ids and titles. A text cell a spreadsheet would run as a for
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
 
-from market.imports.values import guard_formula
+from market.spreadsheets import to_csv, to_xlsx
 from matching.models import Decision
 
-FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 COLUMNS = (
     "decision_id",
     "decided_at",
@@ -91,51 +84,11 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _text(value: Cell) -> Cell:
-    return guard_formula(value) if isinstance(value, str) else value
-
-
-def to_csv(header: list[str], rows: list[list[Cell]]) -> bytes:
-    """UTF-8 with a BOM (Excel then reads the Chinese titles right), formulas guarded."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if cell is None else _text(cell) for cell in row])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def to_xlsx(header: list[str], rows: list[list[Cell]]) -> bytes:
-    """One sheet; texts stored as texts (never formulas), numbers as numbers."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "decisions"
-    for position, title in enumerate(header, start=1):
-        cell = sheet.cell(row=1, column=position, value=title)
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for row_number, row in enumerate(rows, start=2):
-        for position, value in enumerate(row, start=1):
-            if isinstance(value, str):
-                value = _text(ILLEGAL_CHARACTERS_RE.sub("", value))
-            cell = sheet.cell(row=row_number, column=position, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def export_decisions(decisions: Iterable[Decision], format: str) -> bytes:
     """The decisions as a ``format`` ("csv" or "xlsx") file."""
     header, rows = decision_table(decisions)
     if format == "xlsx":
-        return to_xlsx(header, rows)
+        return to_xlsx(header, rows, "decisions")
     if format == "csv":
         return to_csv(header, rows)
     raise ValueError(f"unknown export format {format!r}")

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 from market.models import Region, TechField
 from market.params import parse_page
 from market.permissions import can_moderate
+from market.spreadsheets import CONTENT_TYPES, FORMATS
 from matching import selectors
-from matching.exports import CONTENT_TYPES, FORMATS, export_decisions
+from matching.exports import export_decisions
 from matching.models import MatchGap
 from matching.permissions import can_use_agent_lists
 from matching.services.gaps import GapError, claim_gap, release_gap

@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "cms",
     "search",
     "matching",
+    "reports",
     # The public REST API (an edge adapter over the apps above).
     "api",
     "rest_framework",
@@ -332,6 +333,11 @@ CHALLENGE_MAX_CONSORTIUM_MEMBERS = 4
 # Deals: comparable past deals (same field and mode) show their median and range only
 # from this many deals on (fewer could reveal one party's price to the other).
 DEAL_COMPARABLES_MIN = 3
+# Statistics: the zone whose technology flows are reported (GB/T 2260 codes; a
+# province or city includes what lies under it), and the fewest registered contracts
+# a public figure shows amounts for.
+TECHMATCH_ZONE_REGION_CODES: list[str] = []
+REPORTS_PUBLIC_MIN_DEALS = 3
 
 # Notifications: the hour (CELERY_TIMEZONE, Beijing time) the daily digest goes out.
 NOTIFICATION_DIGEST_HOUR = 8

@@ -4,7 +4,13 @@ Nothing but Python is needed. Environment variables are honoured so that a devel
 can point the embedded server at real services, but none is required.
 """
 
-from config.env import database_from_url, env_bool, env_str, env_url
+from config.env import (
+    database_from_url,
+    env_bool,
+    env_region_codes,
+    env_str,
+    env_url,
+)
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR
@@ -12,6 +18,10 @@ from .base import VAR_DIR
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "embedded-only-not-secret-" + "x" * 40)
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+# The demo's zone: 苏州市 (the demo firm's city), for the statistics' technology flows.
+TECHMATCH_ZONE_REGION_CODES = env_region_codes(
+    "TECHMATCH_ZONE_REGION_CODES", ["320500"]
+)
 
 DATABASES = {
     "default": database_from_url(

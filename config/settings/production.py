@@ -18,6 +18,7 @@ from config.env import (
     env_int,
     env_list,
     env_rate,
+    env_region_codes,
     env_str,
     env_url,
     env_urls,
@@ -103,6 +104,7 @@ CELERY_BEAT_SCHEDULE["send-notification-digests"]["schedule"] = crontab(
 )
 SAVED_SEARCHES_PER_USER = env_int("SAVED_SEARCHES_PER_USER", 20, minimum=1)
 MATCHING_EMBEDDER = env_str("MATCHING_EMBEDDER", "lsa")
+TECHMATCH_ZONE_REGION_CODES = env_region_codes("TECHMATCH_ZONE_REGION_CODES", [])
 if MATCHING_EMBEDDER != "lsa" and not (
     MATCHING_EMBEDDER.startswith("onnx:") and len(MATCHING_EMBEDDER) > len("onnx:")
 ):

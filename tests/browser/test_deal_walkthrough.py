@@ -1,7 +1,8 @@
 """The agent's pipeline in a real browser: the agent logs in, opens the pipeline, moves
 a signed deal to 技术合同认定登记 by filling the registration fields and pressing the
 button, and finds it in that column and on the deal page's timeline. A missing field
-is marked on the card and moves nothing. (The public statistics page is another part.)"""
+is marked on the card and moves nothing. The public statistics page, read by an
+anonymous visitor before and after, counts one more registered contract this month."""
 
 from __future__ import annotations
 
@@ -24,6 +25,20 @@ pytestmark = [
 TITLE = "锂电池热失控多参数早期预警系统"
 
 
+def registered_this_month(page, base: str) -> int:
+    """The public statistics page's count of contracts registered this month (its
+    table of registered contracts per month, as a screen reader reads it)."""
+    page.goto(f"{base}/statistics/")
+    month = timezone.localdate().strftime("%Y-%m")
+    figure = page.locator("#figure-public_contracts_by_month")
+    assert figure.is_visible()
+    cells = figure.locator("table tbody tr").evaluate_all(
+        """rows => rows.map(row => Array.from(row.cells, cell => cell.textContent.trim()))"""
+    )
+    counts = [row[1] for row in cells if row and row[0] == month]
+    return int(counts[0]) if counts else 0
+
+
 def test_walkthrough_agent_registers_a_signed_deal_from_the_pipeline(
     live_server, browser, axe_source
 ):
@@ -40,6 +55,9 @@ def test_walkthrough_agent_registers_a_signed_deal_from_the_pipeline(
     )
     deal_at(DealStage.NEGOTIATION, agent=agent)
     base = live_server.url
+    public = browser.new_context(locale="zh-CN")
+    visitor = public.new_page()
+    before = registered_this_month(visitor, base)
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 1280, "height": 900}
     )
@@ -94,3 +112,8 @@ def test_walkthrough_agent_registers_a_signed_deal_from_the_pipeline(
     assert violations == [], "\n".join(violations)
     deal.refresh_from_db()
     assert deal.stage == DealStage.REGISTERED
+
+    # The public statistics page shows the new registered contract (no names).
+    assert registered_this_month(visitor, base) == before + 1
+    assert "苏州储能科技" not in visitor.content()
+    public.close()

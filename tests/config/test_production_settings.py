@@ -94,6 +94,11 @@ def test_production_settings_start_with_a_complete_environment():
         ("MATCHING_RERANKER_MIN_DECISIONS", "0", "must be at least 1"),
         ("MATCHING_EMBEDDER", "bert", "MATCHING_EMBEDDER must be lsa or onnx:"),
         ("MATCHING_EMBEDDER", "onnx:", "MATCHING_EMBEDDER must be lsa or onnx:"),
+        (
+            "TECHMATCH_ZONE_REGION_CODES",
+            "320500,苏州",
+            "TECHMATCH_ZONE_REGION_CODES: '苏州' is not a six-digit region code",
+        ),
         ("NOTIFICATION_DIGEST_HOUR", "24", "NOTIFICATION_DIGEST_HOUR must be an hour"),
         ("NOTIFICATION_DIGEST_HOUR", "8am", "NOTIFICATION_DIGEST_HOUR='8am' is not a"),
         ("SAVED_SEARCHES_PER_USER", "0", "must be at least 1"),

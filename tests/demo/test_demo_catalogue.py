@@ -452,3 +452,22 @@ def test_demo_deals_sit_at_every_stage_over_the_last_year(demo):
     count = len(deals)
     load_demo()
     assert Deal.objects.count() == count
+
+
+def test_demo_statistics_show_deals_at_every_stage(demo, client):
+    """The dashboard has real shapes after `make run`: deals at every stage, registered
+    contracts on the public page (reports/)."""
+    from reports.params import Cuts as ReportCuts
+    from reports.params import preset_period
+    from reports.selectors import deals_by_stage, public_contracts_by_month
+
+    period = preset_period("all")
+    stages = {
+        row["stage"]: row["deals"] for row in deals_by_stage(period, ReportCuts())
+    }
+    assert all(stages.values()), stages
+    registered = public_contracts_by_month(period, ReportCuts())
+    assert sum(row["contracts"] for row in registered) > 0
+    assert client.get("/statistics/?preset=all").status_code == 200
+    client.force_login(get_user_model().objects.get(email="manager@techmatch.local"))
+    assert client.get("/statistics/dashboard/?preset=all").status_code == 200

@@ -1,0 +1,1 @@
+"""Market statistics: the managers' dashboard, the public summary and their figures."""
