@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.views import agents, deals, own, public
+from api.views import agents, deals, own, public, statistics
 
 app_name = "api"
 
@@ -96,6 +96,12 @@ v1 = [
         "introductions/<int:pk>/deal/",
         deals.IntroductionDeal.as_view(),
         name="introduction_deal",
+    ),
+    path("statistics/", statistics.StatisticsList.as_view(), name="statistics"),
+    path(
+        "statistics/<str:figure>/",
+        statistics.StatisticsFigure.as_view(),
+        name="statistics_figure",
     ),
     path("agent/proposals/", agents.ProposalQueue.as_view(), name="proposals"),
     path("agent/proposals/<int:pk>/", agents.ProposalDetail.as_view(), name="proposal"),

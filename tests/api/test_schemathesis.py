@@ -93,6 +93,8 @@ def test_live_api_conforms_to_its_schema(live_server, settings, role_groups):
     _seed(owner, agent)
     _token, key = create_token(owner.pk, name="schemathesis")
     _token, agent_key = create_token(agent.pk, name="schemathesis")
+    manager = UserFactory(roles=[Role.MANAGER])
+    _token, manager_key = create_token(manager.pk, name="schemathesis")
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json")
     schema.config.base_url = live_server.url
     failures = _run(schema, {}, {"GET"})
@@ -104,6 +106,13 @@ def test_live_api_conforms_to_its_schema(live_server, settings, role_groups):
         {"Authorization": f"Bearer {agent_key}"},
         writes,
         paths=("/deals", "/introductions/{id}/deal/"),
+    )
+    # The managers' statistics figures, with a manager's token.
+    failures += _run(
+        schema,
+        {"Authorization": f"Bearer {manager_key}"},
+        {"GET"},
+        paths=("/statistics/",),
     )
     assert not failures, "\n\n".join(failures)
     # The token was used: the generated drafts were written in its user's name.
