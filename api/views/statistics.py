@@ -143,7 +143,7 @@ class StatisticsFigure(APIView):
             raise ValidationError({"_": problems})
         body = _info(spec)
         del body["public"]
-        return Response(
+        response = Response(
             {
                 "figure": spec.name,
                 "title": body["title"],
@@ -156,3 +156,7 @@ class StatisticsFigure(APIView):
                 "rows": compute(spec.name, query.period, query.cuts),
             }
         )
+        if not spec.public:
+            # As the page's JSON: a managers' figure stays out of shared caches.
+            response["Cache-Control"] = "private, no-store"
+        return response

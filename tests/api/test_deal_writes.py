@@ -218,6 +218,29 @@ def test_offers_are_refused_to_strangers_other_agents_and_bad_amounts(api, cast)
     assert _snapshot(deal) == before
 
 
+def test_a_moderator_records_offers_as_agent_and_accepts_none(api, cast):
+    deal = cast["deal"]
+    api.as_user(cast["moderator"])
+    made = api.post(
+        f"/api/v1/deals/{deal.pk}/offers/",
+        {
+            "structure": "royalty",
+            "royalty_rate": "4",
+            "royalty_base": "净销售额",
+            "royalty_years": 5,
+        },
+        format="json",
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["side"] == "agent"
+    accept = f"/api/v1/deals/{deal.pk}/offers/{made.json()['id']}/accept/"
+    assert api.post(accept).status_code == 403
+    api.as_user(cast["supplier"])
+    assert api.post(accept).status_code == 200
+    deal.refresh_from_db()
+    assert DealOffer.objects.get().status == OfferStatus.ACCEPTED
+
+
 def test_an_offer_of_another_deal_is_404_on_this_one(api, cast):
     other = deal_at(agent=cast["agent"])
     offer = make_offer(

@@ -44,6 +44,7 @@ def test_managers_figures_by_role(api, client, cast, deals):  # noqa: F811
         api.as_user(cast[who])
         body = api.get(url, Q1)
         assert body.status_code == 200, who
+        assert "no-store" in body["Cache-Control"]
         # Amounts are numbers, as on the page's JSON.
         assert body.json()["rows"] == page["rows"]
         assert "contracts_by_month" in {r["figure"] for r in api.get(API).json()}
