@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.views import agents, deals, own, public
+from api.views import agents, deals, own, public, statistics
 
 app_name = "api"
 
@@ -68,6 +68,41 @@ v1 = [
     path("deals/<int:pk>/", deals.DealDetail.as_view(), name="deal"),
     path("deals/<int:pk>/move/", deals.DealMove.as_view(), name="deal_move"),
     path("deals/<int:pk>/offers/", deals.DealOffers.as_view(), name="deal_offers"),
+    path(
+        "deals/<int:pk>/offers/<int:offer_pk>/accept/",
+        deals.DealOfferAccept.as_view(),
+        name="deal_offer_accept",
+    ),
+    path(
+        "deals/<int:pk>/payments/", deals.DealPayments.as_view(), name="deal_payments"
+    ),
+    path(
+        "deals/<int:pk>/comparables/",
+        deals.DealComparables.as_view(),
+        name="deal_comparables",
+    ),
+    path("deals/<int:pk>/notes/", deals.DealNotes.as_view(), name="deal_notes"),
+    path(
+        "deals/<int:pk>/follow-ups/",
+        deals.DealFollowUps.as_view(),
+        name="deal_follow_ups",
+    ),
+    path(
+        "deals/<int:pk>/follow-ups/<int:follow_up_pk>/done/",
+        deals.DealFollowUpDone.as_view(),
+        name="deal_follow_up_done",
+    ),
+    path(
+        "introductions/<int:pk>/deal/",
+        deals.IntroductionDeal.as_view(),
+        name="introduction_deal",
+    ),
+    path("statistics/", statistics.StatisticsList.as_view(), name="statistics"),
+    path(
+        "statistics/<str:figure>/",
+        statistics.StatisticsFigure.as_view(),
+        name="statistics_figure",
+    ),
     path("agent/proposals/", agents.ProposalQueue.as_view(), name="proposals"),
     path("agent/proposals/<int:pk>/", agents.ProposalDetail.as_view(), name="proposal"),
     *[

@@ -208,3 +208,12 @@ def parse_report_query(params: Mapping[str, Any]) -> ReportQuery:
         preset=preset,
         errors=tuple(errors),
     )
+
+
+def public_errors(query: ReportQuery) -> list[str]:
+    """The query's errors for a reader of the public figures, who may not cut them
+    by institution (the page, the downloads and the REST API alike)."""
+    errors = list(query.errors)
+    if query.cuts.institution is not None:
+        errors.append(_("The public statistics are not cut by institution."))
+    return errors

@@ -26,7 +26,7 @@ from market.spreadsheets import CONTENT_TYPES
 from reports import charts, selectors
 from reports.exports import export
 from reports.figures import FIGURES, FigureSpec, compute, page_table, table
-from reports.params import ReportQuery, parse_report_query
+from reports.params import ReportQuery, parse_report_query, public_errors
 from reports.permissions import can_read_figure, can_view_dashboard
 
 
@@ -39,13 +39,6 @@ class _Encoder(DjangoJSONEncoder):
         if isinstance(o, Decimal):
             return float(o)
         return super().default(o)
-
-
-def _public_errors(query: ReportQuery) -> list[str]:
-    errors = list(query.errors)
-    if query.cuts.institution is not None:
-        errors.append(_("The public statistics are not cut by institution."))
-    return errors
 
 
 def _figure_context(spec: FigureSpec, query: ReportQuery) -> dict[str, Any]:
@@ -123,7 +116,7 @@ def public_summary(request: HttpRequest) -> HttpResponse:
     query = parse_report_query(request.GET)
     figures = [spec for spec in FIGURES.values() if spec.public]
     return _render(
-        request, "reports/public.html", query, _public_errors(query), figures, False
+        request, "reports/public.html", query, public_errors(query), figures, False
     )
 
 
@@ -159,7 +152,7 @@ def figure_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     query = parse_report_query(request.GET)
     errors = list(query.errors)
     if not can_view_dashboard(request.user):
-        errors = _public_errors(query)
+        errors = public_errors(query)
     if errors:
         return JsonResponse({"errors": errors}, status=HTTPStatus.BAD_REQUEST)
     rows = compute(spec.name, query.period, query.cuts)

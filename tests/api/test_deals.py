@@ -62,7 +62,7 @@ def test_agent_moves_the_stage_and_missing_facts_are_400(api, agent):
     assert unknown.status_code == 400
 
 
-def test_parties_cannot_move_nor_offer(api, agent):
+def test_parties_cannot_move(api, agent):
     deal = deal_at(agent=agent)
     buyer = MembershipFactory(organisation=deal.buyer).user
     api.as_user(buyer)
@@ -70,52 +70,44 @@ def test_parties_cannot_move_nor_offer(api, agent):
         f"/api/v1/deals/{deal.pk}/move/", {"action": "negotiate"}, format="json"
     )
     assert moved.status_code == 403
-    offered = api.post(
-        f"/api/v1/deals/{deal.pk}/offers/",
-        {"side": "buyer", "structure": "lump_sum", "total_wan": "80"},
-        format="json",
-    )
-    assert offered.status_code == 403
     deal.refresh_from_db()
-    assert deal.stage == DealStage.INTENT and not DealOffer.objects.exists()
+    assert deal.stage == DealStage.INTENT
 
 
-def test_agent_records_offers_and_counter_offers(api, agent):
+def test_agent_records_offers_as_agent_and_parties_counter(api, agent):
     deal = deal_at(DealStage.NEGOTIATION, agent=agent)
+    buyer = MembershipFactory(organisation=deal.buyer).user
     api.as_user(agent)
     url = f"/api/v1/deals/{deal.pk}/offers/"
-    bad = api.post(url, {"side": "buyer", "structure": "lump_sum"}, format="json")
+    bad = api.post(url, {"structure": "lump_sum"}, format="json")
     assert bad.status_code == 400 and "total_wan" in error_of(bad)["fields"]
-    first = api.post(
+    # The agent records offers on behalf of the parties, not as one of them.
+    posing = api.post(
         url,
         {"side": "buyer", "structure": "lump_sum", "total_wan": "80"},
         format="json",
     )
+    assert posing.status_code == 400 and "side" in error_of(posing)["fields"]
+    assert not DealOffer.objects.exists()
+    first = api.post(url, {"structure": "lump_sum", "total_wan": "80"}, format="json")
     assert first.status_code == 201, first.content
-    counter = api.post(
-        url,
-        {
-            "side": "supplier",
-            "structure": "lump_sum",
-            "total_wan": "120",
-            "responds_to": first.json()["id"],
-        },
-        format="json",
-    )
-    assert counter.status_code == 201
-    assert counter.json()["responds_to_id"] == first.json()["id"]
+    assert first.json()["side"] == "agent"
     own = api.post(
         url,
-        {
-            "side": "supplier",
-            "structure": "lump_sum",
-            "total_wan": "110",
-            "responds_to": counter.json()["id"],
-        },
+        {"structure": "lump_sum", "total_wan": "90", "responds_to": first.json()["id"]},
         format="json",
     )
-    assert own.status_code == 409
-    detail = api.get(f"/api/v1/deals/{deal.pk}/").json()
-    assert [o["status"] for o in detail["offers"]] == ["countered", "open"] or [
-        o["status"] for o in detail["offers"]
-    ] == ["open", "countered"]
+    assert own.status_code == 409 and error_of(own)["code"] == "own_offer"
+    api.as_user(buyer)
+    counter = api.post(
+        url,
+        {"structure": "lump_sum", "total_wan": "70", "responds_to": first.json()["id"]},
+        format="json",
+    )
+    assert counter.status_code == 201, counter.content
+    assert counter.json()["side"] == "buyer"
+    assert counter.json()["responds_to_id"] == first.json()["id"]
+    statuses = sorted(
+        o["status"] for o in api.get(f"/api/v1/deals/{deal.pk}/").json()["offers"]
+    )
+    assert statuses == ["countered", "open"]

@@ -15,6 +15,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from accounts.roles import Role
 from api.services import create_token
 from market.models import Listing
 from tests.factories import (
@@ -42,20 +43,24 @@ CHECKS = [
 ]
 
 
-def _seed(owner):
+def _seed(owner, agent):
     organisation = owner.memberships.first().organisation
     outcome = OutcomeFactory(published=True, organisation=organisation)
-    deal_at(outcome=outcome)
+    deal_at(outcome=outcome, agent=agent)
     DemandFactory(published=True)
     DemandFactory(organisation=organisation)
     ChallengeFactory(status="published")
 
 
-def _run(schema, headers: dict[str, str], methods: set[str]) -> list[str]:
+def _run(
+    schema, headers: dict[str, str], methods: set[str], paths: tuple[str, ...] = ("",)
+) -> list[str]:
     failures = []
     for result in schema.get_all_operations():
         operation = result.ok()
         if operation.method.upper() not in methods:
+            continue
+        if not any(part in operation.path for part in paths):
             continue
 
         @hypothesis_settings(
@@ -84,13 +89,30 @@ def test_live_api_conforms_to_its_schema(live_server, settings, role_groups):
     settings.THROTTLE_MESSAGES_IP = (100_000, 60)
     owner = UserFactory()
     MembershipFactory(user=owner)
-    _seed(owner)
+    agent = UserFactory(roles=[Role.AGENT])
+    _seed(owner, agent)
     _token, key = create_token(owner.pk, name="schemathesis")
+    _token, agent_key = create_token(agent.pk, name="schemathesis")
+    manager = UserFactory(roles=[Role.MANAGER])
+    _token, manager_key = create_token(manager.pk, name="schemathesis")
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json")
     schema.config.base_url = live_server.url
     failures = _run(schema, {}, {"GET"})
+    writes = {"GET", "POST", "PUT", "PATCH"}
+    failures += _run(schema, {"Authorization": f"Bearer {key}"}, writes)
+    # The deals' agent-only operations, with the token of a deal's agent.
     failures += _run(
-        schema, {"Authorization": f"Bearer {key}"}, {"GET", "POST", "PATCH"}
+        schema,
+        {"Authorization": f"Bearer {agent_key}"},
+        writes,
+        paths=("/deals", "/introductions/{id}/deal/"),
+    )
+    # The managers' statistics figures, with a manager's token.
+    failures += _run(
+        schema,
+        {"Authorization": f"Bearer {manager_key}"},
+        {"GET"},
+        paths=("/statistics/",),
     )
     assert not failures, "\n\n".join(failures)
     # The token was used: the generated drafts were written in its user's name.

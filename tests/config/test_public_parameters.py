@@ -307,6 +307,9 @@ def public_paths(market) -> list[str]:
         "/api/v1/challenges/",
         f"/api/v1/challenges/{challenge.pk}/",
         "/api/v1/search/",
+        "/api/v1/statistics/",
+        "/api/v1/statistics/listings_by_month/",
+        "/api/v1/statistics/funnel/",  # a managers' figure: 401 to visitors
         "/api/schema/",
     ]
 
