@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from market.services.deals import DealError
 from matching.models import Introduction, IntroductionResponse
-from matching.permissions import can_review, introduction_side
+from matching.permissions import can_review, can_start_deal, introduction_side
 from matching.services.answers import AnswerError, answer_introduction
 from matching.services.deals import start_deal
 
@@ -62,11 +62,13 @@ def start_deal_view(request: HttpRequest, introduction_id: int) -> HttpResponse:
         raise PermissionDenied
     introduction = (
         Introduction.objects.filter(pk=introduction_id)
-        .only("pk", "conversation_id")
+        .only("pk", "agent_id", "conversation_id")
         .first()
     )
     if introduction is None:
         raise Http404
+    if not can_start_deal(request.user, introduction):
+        raise PermissionDenied
     try:
         deal = start_deal(
             introduction.pk,

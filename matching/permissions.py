@@ -88,6 +88,18 @@ def may_override_claim(user: Any, proposal: Proposal) -> bool:
     )
 
 
+def can_start_deal(user: Any, introduction: Introduction) -> bool:
+    """The introduction's agent (any agent when it has none) or a moderator starts
+    its deal: another agent would open a deal they then cannot read."""
+    if not can_review(user):
+        return False
+    return (
+        introduction.agent_id is None
+        or introduction.agent_id == user.pk
+        or can_moderate(user)
+    )
+
+
 def can_find_solvers(user: Any, challenge: Any) -> bool:
     """The issuer's members, agents and moderators see a challenge's proposed solvers
     and invite them."""

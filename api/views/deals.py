@@ -57,7 +57,7 @@ from market.services.deals import (
     update_amounts,
 )
 from matching.models import Introduction
-from matching.permissions import can_review
+from matching.permissions import can_review, can_start_deal
 from matching.services.deals import start_deal
 
 _AMOUNT = {"max_digits": 14, "decimal_places": 2, "allow_null": True}
@@ -745,8 +745,15 @@ class IntroductionDeal(GenericAPIView):
     def post(self, request: Request, pk: int) -> Response:
         if not (permissions.can_create_deal(request.user) and can_review(request.user)):
             raise PermissionDenied(_("Only transfer agents enter deals."))
-        if not Introduction.objects.filter(pk=_pk(pk)).exists():
+        introduction = (
+            Introduction.objects.filter(pk=_pk(pk)).only("pk", "agent_id").first()
+        )
+        if introduction is None:
             raise NotFound()
+        if not can_start_deal(request.user, introduction):
+            raise PermissionDenied(
+                _("The introduction's agent or a moderator starts its deal.")
+            )
         given = StartDealInput(data=request.data)
         given.is_valid(raise_exception=True)
         try:
@@ -755,8 +762,6 @@ class IntroductionDeal(GenericAPIView):
             )
         except DealError as error:
             raise _refused(error) from None
-        # The introduction's agent carries the deal (another agent who starts it may
-        # not read it afterwards): the answer is the deal as just created.
         fresh = (
             Deal.objects.select_related("supplier", "buyer")
             .prefetch_related("transitions", "offers")

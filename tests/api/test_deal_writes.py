@@ -143,6 +143,10 @@ def test_a_deal_from_an_accepted_introduction(api, agent, stranger):
     )
     api.as_user(member)
     assert api.post(url, {"mode": "transfer"}, format="json").status_code == 403
+    # Another agent would open a deal they could not read afterwards.
+    api.as_user(UserFactory(roles=[Role.AGENT]))
+    refused = api.post(url, {"mode": "transfer"}, format="json")
+    assert refused.status_code == 403, refused.content
     api.as_user(agent)
     assert api.post(url, {"mode": "gift"}, format="json").status_code == 400
     assert not Deal.objects.exists()

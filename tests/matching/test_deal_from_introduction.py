@@ -81,3 +81,23 @@ def test_a_party_cannot_start_the_deal(client, scene):
         ).status_code
         == 404
     )
+
+
+def test_another_agent_cannot_start_the_deal_of_someone_elses_introduction(
+    client, scene
+):
+    _agent, introduction, _requester = scene
+    confirm(introduction)
+    other = UserFactory(roles=[Role.AGENT])
+    client.force_login(other)
+    response = client.post(
+        reverse("matching_answers:deal", args=[introduction.pk]), {"mode": "transfer"}
+    )
+    assert response.status_code == 403
+    assert not Deal.objects.exists()
+    moderator = UserFactory(roles=[Role.MODERATOR])
+    client.force_login(moderator)
+    client.post(
+        reverse("matching_answers:deal", args=[introduction.pk]), {"mode": "transfer"}
+    )
+    assert Deal.objects.get().agent_id == introduction.agent_id
