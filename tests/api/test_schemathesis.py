@@ -27,7 +27,10 @@ from tests.factories import (
 )
 from tests.factories.deals import deal_at
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A live server needs committed rows; serialized_rollback puts the reference data
+# (fields, regions) back and keeps the flush from re-creating the role groups the next
+# live test restores (see tests/conftest.py).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 # Small enough for ~1–2 minutes on two shared cores.
 EXAMPLES = 8

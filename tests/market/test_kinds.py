@@ -117,6 +117,7 @@ def test_search_filters_keep_kind_first_in_links_and_validate_their_own():
         QueryDict("org=university&price=le50&kind=demand&field=04")
     )
     assert list(filters.as_params()) == ["kind", "field", "price", "org"]
-    assert SearchFilters.from_params(QueryDict("kind=challenge&org=x")).active is False
+    assert SearchFilters.from_params(QueryDict("kind=patent&org=x")).active is False
+    assert SearchFilters.from_params(QueryDict("kind=challenge")).kind == "challenge"
     assert filters.without("kind").kind == ""
     assert filters.without("trl").trl is None
