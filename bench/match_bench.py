@@ -184,13 +184,13 @@ def forget_proposals() -> None:
 def full_refresh(chunks: list[list[int]]) -> dict[str, Any]:
     """The refresh in this process, chunk by chunk, split by stage."""
     from matching.models import Proposal
-    from matching.services.proposals import Stages, refresh_items
+    from matching.services.proposals import Stages, refresh_in_chunks
 
     forget_proposals()
     stages = Stages()
     started = time.perf_counter()
-    for chunk in chunks:
-        refresh_items(chunk, stages=stages)
+    for _ in refresh_in_chunks(chunks, stages=stages):
+        pass
     seconds = time.perf_counter() - started
     return {
         "seconds": rounded(seconds),
