@@ -5,7 +5,7 @@ and demands) into its own database, then, for each search backend, measures side
 side in one run:
 
 - training the embedding (LSA over the stored tokens), from scratch;
-- the full refresh (top 20 both ways, in chunks, ``refresh_items``) in this process,
+- the full refresh (top 20 both ways, in chunks, ``refresh_in_chunks``) in this process,
   split by stage, against a bare baseline that does the same retrieval with the same
   clients and no Django: per chunk one lexical ``_msearch`` and one kNN ``_msearch``
   (Elasticsearch; the matcher's bodies and response filter), or the embedded search
