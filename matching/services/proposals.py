@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -314,15 +313,13 @@ def _prepare(
     return _Prepared(ids, items, live, model, terms, retrieval)
 
 
-def _score(
-    prepared: _Prepared, today: dt.date, stages: Stages
-) -> Callable[[], list[Refreshed]]:
-    """Score the chunk's live listings; what is left to do is the returned write:
-    retire the unpublished listings' proposals, write the live ones' (one
-    transaction, as before any overlap)."""
+def _finish(prepared: _Prepared, today: dt.date, stages: Stages) -> list[Refreshed]:
+    """Retire the chunk's unpublished listings' proposals, score the live ones and
+    write them (one transaction, as before any overlap)."""
     ids, items, live = prepared.ids, prepared.items, prepared.live
+    results = {pk: Refreshed(pk, 0, retire_item(pk)) for pk in ids if pk not in items}
     if not live or prepared.retrieval is None:
-        return partial(_store, ids, items, None)
+        return [results[pk] for pk in ids]
     found = prepared.retrieval.result()  # the thread's exception, if any
     if not stages.inline:
         stages.lap("retrieval")
@@ -356,30 +353,8 @@ def _score(
         model.version if model is not None else "",
         timezone.now(),
     )
-    return partial(
-        _store,
-        ids,
-        items,
-        (live, rows, stamp, scored, prepared.terms, candidates),
-    )
-
-
-def _store(
-    ids: list[int],
-    items: Mapping[int, MatchItem],
-    computed: tuple[
-        list[MatchItem],
-        list[list[_Row]],
-        _Stamp,
-        list[list[Scored]],
-        list[list[str]],
-        Mapping[int, MatchItem],
-    ]
-    | None,
-) -> list[Refreshed]:
-    results = {pk: Refreshed(pk, 0, retire_item(pk)) for pk in ids if pk not in items}
-    if computed is not None:
-        results |= _write(*computed)
+    results |= _write(live, rows, stamp, scored, prepared.terms, candidates)
+    stages.lap("write")
     return [results[pk] for pk in ids]
 
 
@@ -439,14 +414,6 @@ def refresh_in_chunks(
         finally:
             if pending is not None and pending.retrieval is not None:
                 pending.retrieval.cancel()
-
-
-def _finish(prepared: _Prepared, today: dt.date, stages: Stages) -> list[Refreshed]:
-    """Score a prepared chunk and write it (one transaction)."""
-    store = _score(prepared, today, stages)
-    results = store()
-    stages.lap("write")
-    return results
 
 
 @dataclass(frozen=True, slots=True)
