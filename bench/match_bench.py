@@ -5,7 +5,7 @@ and demands) into its own database, then, for each search backend, measures side
 side in one run:
 
 - training the embedding (LSA over the stored tokens), from scratch;
-- the full refresh (top 20 both ways, in chunks, ``refresh_items``) in this process,
+- the full refresh (top 20 both ways, in chunks, ``refresh_in_chunks``) in this process,
   split by stage, against a bare baseline that does the same retrieval with the same
   clients and no Django: per chunk one lexical ``_msearch`` and one kNN ``_msearch``
   (Elasticsearch; the matcher's bodies and response filter), or the embedded search
@@ -184,13 +184,13 @@ def forget_proposals() -> None:
 def full_refresh(chunks: list[list[int]]) -> dict[str, Any]:
     """The refresh in this process, chunk by chunk, split by stage."""
     from matching.models import Proposal
-    from matching.services.proposals import Stages, refresh_items
+    from matching.services.proposals import Stages, refresh_in_chunks
 
     forget_proposals()
     stages = Stages()
     started = time.perf_counter()
-    for chunk in chunks:
-        refresh_items(chunk, stages=stages)
+    for _ in refresh_in_chunks(chunks, stages=stages):
+        pass
     seconds = time.perf_counter() - started
     return {
         "seconds": rounded(seconds),

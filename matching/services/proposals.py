@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import time
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -184,6 +185,10 @@ class Stages:
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        # Whether retrieval ran in the chunk's own turn (``refresh_items``) or in a
+        # thread beside the previous chunk (``refresh_in_chunks``): then "lexical"
+        # and "semantic" are the thread's seconds and "retrieval" the waiting.
+        self.inline = True
         self._at = time.perf_counter()
 
     def lap(self, stage: str) -> None:
@@ -228,15 +233,63 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _refresh_items(
-    listing_ids: Iterable[int], today: dt.date | None, stages: Stages
-) -> list[Refreshed]:
-    today = today or timezone.localdate()
+class _Retrieved(NamedTuple):
+    """A chunk's retrieval: each live item's lexical and semantic scores, and the
+    seconds each took (measured where it ran)."""
+
+    lexical: list[dict[int, float]]
+    semantic: list[dict[int, float]]
+    lexical_seconds: float
+    semantic_seconds: float
+
+
+def _retrieve(
+    live: list[MatchItem],
+    terms: list[list[str]],
+    model: EmbeddingModel | None,
+    vectors: Vectors | None,
+) -> _Retrieved:
+    """The chunk's two ``_msearch`` (or the embedded backend's queries): no database
+    work, so that it can run in a thread beside the previous chunk's write."""
+    started = time.perf_counter()
+    lexical_scores = lexical_many(list(zip(live, terms, strict=True)))
+    middle = time.perf_counter()
+    semantic_scores = semantic_many(live, model, vectors)
+    return _Retrieved(
+        lexical_scores,
+        semantic_scores,
+        middle - started,
+        time.perf_counter() - middle,
+    )
+
+
+@dataclass
+class _Prepared:
+    """A chunk read and embedded, its retrieval asked for, nothing written but the
+    listings' vectors."""
+
+    ids: list[int]
+    items: dict[int, MatchItem]
+    live: list[MatchItem]
+    model: EmbeddingModel | None
+    terms: list[list[str]]
+    retrieval: Future[_Retrieved] | None
+
+
+def _prepare(
+    listing_ids: Iterable[int],
+    stages: Stages,
+    pool: ThreadPoolExecutor | None,
+) -> _Prepared:
+    """Read the chunk's listings, store their vectors, and start (in ``pool``) or
+    leave for :func:`_finish` their retrieval."""
     ids = list(dict.fromkeys(int(pk) for pk in listing_ids))
     items = match_items(ids)
-    results = {pk: Refreshed(pk, 0, retire_item(pk)) for pk in ids if pk not in items}
     live = [items[pk] for pk in ids if pk in items]
     stages.lap("items")
+    model = None
+    terms: list[list[str]] = []
+    retrieval = None
     if live:
         model = active_model()
         embedder = load_embedder(model) if model is not None else None
@@ -246,37 +299,121 @@ def _refresh_items(
             else None
         )
         _store_vectors(live, model, vectors)
-        stages.lap("vectors")
         terms = [query_terms(item, embedder) for item in live]
-        lexical_scores = lexical_many(list(zip(live, terms, strict=True)))
-        stages.lap("lexical")
-        semantic_scores = semantic_many(live, model, vectors)
-        stages.lap("semantic")
-        found = set().union(*lexical_scores, *semantic_scores)
-        candidates = {**match_items(found - set(items)), **items}
-        stages.lap("candidates")
-        context = scoring()
-        scored = [
-            score_pairs(
-                item,
-                lexical_scores[n],
-                semantic_scores[n],
-                candidates,
-                today,
-                context,
-            )
-            for n, item in enumerate(live)
-        ]
-        rows = _proposal_rows(live, scored, candidates, model)
-        stages.lap("scoring")
-        stamp = _Stamp(
-            ENGINE_VERSION,
-            model.version if model is not None else "",
-            timezone.now(),
+        stages.lap("vectors")
+        if pool is not None:
+            retrieval = pool.submit(_retrieve, live, terms, model, vectors)
+        else:
+            lexical_scores = lexical_many(list(zip(live, terms, strict=True)))
+            stages.lap("lexical")
+            semantic_scores = semantic_many(live, model, vectors)
+            stages.lap("semantic")
+            retrieval = Future()
+            retrieval.set_result(_Retrieved(lexical_scores, semantic_scores, 0.0, 0.0))
+    return _Prepared(ids, items, live, model, terms, retrieval)
+
+
+def _finish(prepared: _Prepared, today: dt.date, stages: Stages) -> list[Refreshed]:
+    """Retire the chunk's unpublished listings' proposals, score the live ones and
+    write them (one transaction, as before any overlap)."""
+    ids, items, live = prepared.ids, prepared.items, prepared.live
+    results = {pk: Refreshed(pk, 0, retire_item(pk)) for pk in ids if pk not in items}
+    if not live or prepared.retrieval is None:
+        return [results[pk] for pk in ids]
+    found = prepared.retrieval.result()  # the thread's exception, if any
+    if not stages.inline:
+        stages.lap("retrieval")
+        stages.seconds["lexical"] = (
+            stages.seconds.get("lexical", 0.0) + found.lexical_seconds
         )
-        results |= _write(live, rows, stamp, scored, terms, candidates)
-        stages.lap("write")
+        stages.seconds["semantic"] = (
+            stages.seconds.get("semantic", 0.0) + found.semantic_seconds
+        )
+    lexical_scores, semantic_scores = found.lexical, found.semantic
+    all_found = set().union(*lexical_scores, *semantic_scores)
+    candidates = {**match_items(all_found - set(items)), **items}
+    stages.lap("candidates")
+    context = scoring()
+    scored = [
+        score_pairs(
+            item,
+            lexical_scores[n],
+            semantic_scores[n],
+            candidates,
+            today,
+            context,
+        )
+        for n, item in enumerate(live)
+    ]
+    model = prepared.model
+    rows = _proposal_rows(live, scored, candidates, model)
+    stages.lap("scoring")
+    stamp = _Stamp(
+        ENGINE_VERSION,
+        model.version if model is not None else "",
+        timezone.now(),
+    )
+    results |= _write(live, rows, stamp, scored, prepared.terms, candidates)
+    stages.lap("write")
     return [results[pk] for pk in ids]
+
+
+def _refresh_items(
+    listing_ids: Iterable[int], today: dt.date | None, stages: Stages
+) -> list[Refreshed]:
+    today = today or timezone.localdate()
+    stages.inline = True
+    return _finish(_prepare(listing_ids, stages, None), today, stages)
+
+
+def refresh_in_chunks(
+    chunks: Iterable[Iterable[int]],
+    today: dt.date | None = None,
+    stages: Stages | None = None,
+) -> Iterator[list[Refreshed]]:
+    """``refresh_items`` over the chunks in turn, each chunk's results as it is done.
+
+    The same reads, scores and writes chunk by chunk (one transaction per chunk), but
+    with Elasticsearch the next chunk's retrieval (its two ``_msearch``) runs in a
+    thread while this chunk is scored and written: the searches are Elasticsearch's
+    work, scoring and the write this process's and PostgreSQL's. The thread does no
+    database work; a chunk's listings are read and its vectors stored only after the
+    previous chunk's retrieval ended, as in turn. The thread's error is raised here.
+    """
+    today = today or timezone.localdate()
+    stages = stages or Stages()
+    stages.inline = False
+    if settings.SEARCH_BACKEND != "elasticsearch":
+        for chunk in chunks:
+            with _collector_paused():
+                result = _refresh_items(chunk, today, stages)
+            yield result
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrieval") as pool:
+        pending: _Prepared | None = None
+        try:
+            for chunk in chunks:
+                with _collector_paused():
+                    if pending is not None and pending.retrieval is not None:
+                        # This chunk's vectors are stored once the previous chunk's
+                        # kNN search has ended, as without the overlap.
+                        wait([pending.retrieval])
+                    stages.lap("retrieval")
+                    following = _prepare(chunk, stages, pool)
+                    done = (
+                        _finish(pending, today, stages) if pending is not None else None
+                    )
+                pending = following
+                if done is not None:
+                    yield done
+            if pending is not None:
+                with _collector_paused():
+                    done = _finish(pending, today, stages)
+                pending = None
+                yield done
+        finally:
+            if pending is not None and pending.retrieval is not None:
+                pending.retrieval.cancel()
 
 
 @dataclass(frozen=True, slots=True)

@@ -160,3 +160,54 @@ def test_a_refresh_that_computes_the_same_rows_leaves_them_as_they_were(
     proposal = Proposal.objects.get(demand_id=need, outcome_id=battery)
     price = next(r for r in proposal.reasons if r["component"] == "price")
     assert price["code"] == "price_near_budget"
+
+
+def test_refresh_in_chunks_writes_what_refresh_items_writes_chunk_by_chunk(
+    catalogue,  # noqa: F811
+):
+    ids = [listing.pk for listing in catalogue.values()]
+    archived = catalogue["battery"]
+    chunks = [ids[n : n + 2] for n in range(0, len(ids), 2)]
+    for chunk in chunks:
+        refresh_items(chunk)
+    archived.status = ListingStatus.ARCHIVED
+    archived.save()
+    expected = [
+        [(r.listing_id, r.proposed, r.retired) for r in refresh_items(c)]
+        for c in chunks
+    ]
+    in_turn = snapshot()
+    Proposal.objects.all().delete()
+    archived.status = ListingStatus.PUBLISHED
+    archived.save()
+    for chunk in chunks:
+        refresh_items(chunk)
+    archived.status = ListingStatus.ARCHIVED
+    archived.save()
+
+    stages = Stages()
+    results = list(proposals.refresh_in_chunks(chunks, stages=stages))
+
+    assert [[(r.listing_id, r.proposed, r.retired) for r in c] for c in results] == (
+        expected
+    )
+    assert snapshot() == in_turn
+    assert {"items", "lexical", "semantic", "scoring", "write"} <= set(stages.seconds)
+    assert gc.isenabled()
+
+
+def test_refresh_in_chunks_raises_a_failed_retrieval_and_writes_nothing_after_it(
+    catalogue,  # noqa: F811
+    monkeypatch,
+):
+    ids = [listing.pk for listing in catalogue.values()]
+    chunks = [ids[:2], ids[2:]]
+
+    def failing(queries):
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(proposals, "lexical_many", failing)
+    with pytest.raises(ZeroDivisionError):
+        list(proposals.refresh_in_chunks(chunks))
+    assert not Proposal.objects.exists()
+    assert gc.isenabled()

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from matching.services.proposals import refresh_items
+from matching.services.proposals import refresh_in_chunks
 from matching.services.training import active_model, train_model
 from matching.tasks import refresh_chunks
 
@@ -32,11 +32,11 @@ class Command(BaseCommand):
         chunks = refresh_chunks()
         total = sum(len(chunk) for chunk in chunks)
         proposed = retired = done = 0
-        for chunk in chunks:
-            for result in refresh_items(chunk):
+        for results in refresh_in_chunks(chunks):
+            for result in results:
                 proposed += result.proposed
                 retired += result.retired
-            done += len(chunk)
+            done += len(results)
             if sys.stdout.isatty():
                 self.stdout.write(f"\r{done}/{total} listings", ending="")
                 self.stdout.flush()
