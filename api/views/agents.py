@@ -195,9 +195,8 @@ class SnoozeInput(serializers.Serializer):
 class _ProposalAction(_Agent):
     serializer_class = serializers.Serializer
     input_class: type[serializers.Serializer] | None = None
-
-    def step(self, proposal_id: int, agent_id: int, data: dict[str, Any]) -> Any:
-        raise NotImplementedError
+    # The queue's service call, set by ``_action``: (proposal id, agent id, input).
+    step: Callable[[int, int, dict[str, Any]], Any]
 
     def post(self, request: Request, pk: int) -> Response:
         proposal = _reviewable(request, pk)
@@ -226,7 +225,7 @@ def _action(
         (_ProposalAction,),
         {
             "input_class": input_class,
-            "step": lambda self, pid, aid, data: step(pid, aid, data),
+            "step": staticmethod(step),
         },
     )
     return extend_schema(  # type: ignore[no-any-return]
